@@ -1,0 +1,120 @@
+// Authentication (HS256 JWTs signed with AUTH_SECRET), roles and Mandant scoping as middleware.
+import type { MiddlewareHandler } from 'hono';
+import { jwtVerify, SignJWT } from 'jose';
+import { z } from 'zod';
+import { HttpProblem } from './problem';
+
+export const roles = [
+  'buerger',
+  'prozesseigner',
+  'prozessmodellierer',
+  'zertifizierer',
+  'awb',
+  'mandant-admin',
+  'sachbearbeitung',
+  'redaktion',
+  'projektleitung',
+] as const;
+export type Role = (typeof roles)[number];
+
+export interface User {
+  id: string;
+  name: string;
+  roles: Role[];
+  /** Mandanten this user acts for; ['*'] for cross-Mandant roles (AWB, Projektleitung). */
+  mandanten: string[];
+}
+
+const claims = z.object({
+  sub: z.string().min(1),
+  name: z.string().min(1),
+  roles: z.array(z.enum(roles)).min(1),
+  mandanten: z.array(z.string()).default([]),
+});
+
+const ISSUER = 'amt24-orchestrierung';
+
+export async function signToken(secret: string, user: User, expiresIn = '12h'): Promise<string> {
+  return new SignJWT({ name: user.name, roles: user.roles, mandanten: user.mandanten })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user.id)
+    .setIssuer(ISSUER)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
+
+export async function verifyToken(secret: string, token: string): Promise<User> {
+  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+    issuer: ISSUER,
+    algorithms: ['HS256'],
+  });
+  const parsed = claims.parse(payload);
+  return { id: parsed.sub, name: parsed.name, roles: parsed.roles, mandanten: parsed.mandanten };
+}
+
+export type AuthVariables = { user?: User };
+
+/** Reads a bearer token if present; a present but bad token is refused, a missing one leaves the user unset. */
+export function authenticate(secret: string): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    if (header) {
+      const match = /^Bearer\s+(.+)$/i.exec(header);
+      if (!match) throw new HttpProblem(401, 'Nicht angemeldet', 'Authorization header must be "Bearer <token>"');
+      try {
+        c.set('user', await verifyToken(secret, match[1]!));
+      } catch {
+        throw new HttpProblem(401, 'Nicht angemeldet', 'Token ungültig oder abgelaufen', {}, {
+          'www-authenticate': 'Bearer error="invalid_token"',
+        });
+      }
+    }
+    await next();
+  };
+}
+
+/** Requires a signed-in user holding at least one of the roles. */
+export function requireRole(...allowed: Role[]): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const user = c.get('user');
+    if (!user) {
+      throw new HttpProblem(401, 'Nicht angemeldet', 'Bearer token required', {}, { 'www-authenticate': 'Bearer' });
+    }
+    if (allowed.length > 0 && !user.roles.some((r) => allowed.includes(r))) {
+      throw new HttpProblem(403, 'Keine Berechtigung', `Requires one of the roles: ${allowed.join(', ')}`);
+    }
+    await next();
+  };
+}
+
+export function canAccessMandant(user: User, mandantId: string): boolean {
+  return user.mandanten.includes('*') || user.mandanten.includes(mandantId);
+}
+
+/** Mandant scoping: a user sees and changes only the Mandanten they act for. 404, not 403, to not leak existence. */
+export function assertMandantAccess(user: User, mandantId: string): void {
+  if (!canAccessMandant(user, mandantId)) {
+    throw new HttpProblem(404, 'Nicht gefunden', `Mandant ${mandantId} not found`);
+  }
+}
+
+export function currentUser(c: { get(key: 'user'): User | undefined }): User {
+  const user = c.get('user');
+  if (!user) throw new HttpProblem(401, 'Nicht angemeldet', 'Bearer token required');
+  return user;
+}
+
+/** The demo users `npm run tokens` prints tokens for (development only). */
+export const demoUsers: User[] = [
+  { id: 'buerger-anna', name: 'Anna Bürger', roles: ['buerger'], mandanten: [] },
+  { id: 'pe-smk', name: 'Prozesseigner SMK', roles: ['prozesseigner'], mandanten: ['*'] },
+  { id: 'pm-seitenbau', name: 'Modellierer Seitenbau', roles: ['prozessmodellierer'], mandanten: ['*'] },
+  { id: 'zert-pruefstelle', name: 'Zertifizierungsstelle', roles: ['zertifizierer'], mandanten: ['*'] },
+  { id: 'awb-sid', name: 'Anwendungsbetreuung SID', roles: ['awb'], mandanten: ['*'] },
+  { id: 'admin-leipzig', name: 'Mandant-Admin Leipzig', roles: ['mandant-admin'], mandanten: ['leipzig'] },
+  { id: 'admin-dresden', name: 'Mandant-Admin Dresden', roles: ['mandant-admin'], mandanten: ['dresden'] },
+  { id: 'sb-leipzig', name: 'Sachbearbeitung Leipzig', roles: ['sachbearbeitung'], mandanten: ['leipzig'] },
+  { id: 'redaktion-sk', name: 'Redaktion Amt24', roles: ['redaktion'], mandanten: ['*'] },
+  { id: 'pl-sk', name: 'Projektleitung Amt24', roles: ['projektleitung'], mandanten: ['*'] },
+];

@@ -1,0 +1,28 @@
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { Logger } from '../runtime/logger';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface ApiDeps {
+  db: Kysely<Database>;
+  temporal: Client;
+  log: Logger;
+  authSecret: string;
+  namespace: string;
+  taskQueue: string;
+  publicBaseUrl: string;
+  /** Base URL of the Temporal Web UI, for links from API answers (absent for a remote cluster). */
+  temporalUiUrl?: string;
+  readiness: ReadinessCheck[];
+  version: string;
+}
+
+export function workflowUiUrl(deps: ApiDeps, workflowId: string): string | undefined {
+  if (!deps.temporalUiUrl) return undefined;
+  return `${deps.temporalUiUrl}/namespaces/${encodeURIComponent(deps.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}

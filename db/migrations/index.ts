@@ -1,0 +1,7 @@
+// Migrations as code, in order. Add new ones at the end; never edit one that has landed.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial';
+
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};

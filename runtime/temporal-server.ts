@@ -1,0 +1,63 @@
+// Resolves the Temporal server: an existing one (TEMPORAL_ADDRESS) or a dev server we start from the CLI binary.
+import fs from 'node:fs';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { allSearchAttributes } from '../workflows/search-attributes';
+import { findOrBuildTemporalCli } from './temporal-cli';
+
+export interface TemporalServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  /** Where the server came from, for the start banner. */
+  origin: string;
+  stop(): Promise<void>;
+}
+
+export interface StartTemporalOptions {
+  address?: string;
+  namespace: string;
+  cliPath?: string;
+  cacheDir: string;
+  /** Dev server state file; omit for an in-memory server (tests). */
+  dbFilename?: string;
+  /** 0 or undefined: pick a free port. */
+  port?: number;
+  uiPort?: number;
+  ui?: boolean;
+  envPath?: string;
+  log?: (line: string) => void;
+}
+
+export async function startTemporal(opts: StartTemporalOptions): Promise<TemporalServer> {
+  if (opts.address) {
+    return { address: opts.address, namespace: opts.namespace, origin: 'TEMPORAL_ADDRESS', stop: async () => {} };
+  }
+  const cli = await findOrBuildTemporalCli({
+    cliPath: opts.cliPath,
+    cacheDir: opts.cacheDir,
+    envPath: opts.envPath,
+    log: opts.log,
+  });
+  if (opts.dbFilename) fs.mkdirSync(path.dirname(opts.dbFilename), { recursive: true });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli.path },
+      ip: '127.0.0.1',
+      port: opts.port || undefined,
+      namespace: opts.namespace,
+      dbFilename: opts.dbFilename,
+      ui: opts.ui ?? false,
+      uiPort: opts.ui ? opts.uiPort : undefined,
+      searchAttributes: allSearchAttributes,
+      log: { format: 'json', level: 'error' },
+    },
+  });
+  return {
+    address: env.address,
+    namespace: opts.namespace,
+    uiUrl: opts.ui && opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined,
+    origin: `dev server (${cli.source}: ${cli.path})`,
+    stop: () => env.teardown(),
+  };
+}

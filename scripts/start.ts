@@ -1,0 +1,157 @@
+// `npm start`: PostgreSQL, Temporal, the mail server, the worker and the API on their embedded defaults (or the
+// configured external ones). Ctrl-C stops everything; starting again continues with the same data and workflows.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDb, migrateToLatest } from '../db/client';
+import { seedDemoData } from '../db/seed';
+import { childProcessEnv, loadConfigOrExit } from '../runtime/config';
+import { startMailServer, type MailServer } from '../runtime/mail-server';
+import { startPostgres } from '../runtime/postgres';
+import { startTemporal } from '../runtime/temporal-server';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const config = loadConfigOrExit();
+
+const t0 = performance.now();
+const say = (line: string) => console.error(`[start] ${line}`);
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+const stops: (() => Promise<void>)[] = [];
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+async function main() {
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  say(`data directory: ${config.dataDir}`);
+
+  const [postgres, mail, temporal] = await Promise.all([
+    startPostgres({ url: config.database.url, dataDir: path.join(config.dataDir, 'postgres'), port: config.database.embeddedPort, log: say })
+      .then((s) => { stops.push(s.stop); say(`PostgreSQL ready (${s.origin}) after ${elapsed()}`); return s; }),
+    (config.mail.url
+      ? Promise.resolve<MailServer | undefined>(undefined)
+      : startMailServer({ dir: path.join(config.dataDir, 'mail'), smtpPort: config.mail.embeddedPort, viewPort: config.mail.viewPort })
+    ).then((s) => { if (s) { stops.push(s.stop); say(`mail server ready after ${elapsed()}`); } return s; }),
+    startTemporal({
+      address: config.temporal.address,
+      namespace: config.temporal.namespace,
+      cliPath: config.temporal.cliPath,
+      cacheDir: config.temporal.cacheDir,
+      dbFilename: path.join(config.dataDir, 'temporal', 'temporal.db'),
+      port: config.temporal.port,
+      ui: true,
+      uiPort: config.temporal.uiPort,
+      envPath: config.temporal.searchPath,
+      log: say,
+    }).then((s) => { stops.push(s.stop); say(`Temporal ready (${s.origin}) after ${elapsed()}`); return s; }),
+  ]);
+
+  const db = createDb(postgres.url, { max: 2 });
+  const migrations = await migrateToLatest(db);
+  const applied = migrations.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+  say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'schema up to date');
+  if (config.env !== 'production') await seedDemoData(db);
+  await db.destroy();
+
+  const childEnv = childProcessEnv({
+    TEMPORAL_ADDRESS: temporal.address,
+    DATABASE_URL: postgres.url,
+    SMTP_URL: mail?.smtpUrl ?? config.mail.url,
+    ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
+  });
+  supervise('worker', 'worker/main.ts', childEnv);
+  supervise('api', 'api/main.ts', childEnv);
+  await waitForApi(`http://127.0.0.1:${config.api.port}/readyz`, 60_000);
+
+  const api = `http://localhost:${config.api.port}`;
+  console.error(
+    [
+      '',
+      `Amt24 Orchestrierung is up (${elapsed()}):`,
+      `  API            ${api}`,
+      `  API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
+      `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its own UI)'}   (gRPC ${temporal.address})`,
+      `  Mail view      ${mail?.viewUrl ?? `(external SMTP: ${config.mail.url})`}`,
+      `  Tokens         npm run tokens`,
+      'Ctrl-C stops everything; `npm start` again continues where it stopped.',
+      '',
+    ].join('\n'),
+  );
+}
+
+function supervise(name: string, file: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, file)], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    say(`${name} exited (${signal ?? code}); restarting in 2 s`);
+    setTimeout(() => !stopping && supervise(name, file, env), 2000);
+  });
+}
+
+async function waitForApi(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`API not ready after ${timeoutMs / 1000} s (${url})`);
+}
+
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal === 'SIGTERM' ? 'stop requested' : signal}: stopping worker and API…`);
+  await Promise.all(
+    [...children.values()].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          child.once('exit', () => { clearTimeout(kill); resolve(); });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  say('stopping Temporal, mail and PostgreSQL…');
+  for (const stop of stops.reverse()) await stop().catch((err) => say(`stop failed: ${(err as Error).message}`));
+  say('stopped');
+  process.exit(0);
+}
+
+// A terminal's Ctrl-C signals the whole foreground process group. If PostgreSQL and Temporal received it
+// directly they would die before the worker drains. So the supervisor runs detached in its own group and this
+// foreground process only relays the signal and mirrors the exit code.
+if (!isSupervisor()) {
+  const supervisor = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+    cwd: root,
+    env: childProcessEnv({ AMT24_SUPERVISOR: '1' }),
+    stdio: 'inherit',
+    detached: true,
+  });
+  const relay = () => supervisor.kill('SIGTERM');
+  process.on('SIGINT', relay);
+  process.on('SIGTERM', relay);
+  supervisor.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  main().catch(async (err) => {
+    say(`start failed: ${(err as Error).stack ?? err}`);
+    await shutdown('error');
+    process.exit(1);
+  });
+}
+
+function isSupervisor(): boolean {
+  return config.supervisor;
+}

@@ -1,0 +1,39 @@
+// The worker process: runs workflow code and activities against the configured Temporal, PostgreSQL and SMTP.
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { createDb } from '../db/client';
+import { loadConfigOrExit } from '../runtime/config';
+import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
+import { createLogger } from '../runtime/logger';
+import { createMailer } from '../runtime/mailer';
+import { createWorker } from './worker';
+
+const config = loadConfigOrExit();
+const log = createLogger('worker', config.logLevel);
+Runtime.install({
+  logger: {
+    log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
+    trace: (m, meta) => log.trace(meta ?? {}, m),
+    debug: (m, meta) => log.debug(meta ?? {}, m),
+    info: (m, meta) => log.info(meta ?? {}, m),
+    warn: (m, meta) => log.warn(meta ?? {}, m),
+    error: (m, meta) => log.error(meta ?? {}, m),
+  },
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+});
+
+const db = createDb(databaseUrl(config), { onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost') });
+const mailer = createMailer(smtpUrl(config), config.mail.from);
+const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+const worker = await createWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  deps: { db, mailer, log },
+});
+log.info({ taskQueue: config.temporal.taskQueue, address: temporalAddress(config) }, 'worker started');
+// Worker.run() drains and returns on SIGINT/SIGTERM (the SDK installs those handlers).
+await worker.run();
+await connection.close();
+await db.destroy();
+mailer.close();
+log.info('worker stopped');
