@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
-import { createDb } from '../db/client';
+import { createDb, migrateToLatest } from '../db/client';
 import { loadConfigOrExit } from '../runtime/config';
 import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
@@ -15,6 +15,8 @@ const log = createLogger('api', config.logLevel);
 const version = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const db = createDb(databaseUrl(config), { onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost') });
+// Every process migrates on start (the migrator holds a lock, so API and worker may race safely).
+await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);
 // Lazy: the API comes up even while Temporal is still starting or down; /readyz says so.
 const connection = Connection.lazy({ address: temporalAddress(config) });

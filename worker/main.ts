@@ -1,6 +1,6 @@
 // The worker process: runs workflow code and activities against the configured Temporal, PostgreSQL and SMTP.
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { createDb } from '../db/client';
+import { createDb, migrateToLatest } from '../db/client';
 import { loadConfigOrExit } from '../runtime/config';
 import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
@@ -22,6 +22,8 @@ Runtime.install({
 });
 
 const db = createDb(databaseUrl(config), { onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost') });
+// Every process migrates on start (the migrator holds a lock, so API and worker may race safely).
+await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);
 const connection = await NativeConnection.connect({ address: temporalAddress(config) });
 const worker = await createWorker({

@@ -1,0 +1,206 @@
+// The HTTP API over a real socket, with a real Temporal server, worker, PostgreSQL and SMTP server behind it.
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/app';
+import { demoUsers, signToken, type User } from '../api/auth';
+import { seedDemoData } from '../db/seed';
+import { createTestDatabase, startWorker, temporalClient, testLog, testMailer, uniqueId, waitForMail, type RunningWorker } from './helpers';
+
+const secret = 'test-secret-0123456789abcdef0123456789';
+const { db } = await createTestDatabase('api');
+await seedDemoData(db);
+const mailer = testMailer();
+const { client, connection } = await temporalClient();
+let worker: RunningWorker;
+let server: ServerType;
+let base: string;
+let smtpUp = true;
+
+const tokenFor = (id: string) => signToken(secret, demoUsers.find((u) => u.id === id)!);
+
+async function call(method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+  });
+  const text = await res.text();
+  return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, body: text ? (safeJson(text) as Record<string, any>) : {}, text };
+}
+function safeJson(text: string) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { raw: text };
+  }
+}
+
+beforeAll(async () => {
+  worker = await startWorker({ db, mailer });
+  const app = createApp({
+    db,
+    temporal: client,
+    log: testLog,
+    authSecret: secret,
+    namespace: 'default',
+    taskQueue: worker.taskQueue,
+    publicBaseUrl: 'http://localhost',
+    temporalUiUrl: 'http://localhost:8233',
+    version: 'test',
+    readiness: [
+      { name: 'temporal', check: async () => { await connection.healthService.check({}); } },
+      { name: 'postgres', check: async () => { await sql`select 1`.execute(db); } },
+      { name: 'smtp', check: async () => { if (!smtpUp) throw new Error('connect ECONNREFUSED'); await mailer.verify(); } },
+    ],
+  });
+  server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await worker.stop();
+  await connection.close();
+  await db.destroy();
+  mailer.close();
+});
+
+describe('operations endpoints', () => {
+  it('answers /healthz and /readyz when everything is reachable', async () => {
+    expect((await call('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await call('GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('ready');
+    expect(Object.keys(ready.body.checks).sort()).toEqual(['postgres', 'smtp', 'temporal']);
+  });
+
+  it('reports 503 naming what is unreachable', async () => {
+    smtpUp = false;
+    try {
+      const ready = await call('GET', '/readyz');
+      expect(ready.status).toBe(503);
+      expect(ready.type).toBe('application/problem+json');
+      expect(ready.body.detail).toBe('Unreachable: smtp');
+      expect(ready.body.checks.smtp.ok).toBe(false);
+      expect(ready.body.checks.postgres.ok).toBe(true);
+    } finally {
+      smtpUp = true;
+    }
+  });
+
+  it('serves an OpenAPI 3.1 document and a docs page', async () => {
+    const doc = await call('GET', '/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/api/echo', '/api/mandanten', '/api/mandanten/{id}']));
+    const echoBody = doc.body.paths['/api/echo'].post.requestBody.content['application/json'].schema;
+    expect(echoBody.required).toEqual(['message']);
+    expect(doc.body.paths['/api/mandanten/{id}'].put['x-roles']).toEqual(['mandant-admin', 'projektleitung']);
+    const page = await call('GET', '/docs');
+    expect(page.type).toContain('text/html');
+    expect(page.text).toContain('/api/mandanten/{id}');
+  });
+});
+
+describe('one error format', () => {
+  it('answers unknown routes with problem+json and a request id', async () => {
+    const res = await call('GET', '/api/gibt-es-nicht');
+    expect(res.status).toBe(404);
+    expect(res.type).toBe('application/problem+json');
+    expect(res.body).toMatchObject({ status: 404, title: 'Nicht gefunden', instance: '/api/gibt-es-nicht' });
+    expect(res.body.requestId).toBe(res.headers.get('x-request-id'));
+  });
+
+  it('refuses missing, malformed and forged tokens with 401', async () => {
+    expect((await call('GET', '/api/me')).status).toBe(401);
+    const malformed = await fetch(`${base}/api/me`, { headers: { authorization: 'Token abc' } });
+    expect(malformed.status).toBe(401);
+    const forged = await signToken('another-secret-0123456789abcdef0123456', demoUsers[0]!);
+    const res = await call('GET', '/api/me', { token: forged });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('invalid_token');
+  });
+
+  it('names the field of invalid input, refuses bad JSON and wrong media types', async () => {
+    const token = await tokenFor('awb-sid');
+    const invalid = await call('POST', '/api/echo', { token, body: { message: 42, notify: 'not-a-mail' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual(['message', 'notify']);
+    const badJson = await call('POST', '/api/echo', { token, rawBody: '{"message": ' });
+    expect(badJson.status).toBe(400);
+    expect(badJson.body.detail).toBe('Request body is not valid JSON');
+    const wrongType = await call('POST', '/api/echo', { token, rawBody: 'message=x', contentType: 'application/x-www-form-urlencoded' });
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.type).toBe('application/problem+json');
+  });
+});
+
+describe('echo through the API', () => {
+  it('runs the workflow end to end and is idempotent by business id', async () => {
+    const token = await tokenFor('awb-sid');
+    const id = uniqueId('api');
+    const to = `${id}@example.org`;
+    const first = await call('POST', '/api/echo', { token, body: { message: 'über die API', id, notify: to } });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ workflowId: `echo-${id}`, message: 'über die API' });
+    expect(first.body.temporalUiUrl).toBe(`http://localhost:8233/namespaces/default/workflows/echo-${id}`);
+    const again = await call('POST', '/api/echo', { token, body: { message: 'über die API', id, notify: to } });
+    expect(again.body.auditId).toBe(first.body.auditId);
+    await waitForMail((m) => m.envelopeTo.includes(to));
+    const audit = await db.selectFrom('audit_log').select('actor').where('subject_id', '=', `echo-${id}`).execute();
+    expect(audit).toEqual([{ actor: 'awb-sid' }]);
+  });
+});
+
+describe('roles and Mandant scoping', () => {
+  it('lets a Mandant-Admin see only its own Mandant', async () => {
+    const leipzig = await tokenFor('admin-leipzig');
+    const list = await call('GET', '/api/mandanten', { token: leipzig });
+    expect(list.body.items.map((m: { id: string }) => m.id)).toEqual(['leipzig']);
+    expect((await call('GET', '/api/mandanten/dresden', { token: leipzig })).status).toBe(404);
+    const awbList = await call('GET', '/api/mandanten', { token: await tokenFor('awb-sid') });
+    expect(awbList.body.items.map((m: { id: string }) => m.id)).toEqual(['dresden', 'leipzig']);
+  });
+
+  it('refuses a role that may not read Mandanten', async () => {
+    const res = await call('GET', '/api/mandanten', { token: await tokenFor('buerger-anna') });
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toContain('awb');
+  });
+
+  it('lets a Mandant-Admin maintain its own master data, audited, but not another Mandant\'s', async () => {
+    const token = await tokenFor('admin-dresden');
+    const body = {
+      name: 'Landeshauptstadt Dresden',
+      impressum: 'Dr.-Külz-Ring 19, 01067 Dresden',
+      datenschutzbeauftragteR: { name: 'DSB Dresden', email: 'datenschutz@dresden.de' },
+      logoUrl: 'https://www.dresden.de/logo.svg',
+    };
+    const res = await call('PUT', '/api/mandanten/dresden', { token, body });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ id: 'dresden', impressum: body.impressum, datenschutzbeauftragteR: body.datenschutzbeauftragteR });
+    const audit = await db.selectFrom('audit_log').selectAll().where('subject_id', '=', 'dresden').execute();
+    expect(audit.map((a) => [a.actor, a.action])).toEqual([['admin-dresden', 'mandant.stammdaten.geaendert']]);
+    expect((await call('PUT', '/api/mandanten/leipzig', { token, body })).status).toBe(404);
+    const stranger: User = { id: 'x', name: 'x', roles: ['mandant-admin'], mandanten: ['chemnitz'] };
+    const create = await call('PUT', '/api/mandanten/chemnitz', { token: await signToken(secret, stranger), body: { name: 'Chemnitz' } });
+    expect(create.status).toBe(404);
+    expect(create.body.detail).toContain('only Projektleitung creates');
+  });
+
+  it('lets Projektleitung create a Mandant and validates the id', async () => {
+    const token = await tokenFor('pl-sk');
+    const created = await call('PUT', '/api/mandanten/chemnitz', { token, body: { name: 'Stadt Chemnitz' } });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ id: 'chemnitz', name: 'Stadt Chemnitz', impressum: null });
+    const bad = await call('PUT', '/api/mandanten/Bad%20Id', { token, body: { name: 'X' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.invalidParams[0].name).toBe('id');
+  });
+});

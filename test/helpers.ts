@@ -1,0 +1,109 @@
+// Shared test plumbing: a fresh migrated database per file, unique task queues, real workers, mail lookups.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDb, migrateToLatest } from '../db/client';
+import type { StoredMail } from '../runtime/mail-server';
+import { createLogger } from '../runtime/logger';
+import { createMailer, type Mailer } from '../runtime/mailer';
+import type { ActivityDeps } from '../activities';
+import { createWorker } from '../worker/worker';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const noop = () => {};
+  Runtime.install({ logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error } });
+}
+
+export const testLog = createLogger('test', 'silent');
+
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** A new database on the shared server, migrated to the latest schema. */
+export async function createTestDatabase(prefix = 't') {
+  const name = `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: inject('postgresAdminUrl') });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(inject('postgresAdminUrl'));
+  url.pathname = `/${name}`;
+  const db = createDb(url.toString(), { max: 5 });
+  await migrateToLatest(db);
+  return { db, url: url.toString(), name };
+}
+
+export async function temporalClient(): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  return { client: new Client({ connection, namespace: inject('temporalNamespace') }), connection };
+}
+
+export function testMailer(): Mailer {
+  return createMailer(inject('smtpUrl'), 'Amt24 Test <test@amt24.local>');
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  taskQueue: string;
+  stop(): Promise<void>;
+}
+
+/** A real worker on the shared dev server, on a task queue of its own. */
+export async function startWorker(deps: Omit<ActivityDeps, 'log'> & { log?: ActivityDeps['log'] }, taskQueue = uniqueId('tq')): Promise<RunningWorker> {
+  quietRuntime();
+  const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const worker = await createWorker({
+    connection,
+    namespace: inject('temporalNamespace'),
+    taskQueue,
+    deps: { log: testLog, ...deps },
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const running = worker.run();
+  return {
+    worker,
+    taskQueue,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+/** Messages the loopback SMTP server received, read over its HTTP view like a person would. */
+export async function mails(): Promise<StoredMail[]> {
+  const res = await fetch(`${inject('mailViewUrl')}/api/messages`);
+  return (await res.json()) as StoredMail[];
+}
+
+export async function waitForMail(predicate: (m: StoredMail) => boolean, timeoutMs = 15_000): Promise<StoredMail> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = (await mails()).find(predicate);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('expected mail did not arrive');
+}
+
+export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}

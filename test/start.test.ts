@@ -1,0 +1,120 @@
+// `npm start` as a newcomer runs it: everything comes up, the URLs answer, Ctrl-C stops it cleanly, and a
+// second start continues with the same data and the same running workflows.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { demoUsers, signToken } from '../api/auth';
+import { echoStateQuery, proceedSignal } from '../workflows/echo';
+import { eventually, uniqueId } from './helpers';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const dataDir = path.join(inject('testDataDir'), uniqueId('start'));
+const ports = {
+  API_PORT: await freePort(),
+  TEMPORAL_PORT: await freePort(),
+  TEMPORAL_UI_PORT: await freePort(),
+  POSTGRES_PORT: await freePort(),
+  SMTP_PORT: await freePort(),
+  MAIL_VIEW_PORT: await freePort(),
+};
+const running: ChildProcess[] = [];
+
+function npmStart(): { child: ChildProcess; output: () => string; up: Promise<void> } {
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+    },
+    detached: true, // its own process group, so a signal to the group is what Ctrl-C in a terminal does
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  const up = new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('is up')) resolve();
+      if (out.includes('start failed')) reject(new Error(out));
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited early (${code}):\n${out}`)));
+  });
+  return { child, output: () => out, up };
+}
+
+async function ctrlC(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  process.kill(-child.pid!, 'SIGINT');
+  return exited;
+}
+
+afterAll(() => {
+  for (const child of running) if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+});
+
+describe('npm start', () => {
+  it('runs everything, stops on Ctrl-C and continues after a restart', async () => {
+    const first = npmStart();
+    await first.up;
+    expect(first.output()).toContain(`API            http://localhost:${ports.API_PORT}`);
+
+    const api = `http://127.0.0.1:${ports.API_PORT}`;
+    expect((await fetch(`${api}/readyz`)).status).toBe(200);
+    expect((await fetch(`${api}/docs`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${ports.MAIL_VIEW_PORT}/`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
+
+    const token = await signToken('dev-only-secret-change-me-0123456789abcdef', demoUsers.find((u) => u.id === 'pl-sk')!);
+    const put = await fetch(`${api}/api/mandanten/goerlitz`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Stadt Görlitz' }),
+    });
+    expect(put.status).toBe(200);
+
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
+    const client = new Client({ connection });
+    const workflowId = uniqueId('across-restart');
+    const handle = await client.workflow.start('echoWorkflow', {
+      workflowId,
+      taskQueue: 'amt24',
+      args: [{ message: 'vor dem Neustart begonnen', requestedBy: 'tester', waitForSignal: true }],
+    });
+    await eventually(async () => (await handle.query(echoStateQuery)) === 'waiting', 60_000, 'worker picked up the workflow');
+    await connection.close();
+
+    expect(await ctrlC(first.child)).toBe(0);
+    expect(first.output()).toContain('[start] stopped');
+    expect(fs.existsSync(path.join(dataDir, 'temporal', 'temporal.db'))).toBe(true);
+
+    const second = npmStart();
+    await second.up;
+    expect(second.output()).toContain('schema up to date');
+    const again = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
+    const client2 = new Client({ connection: again });
+    const resumed = client2.workflow.getHandle(workflowId);
+    await resumed.signal(proceedSignal);
+    expect((await resumed.result()).message).toBe('vor dem Neustart begonnen');
+    await again.close();
+
+    const mandant = await fetch(`${api}/api/mandanten/goerlitz`, { headers: { authorization: `Bearer ${token}` } });
+    expect(((await mandant.json()) as { name: string }).name).toBe('Stadt Görlitz');
+    expect(await ctrlC(second.child)).toBe(0);
+  }, 180_000);
+});
