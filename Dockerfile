@@ -7,11 +7,12 @@ WORKDIR /app
 # Manifests first, so editing source does not invalidate the dependency layer.
 COPY package.json package-lock.json ./
 
+# npm install, not npm ci: the lock file cannot list every platform build of optional dependencies on all mirrors.
 # The image's npm (10.x) ignores package.json's `allowScripts` field and runs every install script by default;
 # --ignore-scripts=false keeps that even under an npmrc that turns scripts off. esbuild, which tsx runs on, needs
 # its install script to set up its native binary. The tsx line fails the build here if that went wrong, rather
 # than at container start.
-RUN npm ci --omit=dev --ignore-scripts=false --no-audit --no-fund \
+RUN npm install --omit=dev --ignore-scripts=false --no-audit --no-fund \
  && npm cache clean --force \
  && npx tsx -e "const ok: string = 'tsx can run TypeScript'; console.log(ok)"
 
