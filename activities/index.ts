@@ -3,6 +3,7 @@ import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
 import { appendAudit } from './audit';
 import { sendNotificationOnce, type NotificationInput } from './mail';
+import { createAntragActivities } from './antrag';
 
 export type { ActivityDeps } from './deps';
 
@@ -18,6 +19,8 @@ function activityKey(suffix?: string): string {
 
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createAntragActivities(deps),
+
     async recordEcho(input: { message: string; requestedBy: string }): Promise<{ auditId: string }> {
       const info = Context.current().info;
       const auditId = await appendAudit(deps.db, {

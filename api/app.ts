@@ -9,6 +9,9 @@ import { HttpProblem, problemJson } from './problem';
 import { echoRoutes } from './routes/echo';
 import { healthRoutes } from './routes/health';
 import { mandantenRoutes } from './routes/mandanten';
+import { antraegeRoutes } from './routes/antraege';
+import { betriebRoutes } from './routes/betrieb';
+import { statusRoutes, zahlungRoutes } from './routes/status';
 
 export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
 
@@ -37,6 +40,10 @@ export function createApp(deps: ApiDeps) {
   app.route('/', healthRoutes(deps, registry));
   app.route('/api/echo', echoRoutes(deps, registry));
   app.route('/api/mandanten', mandantenRoutes(deps, registry));
+  app.route('/api/antraege', antraegeRoutes(deps, registry));
+  app.route('/api/status', statusRoutes(deps, registry));
+  app.route('/api/zahlung', zahlungRoutes(deps, registry));
+  app.route('/api', betriebRoutes(deps, registry));
 
   registry.add({
     method: 'get', path: '/api/me', tag: 'Anmeldung', roles: [],

@@ -19,6 +19,8 @@ export interface ApiDeps {
   /** Base URL of the Temporal Web UI, for links from API answers (absent for a remote cluster). */
   temporalUiUrl?: string;
   readiness: ReadinessCheck[];
+  /** Upper bound of the back-off between delivery attempts, passed to new Antrag workflows (e.g. "1h"). */
+  deliveryMaxRetryInterval?: string;
   version: string;
 }
 

@@ -34,6 +34,7 @@ const app = createApp({
   publicBaseUrl: config.api.publicBaseUrl,
   temporalUiUrl: config.temporal.uiUrl,
   version,
+  deliveryMaxRetryInterval: config.deliveryMaxRetryInterval,
   readiness: [
     { name: 'temporal', check: async () => { await connection.ensureConnected(); await connection.healthService.check({}); } },
     { name: 'postgres', check: async () => { await sql`select 1`.execute(db); } },

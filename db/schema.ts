@@ -121,7 +121,117 @@ export interface MailOutboxTable {
   sent_at: Timestamp | null;
 }
 
+export interface Antragsteller {
+  name: string;
+  email: string;
+  /** BundID / Mein Unternehmenskonto Postfach handle, when the citizen signed in with one. */
+  postfachHandle?: string;
+}
+
+export interface AntragTable {
+  vorgangsnummer: string;
+  aktivierung_id: string;
+  onlinedienst_id: string;
+  mandant_id: string;
+  formular_version: string;
+  payload_hash: string;
+  /** null once retention deleted the personal data */
+  form_data: Json<Record<string, unknown> | null>;
+  antragsteller: Json<Antragsteller | null>;
+  test: Generated<boolean>;
+  status: Generated<string>;
+  zustell_status: Generated<string>;
+  bearbeitung_status: string | null;
+  eingegangen_am: Date | null;
+  personendaten_geloescht_am: Date | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type DateiArt = 'anlage' | 'antrag-pdf' | 'bescheid' | 'nachreichung';
+
+export interface AntragDateiTable {
+  id: string;
+  vorgangsnummer: string;
+  art: DateiArt;
+  file_name: string;
+  media_type: string;
+  size: number;
+  sha256: string;
+  content: Buffer | null;
+  metadata: Json<Record<string, unknown>>;
+  created_at: Timestamp;
+}
+
+export interface AntragEreignisTable {
+  id: Generated<string>;
+  vorgangsnummer: string;
+  at: Timestamp;
+  spur: 'technisch' | 'bearbeitung';
+  status: string;
+  text: string;
+  details: Json<Record<string, unknown>>;
+  idempotency_key: string;
+}
+
+export interface ZahlungTable {
+  vorgangsnummer: string;
+  kassenzeichen: string;
+  transaktionsnummer: string;
+  betrag_cent: number;
+  bezahlt_cent: Generated<number>;
+  status: string;
+  paypage_url: string;
+  zahlverfahren: string | null;
+  gebucht_am: Date | null;
+  updated_at: Timestamp;
+}
+
+export interface ZustellungTable {
+  vorgangsnummer: string;
+  modus: string;
+  endpunkt: string;
+  referenz: string | null;
+  versuche: Generated<number>;
+  letzter_fehler: string | null;
+  wartet_seit: Date | null;
+  zugestellt_am: Date | null;
+  transfer_geloescht_am: Date | null;
+}
+
+export interface EndpunktStatusTable {
+  endpunkt: string;
+  down_since: Date | null;
+  last_error: string | null;
+  last_attempt_at: Date | null;
+  last_success_at: Date | null;
+  alert_sent_for: Date | null;
+}
+
+export interface AufgabeTable {
+  id: string;
+  art: string;
+  rolle: string;
+  mandant_id: string | null;
+  betreff_typ: string;
+  betreff_id: string;
+  titel: string;
+  beschreibung: string;
+  faellig_am: Date | null;
+  status: Generated<'offen' | 'erledigt'>;
+  erledigt_von: string | null;
+  erledigt_am: Date | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
+  antrag: AntragTable;
+  antrag_datei: AntragDateiTable;
+  antrag_ereignis: AntragEreignisTable;
+  zahlung: ZahlungTable;
+  zustellung: ZustellungTable;
+  endpunkt_status: EndpunktStatusTable;
+  aufgabe: AufgabeTable;
   mail_outbox: MailOutboxTable;
   mandant: MandantTable;
   organisationseinheit: OrganisationseinheitTable;

@@ -69,5 +69,42 @@ export async function seedDemoData(db: Kysely<Database>): Promise<void> {
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
+    await trx
+      .insertInto('onlinedienst')
+      .values({
+        id: 'hundesteuer', name: 'Hundesteuer anmelden', prozess_name: 'hundesteuer', prozess_version: '1.0',
+        formular_name: 'hundesteuer-anmeldung', formular_version: '1.0', prozesseigner: 'pe-smk',
+        features: JSON.stringify(['fitconnect']),
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    await trx
+      .insertInto('leistung_oe')
+      .values([{ leistung_id: '99050012104000', oe_id: 'oe-leipzig-ordnungsamt' }])
+      .onConflict((oc) => oc.columns(['leistung_id', 'oe_id']).doNothing())
+      .execute();
+    await trx
+      .insertInto('aktivierung')
+      .values({
+        id: 'hundesteuer-leipzig', onlinedienst_id: 'hundesteuer', mandant_id: 'leipzig',
+        oe_id: 'oe-leipzig-ordnungsamt', leistung_id: '99050012104000', status: 'aktiv',
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    const parameter: [string, string, string][] = [
+      ['anwohnerparken-leipzig', 'gebuehr.betragCent', '3050'],
+      ['anwohnerparken-leipzig', 'epaybl.mandantNr', '014'],
+      ['anwohnerparken-leipzig', 'epaybl.bewirtschafterNr', 'L-ORD'],
+      ['anwohnerparken-leipzig', 'epaybl.haushaltsstelle', '1220.1100'],
+      ['anwohnerparken-leipzig', 'epaybl.buchungstext', 'Bewohnerparkausweis'],
+      ['anwohnerparken-leipzig', 'zustellung.modus', 'transfer-plain'],
+      ['hundesteuer-leipzig', 'zustellung.modus', 'fitconnect'],
+      ['hundesteuer-leipzig', 'fitconnect.destinationId', 'demo-destination'],
+    ];
+    await trx
+      .insertInto('prozessparameter')
+      .values(parameter.map(([aktivierung_id, key, value]) => ({ aktivierung_id, key, value, value_encrypted: null, protected: false })))
+      .onConflict((oc) => oc.columns(['aktivierung_id', 'key']).doNothing())
+      .execute();
   });
 }

@@ -10,6 +10,9 @@ import { childProcessEnv, loadConfigOrExit } from '../runtime/config';
 import { startMailServer, type MailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
+import { FITCONNECT_SIM_SENDER } from '../runtime/external';
+import { startEpayblSimulator } from '../simulators/epaybl/server';
+import { startFitConnectSimulator } from '../simulators/fitconnect/server';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const config = loadConfigOrExit();
@@ -46,11 +49,42 @@ async function main() {
     }).then((s) => { stops.push(s.stop); say(`Temporal ready (${s.origin}) after ${elapsed()}`); return s; }),
   ]);
 
+  // Simulators of the external systems, unless real endpoints are configured.
+  const simulators: string[] = [];
+  if (!config.epaybl.url) {
+    const epaybl = await startEpayblSimulator({
+      port: config.epaybl.simulatorPort,
+      statePath: path.join(config.dataDir, 'epaybl-simulator.json'),
+      paypageSettleMs: 1000,
+    });
+    stops.push(epaybl.close);
+    simulators.push(`  ePayBL (sim)    ${epaybl.url}   (pay page, /_sim/ control API)`);
+  }
+  if (!config.fitconnect.tokenUrl) {
+    const fitconnect = await startFitConnectSimulator({ port: config.fitconnect.simulatorPort, sender: FITCONNECT_SIM_SENDER });
+    // The demo activation "hundesteuer-leipzig" delivers here (Leistung 99050012104000).
+    await fitconnect.createDestination({
+      destinationId: 'demo-destination',
+      services: [{
+        identifier: 'urn:de:fim:leika:leistung:99050012104000',
+        submissionSchemas: [{ schemaUri: 'urn:xoev-de:xfall:standard:antrag', mimeType: 'application/json' }],
+      }],
+    });
+    stops.push(fitconnect.close);
+    simulators.push(`  FIT-Connect    ${fitconnect.url}   (simulator, destination demo-destination)`);
+  }
+
   const db = createDb(postgres.url, { max: 2 });
   const migrations = await migrateToLatest(db);
   const applied = migrations.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
   say(applied.length ? `migrations applied: ${applied.join(', ')}` : 'schema up to date');
-  if (config.env !== 'production') await seedDemoData(db);
+  if (config.env !== 'production') {
+    await seedDemoData(db);
+    // Stand-ins for the authorities' shares: a missing Transferverzeichnis counts as an outage of the endpoint.
+    for (const { id } of await db.selectFrom('aktivierung').select('id').execute()) {
+      fs.mkdirSync(path.join(config.transferDir, id), { recursive: true });
+    }
+  }
   await db.destroy();
 
   const childEnv = childProcessEnv({
@@ -72,6 +106,7 @@ async function main() {
       `  API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
       `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its own UI)'}   (gRPC ${temporal.address})`,
       `  Mail view      ${mail?.viewUrl ?? `(external SMTP: ${config.mail.url})`}`,
+      ...simulators,
       `  Tokens         npm run tokens`,
       'Ctrl-C stops everything; `npm start` again continues where it stopped.',
       '',

@@ -5,6 +5,9 @@ import { loadConfigOrExit } from '../runtime/config';
 import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
 import { createMailer } from '../runtime/mailer';
+import { createEpaybl, createFitConnect } from '../runtime/external';
+import { parameterKey } from '../runtime/secrets';
+import { dauerMs } from '../domain/dauer';
 import { createWorker } from './worker';
 
 const config = loadConfigOrExit();
@@ -30,7 +33,19 @@ const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  deps: { db, mailer, log },
+  deps: {
+    db,
+    mailer,
+    log,
+    epaybl: createEpaybl(config),
+    fitconnect: createFitConnect(config),
+    transferRoot: config.transferDir,
+    parameterKey: parameterKey(config.parameterKey),
+    linkSecret: config.auth.secret,
+    publicBaseUrl: config.api.publicBaseUrl,
+    awbEmail: config.awbEmail,
+    endpointAlertAfterMs: dauerMs(config.endpointAlertAfter),
+  },
 });
 log.info({ taskQueue: config.temporal.taskQueue, address: temporalAddress(config) }, 'worker started');
 // Worker.run() drains and returns on SIGINT/SIGTERM (the SDK installs those handlers).

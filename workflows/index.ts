@@ -1,2 +1,3 @@
 // Every workflow type the worker registers.
 export { echoWorkflow } from './echo';
+export { antragWorkflow } from './antrag';

@@ -1,7 +1,9 @@
 // Migrations as code, in order. Add new ones at the end; never edit one that has landed.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_antrag';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_antrag': m0002,
 };

@@ -1,0 +1,107 @@
+// What happens at the zuständige Stelle, recorded for the citizen's timeline (processing track, kept apart from
+// the technical delivery track), with a notification where the citizen must act or receives something.
+import { sql } from 'kysely';
+import type { ActivityDeps } from '../deps';
+import { appendAudit } from '../audit';
+import { sendNotificationOnce } from '../mail';
+import { ereignis, setAntragStatus } from './ereignis';
+import { formatBerlin, statusUrl } from './eingang';
+
+export interface BearbeitungInput {
+  vorgangsnummer: string;
+  /** Counter from the workflow: makes each status change its own idempotent entry. */
+  nr: number;
+  status: 'in-bearbeitung' | 'nachforderung' | 'nachforderung-beantwortet' | 'abgeschlossen';
+  actor: string;
+  text?: string;
+  frist?: string;
+}
+
+const TEXTE: Record<BearbeitungInput['status'], string> = {
+  'in-bearbeitung': 'Ihr Antrag wird bearbeitet.',
+  nachforderung: 'Die Behörde benötigt weitere Angaben von Ihnen.',
+  'nachforderung-beantwortet': 'Ihre Antwort auf die Nachforderung ist eingegangen.',
+  abgeschlossen: 'Die Bearbeitung ist abgeschlossen.',
+};
+
+export async function bearbeitungsstand(deps: ActivityDeps, input: BearbeitungInput): Promise<void> {
+  const { db } = deps;
+  const vn = input.vorgangsnummer;
+  const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  await setAntragStatus(db, vn, { status: input.status, bearbeitung_status: input.status });
+  await ereignis(db, {
+    vorgangsnummer: vn, spur: 'bearbeitung', status: input.status, key: `${vn}:bearbeitung:${input.nr}`,
+    text: TEXTE[input.status], details: input.frist ? { frist: input.frist } : {},
+  });
+  await appendAudit(db, {
+    actor: input.actor, action: `antrag.${input.status}`, subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
+    details: input.frist ? { frist: input.frist } : {}, idempotencyKey: `${vn}:bearbeitung:${input.nr}`,
+  });
+  if (input.status === 'nachforderung' && antrag.antragsteller) {
+    await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
+      idempotencyKey: `${vn}:nachforderung:${input.nr}`,
+      to: antrag.antragsteller.email,
+      subject: `Nachforderung zu Ihrem Antrag ${vn}`,
+      text:
+        `Guten Tag ${antrag.antragsteller.name},\n\ndie zuständige Stelle benötigt für Ihren Antrag ${vn} weitere Angaben` +
+        `${input.frist ? ` bis zum ${formatBerlin(input.frist)}` : ''}:\n\n${input.text ?? ''}\n\n` +
+        `Antworten können Sie hier: ${statusUrl(deps, vn)}\n\nIhr Amt24-Serviceportal Sachsen\n`,
+    });
+  }
+}
+
+export async function bescheidZustellen(
+  deps: ActivityDeps,
+  input: { vorgangsnummer: string; dateiId: string; widerspruchsfristMs: number; actor: string },
+): Promise<{ zugestelltAm: string; widerspruchBis: string }> {
+  const { db } = deps;
+  const vn = input.vorgangsnummer;
+  const datei = await db.selectFrom('antrag_datei').select(['metadata', 'sha256', 'created_at']).where('id', '=', input.dateiId).executeTakeFirstOrThrow();
+  const meta = datei.metadata as { zugestelltAm?: string };
+  // The delivery instant is fixed at the first attempt so that a retry does not move the Widerspruch period.
+  const zugestelltAm = meta.zugestelltAm ?? new Date().toISOString();
+  if (!meta.zugestelltAm) {
+    await db.updateTable('antrag_datei').set({ metadata: sql`metadata || ${JSON.stringify({ zugestelltAm })}::jsonb` }).where('id', '=', input.dateiId).execute();
+  }
+  const widerspruchBis = new Date(Date.parse(zugestelltAm) + input.widerspruchsfristMs).toISOString();
+  const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  await setAntragStatus(db, vn, { status: 'bescheid-zugestellt' });
+  await ereignis(db, {
+    vorgangsnummer: vn, spur: 'bearbeitung', status: 'bescheid', key: `${vn}:bescheid:${input.dateiId}`,
+    text: 'Ihr Bescheid liegt vor.', details: { dateiId: input.dateiId, zugestelltAm, widerspruchBis },
+  });
+  await appendAudit(db, {
+    actor: input.actor, action: 'antrag.bescheid-zugestellt', subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
+    details: { dateiId: input.dateiId, sha256: datei.sha256, zugestelltAm, widerspruchBis }, idempotencyKey: `${vn}:bescheid:${input.dateiId}`,
+  });
+  if (antrag.antragsteller) {
+    await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
+      idempotencyKey: `${vn}:bescheid:${input.dateiId}`,
+      to: antrag.antragsteller.email,
+      subject: `Ihr Bescheid zum Antrag ${vn}`,
+      text:
+        `Guten Tag ${antrag.antragsteller.name},\n\nzu Ihrem Antrag ${vn} liegt ein Bescheid vor. Sie können ihn hier abrufen:\n` +
+        `${statusUrl(deps, vn)}\n\nGegen den Bescheid können Sie bis zum ${formatBerlin(widerspruchBis)} Widerspruch einlegen.\n\n` +
+        'Ihr Amt24-Serviceportal Sachsen\n',
+    });
+  }
+  return { zugestelltAm, widerspruchBis };
+}
+
+export async function antragBeenden(deps: ActivityDeps, input: { vorgangsnummer: string; grund: 'nicht-bezahlt' | 'abgelehnt'; text: string }): Promise<void> {
+  const { db } = deps;
+  const vn = input.vorgangsnummer;
+  const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  await setAntragStatus(db, vn, { status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar' });
+  await ereignis(db, { vorgangsnummer: vn, spur: 'technisch', status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar', key: `${vn}:ende`, text: input.text });
+  await appendAudit(db, {
+    actor: 'system', action: `antrag.${input.grund}`, subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
+    details: {}, idempotencyKey: `${vn}:ende`,
+  });
+  if (antrag.antragsteller) {
+    await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
+      idempotencyKey: `${vn}:ende`, to: antrag.antragsteller.email, subject: `Ihr Antrag ${vn}`,
+      text: `Guten Tag ${antrag.antragsteller.name},\n\n${input.text}\n\nIhr Amt24-Serviceportal Sachsen\n`,
+    });
+  }
+}

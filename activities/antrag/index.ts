@@ -1,0 +1,31 @@
+// The Antrag's activities, closed over their dependencies.
+import type { ActivityDeps } from '../deps';
+import { required } from '../deps';
+import { antragBeenden, bearbeitungsstand, bescheidZustellen, type BearbeitungInput } from './bearbeitung';
+import { antragEingang } from './eingang';
+import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
+import { personendatenLoeschen } from './loeschung';
+import { stornoAnfordern, stornoErfasst, zahlungAbwarten, zahlungAnlegen, zahlungErinnern } from './zahlung';
+import { transferLoeschen, zustellen } from './zustellung';
+
+export type { AktivierungsKonfiguration } from './konfiguration';
+export type { ZahlungsErgebnis } from './zahlung';
+
+export function createAntragActivities(deps: ActivityDeps) {
+  return {
+    antragEingang: (input: { vorgangsnummer: string; eingegangenAm: string }) => antragEingang(deps, input),
+    wartungsmodus: async (input: { aktivierungId: string }): Promise<AktivierungsKonfiguration['wartung']> =>
+      (await ladeKonfiguration(deps.db, required(deps, 'parameterKey'), input.aktivierungId)).wartung,
+    zahlungAnlegen: (input: Parameters<typeof zahlungAnlegen>[1]) => zahlungAnlegen(deps, input),
+    zahlungAbwarten: (input: Parameters<typeof zahlungAbwarten>[1]) => zahlungAbwarten(deps, input),
+    zahlungErinnern: (input: Parameters<typeof zahlungErinnern>[1]) => zahlungErinnern(deps, input),
+    stornoAnfordern: (input: Parameters<typeof stornoAnfordern>[1]) => stornoAnfordern(deps, input),
+    stornoErfasst: (input: Parameters<typeof stornoErfasst>[1]) => stornoErfasst(deps, input),
+    zustellen: (input: Parameters<typeof zustellen>[1]) => zustellen(deps, input),
+    transferLoeschen: (input: Parameters<typeof transferLoeschen>[1]) => transferLoeschen(deps, input),
+    bearbeitungsstand: (input: BearbeitungInput) => bearbeitungsstand(deps, input),
+    bescheidZustellen: (input: Parameters<typeof bescheidZustellen>[1]) => bescheidZustellen(deps, input),
+    antragBeenden: (input: Parameters<typeof antragBeenden>[1]) => antragBeenden(deps, input),
+    personendatenLoeschen: (input: { vorgangsnummer: string }) => personendatenLoeschen(deps, input),
+  };
+}

@@ -1,0 +1,154 @@
+// An activation's Prozessparameter, read into one typed configuration. Unknown or malformed parameters are
+// reported with their key, so the Mandant can fix them; protected values are decrypted only here.
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/schema';
+import { DAUER } from '../../domain/dauer';
+import { decryptParameter } from '../../runtime/secrets';
+
+const dauer = z.string().regex(DAUER, 'Dauer wie 90d, 4h, 30m, 10s');
+
+const parameterSchema = z.object({
+  'gebuehr.betragCent': z.coerce.number().int().positive().optional(),
+  'epaybl.mandantNr': z.string().min(1).max(20).optional(),
+  'epaybl.bewirtschafterNr': z.string().min(1).max(8).optional(),
+  'epaybl.haushaltsstelle': z.string().min(1).max(10).optional(),
+  'epaybl.objektnummer': z.string().max(10).optional(),
+  'epaybl.kennzeichenMahnverfahren': z.string().max(5).default('0'),
+  'epaybl.fristTage': z.coerce.number().int().min(0).max(365).default(14),
+  'epaybl.buchungstext': z.string().min(1).max(120).optional(),
+  'zustellung.modus': z.enum(['transfer-plain', 'transfer-xfall', 'fitconnect']).default('transfer-plain'),
+  'zustellung.verzeichnis': z.string().min(1).optional(),
+  'fitconnect.destinationId': z.string().min(1).optional(),
+  'fitconnect.schemaUri': z.string().min(1).default('urn:xoev-de:xfall:standard:antrag'),
+  'fitconnect.leistungId': z.string().min(1).optional(),
+  'frist.zahlungErinnerung': dauer.default('3d'),
+  'frist.zahlungAbbruch': dauer.default('14d'),
+  'frist.zahlungAbfrage': dauer.default('30s'),
+  'frist.transferLoeschen': dauer.default('90d'),
+  'frist.aufbewahrung': dauer.default('365d'),
+  'frist.bescheidWartezeit': dauer.default('730d'),
+  'frist.wartungPruefen': dauer.default('1h'),
+  'frist.widerspruch': dauer.default('30d'),
+});
+
+export type ZustellModus = 'transfer-plain' | 'transfer-xfall' | 'fitconnect';
+
+export interface AktivierungsKonfiguration {
+  aktivierungId: string;
+  onlinedienstId: string;
+  mandantId: string;
+  oeId: string;
+  leistungId: string;
+  status: 'entwurf' | 'aktiv' | 'deaktiviert';
+  wartung: { aktiv: boolean; art: 'refuse' | 'hold'; text: string | null };
+  gebuehr: null | {
+    betragCent: number;
+    mandantNr: string;
+    bewirtschafterNr: string;
+    haushaltsstelle: string;
+    objektnummer?: string;
+    kennzeichenMahnverfahren: string;
+    fristTage: number;
+    buchungstext: string;
+  };
+  zustellung: {
+    modus: ZustellModus;
+    /** A stable name of the endpoint, for outage tracking across Anträge. */
+    endpunkt: string;
+    verzeichnis?: string;
+    fitconnect?: { destinationId: string; schemaUri: string; leistungId: string };
+  };
+  /** Durations as strings ("3d"); the workflow turns them into timers. */
+  fristen: {
+    zahlungErinnerung: string;
+    zahlungAbbruch: string;
+    zahlungAbfrage: string;
+    transferLoeschen: string;
+    aufbewahrung: string;
+    bescheidWartezeit: string;
+    wartungPruefen: string;
+    widerspruch: string;
+  };
+}
+
+export class KonfigurationsFehler extends Error {
+  constructor(readonly aktivierungId: string, readonly probleme: string[]) {
+    super(`Aktivierung ${aktivierungId}: ${probleme.join('; ')}`);
+    this.name = 'KonfigurationsFehler';
+  }
+}
+
+export async function ladeKonfiguration(
+  db: Kysely<Database>,
+  parameterKey: Buffer,
+  aktivierungId: string,
+): Promise<AktivierungsKonfiguration> {
+  const aktivierung = await db.selectFrom('aktivierung').selectAll().where('id', '=', aktivierungId).executeTakeFirst();
+  if (!aktivierung) throw new KonfigurationsFehler(aktivierungId, ['Aktivierung existiert nicht']);
+  const rows = await db.selectFrom('prozessparameter').selectAll().where('aktivierung_id', '=', aktivierungId).execute();
+  const raw: Record<string, string> = {};
+  for (const row of rows) {
+    raw[row.key] = row.protected && row.value_encrypted ? decryptParameter(parameterKey, Buffer.from(row.value_encrypted)) : (row.value ?? '');
+  }
+  const parsed = parameterSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new KonfigurationsFehler(aktivierungId, parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+  }
+  const p = parsed.data;
+  const probleme: string[] = [];
+  let gebuehr: AktivierungsKonfiguration['gebuehr'] = null;
+  if (p['gebuehr.betragCent']) {
+    for (const key of ['epaybl.mandantNr', 'epaybl.bewirtschafterNr', 'epaybl.haushaltsstelle', 'epaybl.buchungstext'] as const) {
+      if (!p[key]) probleme.push(`${key}: fehlt (nötig, weil gebuehr.betragCent gesetzt ist)`);
+    }
+    gebuehr = {
+      betragCent: p['gebuehr.betragCent'],
+      mandantNr: p['epaybl.mandantNr'] ?? '',
+      bewirtschafterNr: p['epaybl.bewirtschafterNr'] ?? '',
+      haushaltsstelle: p['epaybl.haushaltsstelle'] ?? '',
+      objektnummer: p['epaybl.objektnummer'],
+      kennzeichenMahnverfahren: p['epaybl.kennzeichenMahnverfahren'],
+      fristTage: p['epaybl.fristTage'],
+      buchungstext: p['epaybl.buchungstext'] ?? '',
+    };
+  }
+  const modus = p['zustellung.modus'];
+  let fitconnect: AktivierungsKonfiguration['zustellung']['fitconnect'];
+  if (modus === 'fitconnect') {
+    if (!p['fitconnect.destinationId']) probleme.push('fitconnect.destinationId: fehlt (nötig für zustellung.modus=fitconnect)');
+    fitconnect = {
+      destinationId: p['fitconnect.destinationId'] ?? '',
+      schemaUri: p['fitconnect.schemaUri'],
+      leistungId: p['fitconnect.leistungId'] ?? aktivierung.leistung_id,
+    };
+  }
+  if (probleme.length) throw new KonfigurationsFehler(aktivierungId, probleme);
+  const verzeichnis = p['zustellung.verzeichnis'] ?? aktivierungId;
+  return {
+    aktivierungId,
+    onlinedienstId: aktivierung.onlinedienst_id,
+    mandantId: aktivierung.mandant_id,
+    oeId: aktivierung.oe_id,
+    leistungId: aktivierung.leistung_id,
+    status: aktivierung.status,
+    wartung: { aktiv: aktivierung.wartungsmodus, art: aktivierung.wartungsmodus_art, text: aktivierung.wartungsmodus_text },
+    gebuehr,
+    zustellung: {
+      modus,
+      endpunkt: modus === 'fitconnect' ? `fitconnect:${fitconnect!.destinationId}` : `${modus}:${verzeichnis}`,
+      verzeichnis: modus === 'fitconnect' ? undefined : verzeichnis,
+      fitconnect,
+    },
+    fristen: {
+      zahlungErinnerung: p['frist.zahlungErinnerung'],
+      zahlungAbbruch: p['frist.zahlungAbbruch'],
+      zahlungAbfrage: p['frist.zahlungAbfrage'],
+      transferLoeschen: p['frist.transferLoeschen'],
+      aufbewahrung: p['frist.aufbewahrung'],
+      bescheidWartezeit: p['frist.bescheidWartezeit'],
+      wartungPruefen: p['frist.wartungPruefen'],
+      widerspruch: p['frist.widerspruch'],
+    },
+  };
+}

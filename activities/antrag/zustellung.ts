@@ -1,0 +1,175 @@
+// Delivery to the authority, per activation: Transferverzeichnis (plain or xFall) or FIT-Connect. An outage of
+// the endpoint delays, never loses: the activity fails retryably (Temporal retries without an attempt limit),
+// records how long the endpoint has been waiting, and alerts the AWB once per outage when it lasts too long.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { ApplicationFailure } from '@temporalio/activity';
+import { sql } from 'kysely';
+import type { ActivityDeps } from '../deps';
+import { required } from '../deps';
+import { appendAudit } from '../audit';
+import { sendNotificationOnce } from '../mail';
+import { deliverPlain } from '../delivery/transfer-plain';
+import { deliverXFall } from '../delivery/xfall';
+import { safeFolderName } from '../delivery/filenames';
+import { LEDGER_DIR } from '../delivery/transfer-cleanup';
+import { isDeliveryError, type AntragPackage, type DeliveryResult } from '../delivery/types';
+import type { SubmissionRef } from '../delivery/fitconnect-client';
+import { ereignis, setAntragStatus } from './ereignis';
+import type { AktivierungsKonfiguration } from './konfiguration';
+
+type Zustellung = AktivierungsKonfiguration['zustellung'];
+
+export function transferDir(deps: ActivityDeps, zustellung: Zustellung): string {
+  const dir = zustellung.verzeichnis ?? '';
+  return path.isAbsolute(dir) ? dir : path.join(required(deps, 'transferRoot'), safeFolderName(dir));
+}
+
+async function paket(deps: ActivityDeps, vn: string): Promise<AntragPackage> {
+  const { db } = deps;
+  const antrag = await db.selectFrom('antrag').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  if (!antrag.form_data || !antrag.eingegangen_am) throw ApplicationFailure.nonRetryable(`Antrag ${vn} has no data to deliver`, 'KeineDaten');
+  const aktivierung = await db.selectFrom('aktivierung').select('leistung_id').where('id', '=', antrag.aktivierung_id).executeTakeFirstOrThrow();
+  const dateien = await db.selectFrom('antrag_datei').selectAll().where('vorgangsnummer', '=', vn).where('art', 'in', ['anlage', 'antrag-pdf']).orderBy('id').execute();
+  const pdf = dateien.find((d) => d.art === 'antrag-pdf');
+  if (!pdf?.content) throw new Error(`PDF of ${vn} missing`); // retryable: the receipt activity writes it first
+  return {
+    vorgangsnummer: vn,
+    onlinedienstId: antrag.onlinedienst_id,
+    mandantId: antrag.mandant_id,
+    leistungId: aktivierung.leistung_id,
+    submittedAt: antrag.eingegangen_am.toISOString(),
+    formData: { ...antrag.form_data, antragsteller: antrag.antragsteller },
+    pdf: new Uint8Array(pdf.content),
+    attachments: dateien
+      .filter((d) => d.art === 'anlage' && d.content)
+      .map((d) => ({ id: d.id.split(':').pop()!, fileName: d.file_name, mediaType: d.media_type, content: new Uint8Array(d.content!) })),
+  };
+}
+
+export async function zustellen(
+  deps: ActivityDeps,
+  input: { vorgangsnummer: string; zustellung: Zustellung },
+): Promise<{ referenz: string; zugestelltAm: string; bereitsZugestellt: boolean }> {
+  const { db } = deps;
+  const vn = input.vorgangsnummer;
+  const z = input.zustellung;
+  await db
+    .insertInto('zustellung')
+    .values({ vorgangsnummer: vn, modus: z.modus, endpunkt: z.endpunkt, referenz: null, letzter_fehler: null, wartet_seit: null, zugestellt_am: null, transfer_geloescht_am: null })
+    .onConflict((oc) => oc.column('vorgangsnummer').doNothing())
+    .execute();
+  const before = await db.selectFrom('zustellung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  if (before.zugestellt_am) {
+    return { referenz: before.referenz ?? '', zugestelltAm: before.zugestellt_am.toISOString(), bereitsZugestellt: true };
+  }
+  await db.updateTable('zustellung').set({ versuche: sql`versuche + 1` }).where('vorgangsnummer', '=', vn).execute();
+
+  let result: DeliveryResult;
+  try {
+    const pkg = await paket(deps, vn);
+    if (z.modus === 'transfer-plain') result = await deliverPlain(transferDir(deps, z), pkg);
+    else if (z.modus === 'transfer-xfall') result = await deliverXFall(transferDir(deps, z), pkg);
+    else {
+      const sender = required(deps, 'fitconnect');
+      const fc = z.fitconnect!;
+      const existing = before.referenz ? (JSON.parse(before.referenz) as SubmissionRef) : undefined;
+      const delivered = await sender.deliverOrResume(
+        pkg,
+        { destinationId: fc.destinationId, schemaUri: fc.schemaUri, serviceIdentifier: `urn:de:fim:leika:leistung:${fc.leistungId}` },
+        {
+          existing,
+          // Persist the submission before uploading, so a crash resumes this submission instead of creating another.
+          onCreated: async (ref) => {
+            await db.updateTable('zustellung').set({ referenz: JSON.stringify(ref) }).where('vorgangsnummer', '=', vn).execute();
+          },
+        },
+      );
+      result = { ...delivered, reference: JSON.stringify({ destinationId: delivered.destinationId, submissionId: delivered.submissionId, caseId: delivered.caseId }) };
+    }
+  } catch (err) {
+    const retryable = !isDeliveryError(err) || err.retryable;
+    await endpunktGestoert(deps, vn, z.endpunkt, (err as Error).message);
+    if (!retryable) {
+      throw ApplicationFailure.nonRetryable(`Zustellung abgelehnt: ${(err as Error).message}`, 'ZustellungAbgelehnt', { code: isDeliveryError(err) ? err.code : undefined });
+    }
+    throw ApplicationFailure.retryable(`Endpunkt ${z.endpunkt} nicht erreichbar: ${(err as Error).message}`, 'EndpunktNichtErreichbar');
+  }
+
+  const zugestelltAm = result.deliveredAt;
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('zustellung').set({ referenz: result.reference, zugestellt_am: new Date(zugestelltAm), letzter_fehler: null, wartet_seit: null })
+      .where('vorgangsnummer', '=', vn).execute();
+    await trx.insertInto('endpunkt_status').values({ endpunkt: z.endpunkt, down_since: null, last_error: null, last_attempt_at: new Date(), last_success_at: new Date(), alert_sent_for: null })
+      .onConflict((oc) => oc.column('endpunkt').doUpdateSet({ down_since: null, last_error: null, last_attempt_at: sql`now()`, last_success_at: sql`now()` }))
+      .execute();
+  });
+  const antrag = await db.selectFrom('antrag').select('mandant_id').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  await setAntragStatus(db, vn, { status: 'zugestellt', zustell_status: 'zugestellt' });
+  await appendAudit(db, {
+    actor: 'system', action: 'antrag.zugestellt', subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
+    details: { modus: z.modus, endpunkt: z.endpunkt, referenz: result.reference, versuche: before.versuche + 1 }, idempotencyKey: `${vn}:zugestellt`,
+  });
+  await ereignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'zugestellt', key: `${vn}:zugestellt`, text: 'Ihr Antrag wurde der zuständigen Stelle zugestellt.' });
+  return { referenz: result.reference, zugestelltAm, bereitsZugestellt: result.alreadyDelivered };
+}
+
+async function endpunktGestoert(deps: ActivityDeps, vn: string, endpunkt: string, fehler: string): Promise<void> {
+  const { db } = deps;
+  await db.updateTable('zustellung').set({ letzter_fehler: fehler.slice(0, 500), wartet_seit: sql`coalesce(wartet_seit, now())` }).where('vorgangsnummer', '=', vn).execute();
+  const status = await db
+    .insertInto('endpunkt_status')
+    .values({ endpunkt, down_since: new Date(), last_error: fehler.slice(0, 500), last_attempt_at: new Date(), last_success_at: null, alert_sent_for: null })
+    .onConflict((oc) => oc.column('endpunkt').doUpdateSet({ down_since: sql`coalesce(endpunkt_status.down_since, now())`, last_error: fehler.slice(0, 500), last_attempt_at: sql`now()` }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await setAntragStatus(db, vn, { zustell_status: 'wartet-auf-endpunkt' });
+  await ereignis(db, {
+    vorgangsnummer: vn, spur: 'technisch', status: 'zustellung-verzoegert', key: `${vn}:zustellung-verzoegert`,
+    text: 'Die Zustellung an die Behörde verzögert sich; sie wird automatisch nachgeholt.',
+  });
+  const downSince = status.down_since!;
+  const alertAfter = deps.endpointAlertAfterMs ?? 4 * 3_600_000;
+  const alreadyAlerted = status.alert_sent_for && status.alert_sent_for.getTime() === downSince.getTime();
+  if (!alreadyAlerted && Date.now() - downSince.getTime() >= alertAfter && deps.awbEmail) {
+    const wartend = await db.selectFrom('zustellung').select(({ fn }) => fn.countAll<string>().as('n'))
+      .where('endpunkt', '=', endpunkt).where('zugestellt_am', 'is', null).executeTakeFirstOrThrow();
+    await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
+      idempotencyKey: `endpunkt:${endpunkt}:${downSince.toISOString()}`,
+      to: deps.awbEmail,
+      subject: `Fachverfahren nicht erreichbar: ${endpunkt}`,
+      text:
+        `Der Endpunkt ${endpunkt} ist seit ${downSince.toISOString()} nicht erreichbar.\n` +
+        `Wartende Anträge: ${wartend.n}\nLetzter Fehler: ${fehler}\n\n` +
+        'Die Anträge werden automatisch zugestellt, sobald der Endpunkt wieder erreichbar ist.\n',
+    });
+    await db.updateTable('endpunkt_status').set({ alert_sent_for: downSince }).where('endpunkt', '=', endpunkt).execute();
+  }
+}
+
+/** Removes the Vorgang from the Transferverzeichnis after the retention period (default 90 days). */
+export async function transferLoeschen(deps: ActivityDeps, input: { vorgangsnummer: string; zustellung: Zustellung }): Promise<{ geloescht: string[] }> {
+  const { db } = deps;
+  const vn = input.vorgangsnummer;
+  const geloescht: string[] = [];
+  if (input.zustellung.modus !== 'fitconnect') {
+    const dir = transferDir(deps, input.zustellung);
+    const stem = safeFolderName(vn);
+    for (const name of [stem, `${stem}.xml`, path.join(LEDGER_DIR, stem), path.join(LEDGER_DIR, `${stem}.xml`)]) {
+      const target = path.join(dir, name);
+      try {
+        await fs.rm(target, { recursive: true });
+        geloescht.push(name);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
+    }
+  }
+  await db.updateTable('zustellung').set({ transfer_geloescht_am: sql`coalesce(transfer_geloescht_am, now())` }).where('vorgangsnummer', '=', vn).execute();
+  const antrag = await db.selectFrom('antrag').select('mandant_id').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  await appendAudit(db, {
+    actor: 'system', action: 'transfer.geloescht', subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
+    details: { geloescht, modus: input.zustellung.modus }, idempotencyKey: `${vn}:transfer-geloescht`,
+  });
+  return { geloescht };
+}

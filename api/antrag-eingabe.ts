@@ -1,0 +1,113 @@
+// Reads a submission (JSON, or multipart with an "antrag" JSON part and "anlage" files), checks attachments by
+// their bytes (never by name or claimed type), and computes what makes a retry recognisable as the same.
+import { createHash } from 'node:crypto';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { FileNameAllocator } from '../activities/delivery/filenames';
+import { badRequest, HttpProblem } from './problem';
+
+export const LIMITS = { anlagen: 10, anlageBytes: 10 * 1024 * 1024, gesamtBytes: 20 * 1024 * 1024 };
+
+const ALLOWED: Record<string, (b: Buffer) => boolean> = {
+  'application/pdf': (b) => b.subarray(0, 5).toString('latin1') === '%PDF-',
+  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
+};
+
+export const antragsteller = z.object({
+  name: z.string().trim().min(2).max(200),
+  email: z.email(),
+  postfachHandle: z.string().max(200).optional(),
+});
+
+export const antragEingabe = z.object({
+  aktivierungId: z.string().min(1).max(120),
+  formularVersion: z.string().regex(/^\d+(\.\d+)*$/).optional(),
+  daten: z.record(z.string(), z.unknown()),
+  antragsteller,
+  test: z.boolean().default(false),
+  anlagen: z
+    .array(z.object({ dateiname: z.string().max(1000), medientyp: z.string().max(100), inhaltBase64: z.base64() }))
+    .max(LIMITS.anlagen)
+    .default([]),
+});
+export type AntragEingabe = z.infer<typeof antragEingabe>;
+
+export interface Anlage {
+  id: string;
+  fileName: string;
+  mediaType: string;
+  content: Buffer;
+  sha256: string;
+}
+
+export async function leseEingabe(c: Context): Promise<{ eingabe: Omit<AntragEingabe, 'anlagen'>; anlagen: Anlage[] }> {
+  const type = c.req.header('content-type') ?? '';
+  let raw: unknown;
+  const dateien: { name: string; type: string; content: Buffer }[] = [];
+  if (type.startsWith('multipart/form-data')) {
+    const form = await c.req.parseBody({ all: true });
+    const teil = form.antrag;
+    if (typeof teil !== 'string') throw new HttpProblem(400, 'Ungültige Eingabe', 'multipart needs a part "antrag" with the JSON of the Antrag', { invalidParams: [{ name: 'antrag', reason: 'fehlt' }] });
+    raw = parseJson(teil);
+    const files = ([] as unknown[]).concat(form.anlage ?? []);
+    for (const f of files) {
+      if (!(f instanceof File)) throw new HttpProblem(400, 'Ungültige Eingabe', '"anlage" parts must be files');
+      dateien.push({ name: f.name, type: f.type, content: Buffer.from(await f.arrayBuffer()) });
+    }
+  } else if (/^application\/(.+\+)?json\b/i.test(type)) {
+    raw = parseJson(await c.req.text());
+  } else {
+    throw new HttpProblem(415, 'Falscher Medientyp', 'Expected application/json or multipart/form-data');
+  }
+  const parsed = antragEingabe.safeParse(raw);
+  if (!parsed.success) throw badRequest(parsed.error, 'body');
+  const { anlagen: base64Anlagen, ...eingabe } = parsed.data;
+  for (const a of base64Anlagen) dateien.push({ name: a.dateiname, type: a.medientyp, content: Buffer.from(a.inhaltBase64, 'base64') });
+  return { eingabe, anlagen: pruefeAnlagen(dateien) };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpProblem(400, 'Ungültige Eingabe', 'Request body is not valid JSON');
+  }
+}
+
+function pruefeAnlagen(dateien: { name: string; type: string; content: Buffer }[]): Anlage[] {
+  if (dateien.length > LIMITS.anlagen) {
+    throw new HttpProblem(413, 'Zu viele Anlagen', `At most ${LIMITS.anlagen} attachments`, { invalidParams: [{ name: 'anlagen', reason: `höchstens ${LIMITS.anlagen}` }] });
+  }
+  const total = dateien.reduce((n, d) => n + d.content.length, 0);
+  if (total > LIMITS.gesamtBytes) {
+    throw new HttpProblem(413, 'Anlagen zu groß', `Attachments total ${total} bytes; at most ${LIMITS.gesamtBytes}`, { invalidParams: [{ name: 'anlagen', reason: 'insgesamt zu groß' }] });
+  }
+  const names = new FileNameAllocator(['antrag.pdf', 'antrag.json', 'antrag.xml']);
+  return dateien.map((d, i) => {
+    const where = `anlagen[${i}]`;
+    if (d.content.length === 0) throw new HttpProblem(400, 'Ungültige Anlage', `${where} is empty`, { invalidParams: [{ name: where, reason: 'leer' }] });
+    if (d.content.length > LIMITS.anlageBytes) {
+      throw new HttpProblem(413, 'Anlage zu groß', `${where} has ${d.content.length} bytes; at most ${LIMITS.anlageBytes}`, { invalidParams: [{ name: where, reason: 'zu groß' }] });
+    }
+    const detected = Object.keys(ALLOWED).find((t) => ALLOWED[t]!(d.content));
+    if (!detected) {
+      throw new HttpProblem(415, 'Dateityp nicht erlaubt', `${where}: only PDF, PNG and JPEG are accepted`, { invalidParams: [{ name: where, reason: 'nur PDF, PNG, JPEG' }] });
+    }
+    const sha256 = createHash('sha256').update(d.content).digest('hex');
+    return { id: `anlage-${i + 1}`, fileName: names.allocate(d.name, { mediaType: detected, fallback: `anlage-${i + 1}` }), mediaType: detected, content: d.content, sha256 };
+  });
+}
+
+/** Canonical JSON: the same content hashes the same whatever the key order. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,62 @@
+// Messages of the Antrag workflow, shared by the workflow and its callers (API, tests).
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export interface AntragInput {
+  vorgangsnummer: string;
+  aktivierungId: string;
+  onlinedienstId: string;
+  mandantId: string;
+  test: boolean;
+  /** Upper bound of the back-off between delivery attempts (e.g. "1h"); attempts themselves are unlimited. */
+  zustellungMaxIntervall?: string;
+}
+
+export interface Eingangsbestaetigung {
+  vorgangsnummer: string;
+  eingegangenAm: string;
+}
+
+export type AntragPhase =
+  | 'angenommen'
+  | 'eingegangen'
+  | 'wartet-wartung'
+  | 'zahlung-offen'
+  | 'zustellung'
+  | 'zugestellt'
+  | 'in-bearbeitung'
+  | 'nachforderung'
+  | 'abgeschlossen'
+  | 'abgebrochen'
+  | 'nicht-zustellbar';
+
+/** What a query shows about one Antrag: identifiers and states, never personal data. */
+export interface AntragSicht {
+  vorgangsnummer: string;
+  phase: AntragPhase;
+  test: boolean;
+  eingegangenAm?: string;
+  zahlung?: { kassenzeichen: string; status: 'offen' | 'bezahlt' | 'nicht-bezahlt' | 'erstattung-angefordert' | 'erstattet'; erinnert: boolean };
+  zustellung: { status: 'ausstehend' | 'laeuft' | 'zugestellt' | 'abgelehnt'; zugestelltAm?: string; fehler?: string };
+  bearbeitung: { status?: 'in-bearbeitung' | 'nachforderung' | 'abgeschlossen'; nachforderung?: { frist: string; beantwortet: boolean } };
+  bescheid?: { dateiId: string; zugestelltAm: string; widerspruchBis: string };
+  personendatenGeloescht: boolean;
+}
+
+export interface Bearbeitungsmeldung {
+  status: 'in-bearbeitung' | 'nachforderung' | 'abgeschlossen';
+  actor: string;
+  /** The authority's request (Nachforderung): shown to the citizen in the mail, not kept in history longer than the run. */
+  text?: string;
+  /** ISO instant: deadline of a Nachforderung. */
+  frist?: string;
+}
+
+export const einreichenUpdate = defineUpdate<Eingangsbestaetigung, []>('einreichen');
+export const bearbeitungUpdate = defineUpdate<AntragSicht, [Bearbeitungsmeldung]>('bearbeitung');
+export const nachforderungAntwortUpdate = defineUpdate<AntragSicht, [{ actor: string }]>('nachforderungAntwort');
+export const bescheidUpdate = defineUpdate<AntragSicht, [{ dateiId: string; actor: string }]>('bescheid');
+/** The citizen came back from the pay page: look at ePayBL now (the back-link itself proves nothing). */
+export const zahlungPruefenSignal = defineSignal('zahlungPruefen');
+/** The Mandant switched Wartungsmodus off: held Anträge go on. */
+export const wartungBeendetSignal = defineSignal('wartungBeendet');
+export const antragQuery = defineQuery<AntragSicht>('antrag');
