@@ -45,7 +45,6 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
 
     // Delivered once, atomically, the hostile file name tamed.
     const zustellung = await h.waitFor('delivery', async () => {
-      if (process.env.DEBUG_ANTRAG) console.error(JSON.stringify(await h.db.selectFrom('zustellung').selectAll().execute()), JSON.stringify((await h.handle(vn).describe()).raw.pendingActivities?.map((a) => [a.activityType?.name, a.attempt, a.lastFailure?.message])), (await h.sicht(vn)).phase);
       const z = await h.db.selectFrom('zustellung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst();
       return z?.zugestellt_am ? z : undefined;
     });
