@@ -194,6 +194,27 @@ describe('a worker that goes away', () => {
   }, 90_000);
 });
 
+describe('no worker at all', () => {
+  it('still accepts a submission durably and processes it once a worker is back', async () => {
+    const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain' });
+    const email = `${uniqueId('nowk')}@example.org`;
+    await h.stopWorker();
+    let vn: string;
+    try {
+      const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(email) });
+      expect(res.status).toBe(201);
+      vn = res.body.vorgangsnummer;
+      const described = await h.handle(vn).describe();
+      expect(described.status.name).toBe('RUNNING');
+      expect((await mails()).filter((m) => m.envelopeTo.includes(email))).toHaveLength(0);
+    } finally {
+      await h.startWorker();
+    }
+    await zugestellt(vn!);
+    await waitForMail((m) => m.envelopeTo.includes(email) && m.subject.includes('Eingangsbestätigung'));
+  }, 60_000);
+});
+
 describe('who sees what', () => {
   it('shows an Antrag to its own Mandant\'s authority and to the citizen with the token only', async () => {
     const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain' });

@@ -7,13 +7,10 @@ export interface AntragInput {
   onlinedienstId: string;
   mandantId: string;
   test: boolean;
+  /** Receipt time, fixed by the API in the same transaction that stored the Antrag. */
+  eingegangenAm?: string;
   /** Upper bound of the back-off between delivery attempts (e.g. "1h"); attempts themselves are unlimited. */
   zustellungMaxIntervall?: string;
-}
-
-export interface Eingangsbestaetigung {
-  vorgangsnummer: string;
-  eingegangenAm: string;
 }
 
 export type AntragPhase =
@@ -51,7 +48,6 @@ export interface Bearbeitungsmeldung {
   frist?: string;
 }
 
-export const einreichenUpdate = defineUpdate<Eingangsbestaetigung, []>('einreichen');
 export const bearbeitungUpdate = defineUpdate<AntragSicht, [Bearbeitungsmeldung]>('bearbeitung');
 export const nachforderungAntwortUpdate = defineUpdate<AntragSicht, [{ actor: string }]>('nachforderungAntwort');
 export const bescheidUpdate = defineUpdate<AntragSicht, [{ dateiId: string; actor: string }]>('bescheid');

@@ -22,7 +22,6 @@ import {
   antragQuery,
   bearbeitungUpdate,
   bescheidUpdate,
-  einreichenUpdate,
   nachforderungAntwortUpdate,
   wartungBeendetSignal,
   zahlungPruefenSignal,
@@ -60,11 +59,8 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   setHandler(zahlungPruefenSignal, () => void (zahlungPruefen = true));
   setHandler(wartungBeendetSignal, () => void (wartungBeendet = true));
 
-  // The receipt time is the start of this run: durable with the start itself, so even a submission whose
-  // update got lost (caller gone) proceeds. Update-with-Start returns it once the workflow code has taken the
-  // Antrag; a retried submission gets the same receipt.
-  sicht.eingegangenAm = workflowInfo().runStartTime.toISOString();
-  setHandler(einreichenUpdate, () => ({ vorgangsnummer: vn, eingegangenAm: sicht.eingegangenAm! }));
+  // The receipt time was fixed by the API when it stored the Antrag; the run's start is the fallback.
+  sicht.eingegangenAm = input.eingegangenAm ?? workflowInfo().runStartTime.toISOString();
 
   const zugestellt = () => sicht.zustellung.status === 'zugestellt';
   setHandler(

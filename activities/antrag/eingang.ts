@@ -27,9 +27,9 @@ export async function antragEingang(
 
   await db
     .updateTable('antrag')
-    .set({ eingegangen_am: new Date(input.eingegangenAm), status: 'eingegangen', updated_at: sql`now()` })
+    .set({ eingegangen_am: sql`coalesce(eingegangen_am, ${new Date(input.eingegangenAm)})`, status: 'eingegangen', updated_at: sql`now()` })
     .where('vorgangsnummer', '=', vn)
-    .where('eingegangen_am', 'is', null)
+    .where('status', '=', 'angenommen')
     .execute();
 
   let pdf = await db.selectFrom('antrag_datei').select(['sha256']).where('id', '=', `${vn}:antrag-pdf`).executeTakeFirst();

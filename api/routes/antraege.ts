@@ -2,7 +2,6 @@
 // (status, Nachforderung, Bescheid) — scoped to the authority's own Mandant.
 import { createHash } from 'node:crypto';
 import {
-  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
   WorkflowNotFoundError,
@@ -13,19 +12,13 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { findFormular } from '../../domain/formulare';
 import { antragWorkflowId, statusToken, VORGANGSNUMMER, vorgangsnummerFor } from '../../domain/vorgangsnummer';
-import {
-  bearbeitungUpdate,
-  bescheidUpdate,
-  einreichenUpdate,
-  type AntragInput,
-} from '../../workflows/antrag-messages';
+import { bearbeitungUpdate, bescheidUpdate, type AntragInput } from '../../workflows/antrag-messages';
 import { MandantIdKey, OnlinedienstIdKey, VorgangsnummerKey, AntragStatusKey } from '../../workflows/search-attributes';
 import { antragEingabe, canonical, leseEingabe, sha256 } from '../antrag-eingabe';
 import { assertMandantAccess, canAccessMandant, currentUser, requireRole, type AuthVariables } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
 import type { ApiRegistry } from '../openapi';
 import { badRequest, HttpProblem } from '../problem';
-import { withTimeout } from '../timeout';
 import { jsonBody, queryParams } from '../validation';
 
 const quittung = z.object({
@@ -43,7 +36,7 @@ export function antraegeRoutes(deps: ApiDeps, registry: ApiRegistry) {
   registry.add({
     method: 'post', path: '/api/antraege', tag: 'Anträge', roles: ['buerger', 'prozesseigner'],
     summary: 'Submits an Antrag (JSON, or multipart/form-data with part "antrag" and files "anlage"). Answers only once the ' +
-      'workflow has durably accepted it. Header Idempotency-Key makes retries return the same Antrag.',
+      'Antrag is stored and its workflow durably started. Header Idempotency-Key makes retries return the same Antrag.',
     body: antragEingabe,
     response: { status: 201, description: 'eingegangen (200 when a retry returns the existing Antrag)', schema: quittung },
     errors: [404, 409, 413, 415, 422, 503],
@@ -96,7 +89,7 @@ export function antraegeRoutes(deps: ApiDeps, registry: ApiRegistry) {
         .values({
           vorgangsnummer: vn, aktivierung_id: aktivierung.id, onlinedienst_id: aktivierung.onlinedienst_id, mandant_id: aktivierung.mandant_id,
           formular_version: formular.version, payload_hash: payloadHash, form_data: JSON.stringify(daten.data),
-          antragsteller: JSON.stringify(eingabe.antragsteller), test: eingabe.test, bearbeitung_status: null, eingegangen_am: null,
+          antragsteller: JSON.stringify(eingabe.antragsteller), test: eingabe.test, bearbeitung_status: null, eingegangen_am: new Date(),
           personendaten_geloescht_am: null,
         })
         .onConflict((oc) => oc.column('vorgangsnummer').doNothing())
@@ -118,39 +111,30 @@ export function antraegeRoutes(deps: ApiDeps, registry: ApiRegistry) {
       }
     }
 
+    const row = await deps.db.selectFrom('antrag').select('eingegangen_am').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+    const eingegangenAm = row.eingegangen_am!.toISOString();
     const input: AntragInput = {
       vorgangsnummer: vn, aktivierungId: aktivierung.id, onlinedienstId: aktivierung.onlinedienst_id, mandantId: aktivierung.mandant_id,
-      test: eingabe.test, zustellungMaxIntervall: deps.deliveryMaxRetryInterval,
+      test: eingabe.test, eingegangenAm, zustellungMaxIntervall: deps.deliveryMaxRetryInterval,
     };
-    const workflowId = antragWorkflowId(vn);
-    let eingegangenAm: string;
+    // Durable once the server has recorded the start: no worker needs to be up for a citizen to submit. A retry
+    // (or a concurrent duplicate) joins the same run; one that comes after the run ended finds it closed.
     try {
-      const receipt = await withTimeout(
-        deps.temporal.workflow.executeUpdateWithStart(einreichenUpdate, {
-          updateId: 'einreichen', // the server deduplicates: ten identical requests, one update
-          startWorkflowOperation: new WithStartWorkflowOperation('antragWorkflow', {
-            workflowId,
-            taskQueue: deps.taskQueue,
-            args: [input],
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: [
-              { key: VorgangsnummerKey, value: vn },
-              { key: MandantIdKey, value: aktivierung.mandant_id },
-              { key: OnlinedienstIdKey, value: aktivierung.onlinedienst_id },
-              { key: AntragStatusKey, value: 'angenommen' },
-            ],
-          }),
-        }),
-        20_000,
-        () => new HttpProblem(503, 'Nicht verfügbar', 'The Antrag could not be confirmed in time; retry with the same Idempotency-Key', {}, { 'retry-after': '10' }),
-      );
-      eingegangenAm = receipt.eingegangenAm;
+      await deps.temporal.workflow.start('antragWorkflow', {
+        workflowId: antragWorkflowId(vn),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: VorgangsnummerKey, value: vn },
+          { key: MandantIdKey, value: aktivierung.mandant_id },
+          { key: OnlinedienstIdKey, value: aktivierung.onlinedienst_id },
+          { key: AntragStatusKey, value: 'eingegangen' },
+        ],
+      });
     } catch (err) {
-      // A retry long after the workflow ended: the Antrag exists, answer from the database.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const row = await deps.db.selectFrom('antrag').select('eingegangen_am').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
-      eingegangenAm = (row.eingegangen_am ?? new Date(0)).toISOString();
     }
     const token = statusToken(deps.authSecret, vn);
     return c.json(
