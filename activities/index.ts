@@ -21,6 +21,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createAntragActivities(deps),
 
+    /** For the reference workflow of the benchmarks. */
+    async noop(): Promise<void> {},
+
     async recordEcho(input: { message: string; requestedBy: string }): Promise<{ auditId: string }> {
       const info = Context.current().info;
       const auditId = await appendAudit(deps.db, {

@@ -1,4 +1,5 @@
 // Authentication (HS256 JWTs signed with AUTH_SECRET), roles and Mandant scoping as middleware.
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
@@ -34,6 +35,14 @@ const claims = z.object({
 
 const ISSUER = 'amt24-orchestrierung';
 
+// Importing the HMAC key costs about a millisecond; every request would pay it again.
+const keys = new Map<string, KeyObject>();
+function keyFor(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
+  return key;
+}
+
 export async function signToken(secret: string, user: User, expiresIn = '12h'): Promise<string> {
   return new SignJWT({ name: user.name, roles: user.roles, mandanten: user.mandanten })
     .setProtectedHeader({ alg: 'HS256' })
@@ -41,11 +50,11 @@ export async function signToken(secret: string, user: User, expiresIn = '12h'): 
     .setIssuer(ISSUER)
     .setIssuedAt()
     .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(secret));
+    .sign(keyFor(secret));
 }
 
 export async function verifyToken(secret: string, token: string): Promise<User> {
-  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+  const { payload } = await jwtVerify(token, keyFor(secret), {
     issuer: ISSUER,
     algorithms: ['HS256'],
   });

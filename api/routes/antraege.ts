@@ -83,8 +83,9 @@ export function antraegeRoutes(deps: ApiDeps, registry: ApiRegistry) {
     const key = `${user.id}\u0000${keyHeader ?? payloadHash}`;
     const vn = vorgangsnummerFor(aktivierung.id, key);
 
-    const neu = await deps.db.transaction().execute(async (trx) => {
-      const inserted = await trx
+    // One statement when there are no attachments (the common case): the insert is atomic by itself.
+    const insertAntrag = (db: typeof deps.db) =>
+      db
         .insertInto('antrag')
         .values({
           vorgangsnummer: vn, aktivierung_id: aktivierung.id, onlinedienst_id: aktivierung.onlinedienst_id, mandant_id: aktivierung.mandant_id,
@@ -93,26 +94,33 @@ export function antraegeRoutes(deps: ApiDeps, registry: ApiRegistry) {
           personendaten_geloescht_am: null,
         })
         .onConflict((oc) => oc.column('vorgangsnummer').doNothing())
-        .returning('vorgangsnummer')
+        .returning('eingegangen_am')
         .executeTakeFirst();
-      if (!inserted) return false;
-      for (const a of anlagen) {
-        await trx.insertInto('antrag_datei').values({
-          id: `${vn}:${a.id}`, vorgangsnummer: vn, art: 'anlage', file_name: a.fileName, media_type: a.mediaType,
-          size: a.content.length, sha256: a.sha256, content: a.content, metadata: '{}',
-        }).execute();
-      }
-      return true;
-    });
-    if (!neu) {
-      const existing = await deps.db.selectFrom('antrag').select(['payload_hash']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+    const inserted = anlagen.length === 0
+      ? await insertAntrag(deps.db)
+      : await deps.db.transaction().execute(async (trx) => {
+          const row = await insertAntrag(trx);
+          if (!row) return undefined;
+          for (const a of anlagen) {
+            await trx.insertInto('antrag_datei').values({
+              id: `${vn}:${a.id}`, vorgangsnummer: vn, art: 'anlage', file_name: a.fileName, media_type: a.mediaType,
+              size: a.content.length, sha256: a.sha256, content: a.content, metadata: '{}',
+            }).execute();
+          }
+          return row;
+        });
+    const neu = inserted !== undefined;
+    let eingegangenAm: string;
+    if (inserted) {
+      eingegangenAm = inserted.eingegangen_am!.toISOString();
+    } else {
+      const existing = await deps.db.selectFrom('antrag').select(['payload_hash', 'eingegangen_am']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
       if (existing.payload_hash !== payloadHash) {
         throw new HttpProblem(409, 'Konflikt', 'This Idempotency-Key was already used for a different submission', { vorgangsnummer: vn });
       }
+      eingegangenAm = existing.eingegangen_am!.toISOString();
     }
 
-    const row = await deps.db.selectFrom('antrag').select('eingegangen_am').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
-    const eingegangenAm = row.eingegangen_am!.toISOString();
     const input: AntragInput = {
       vorgangsnummer: vn, aktivierungId: aktivierung.id, onlinedienstId: aktivierung.onlinedienst_id, mandantId: aktivierung.mandant_id,
       test: eingabe.test, eingegangenAm, zustellungMaxIntervall: deps.deliveryMaxRetryInterval,
