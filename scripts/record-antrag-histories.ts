@@ -37,7 +37,7 @@ async function call(s: Stack, method: string, p: string, token: string | undefin
     method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
-  const json = (await res.json()) as Record<string, any>;
+  const json = (await res.json()) as Record<string, unknown>;
   if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
   return json;
 }
