@@ -1,5 +1,6 @@
 // Everything an Antrag touches, real and on loopback: its own database, the ePayBL and FIT-Connect simulators,
 // a worker on the shared Temporal dev server, and the API over HTTP.
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -18,6 +19,7 @@ import { antragQuery } from '../workflows/antrag-messages';
 import { createTestDatabase, eventually, startWorker, temporalClient, testLog, testMailer, uniqueId, type RunningWorker } from './helpers';
 
 export const SECRET = 'antrag-test-secret-0123456789abcdef0123';
+const PARAMETER_KEY = 'test-parameter-key-0123456789abcdef';
 const SENDER = { clientId: 'test-sender', clientSecret: 'test-sender-secret' };
 export const LEISTUNG = '99102013000000';
 export const SCHEMA = 'urn:xoev-de:xfall:standard:antrag';
@@ -25,7 +27,7 @@ export const SCHEMA = 'urn:xoev-de:xfall:standard:antrag';
 export type Harness = Awaited<ReturnType<typeof antragHarness>>;
 
 export async function antragHarness(opts: { endpointAlertAfterMs?: number } = {}) {
-  const { db } = await createTestDatabase('antrag');
+  const { db, url: databaseUrl } = await createTestDatabase('antrag');
   await seedDemoData(db);
   const epaybl = await startEpayblSimulator({ paypageSettleMs: 100 });
   const fitconnect = await startFitConnectSimulator({ sender: SENDER, keyBits: 4096 });
@@ -54,13 +56,31 @@ export async function antragHarness(opts: { endpointAlertAfterMs?: number } = {}
     epaybl: new EpayblSoapClient({ endpoint: epaybl.soapUrl, paypageUrl: epaybl.paypageUrl, timeoutMs: 3000 }),
     fitconnect: new FitConnectSender({ tokenUrl: `${fitconnect.url}/token`, submissionApiUrl: fitconnect.url, ...SENDER, requestTimeoutMs: 5000 }),
     transferRoot,
-    parameterKey: parameterKey('test-parameter-key-0123456789abcdef'),
+    parameterKey: parameterKey(PARAMETER_KEY),
     linkSecret: SECRET,
     publicBaseUrl: base,
     awbEmail,
     endpointAlertAfterMs: opts.endpointAlertAfterMs ?? 60_000,
   };
   worker = await startWorker(workerDeps, taskQueue);
+
+  /** The real worker entry point as a child process, configured like production through the environment. */
+  function spawnWorkerProcess(): ChildProcess {
+    const dataDir = path.join(inject('testDataDir'), uniqueId('worker-data'));
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.symlinkSync(transferRoot, path.join(dataDir, 'transfer'));
+    return spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      env: {
+        PATH: process.env.PATH, LOG_LEVEL: 'warn', DATA_DIR: dataDir,
+        TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: inject('temporalNamespace'), TEMPORAL_TASK_QUEUE: taskQueue,
+        DATABASE_URL: databaseUrl, SMTP_URL: inject('smtpUrl'), EPAYBL_URL: epaybl.soapUrl, EPAYBL_PAYPAGE_URL: epaybl.paypageUrl,
+        FITCONNECT_TOKEN_URL: `${fitconnect.url}/token`, FITCONNECT_SUBMISSION_URL: fitconnect.url,
+        FITCONNECT_CLIENT_ID: SENDER.clientId, FITCONNECT_CLIENT_SECRET: SENDER.clientSecret,
+        AUTH_SECRET: SECRET, PARAMETER_KEY: PARAMETER_KEY, PUBLIC_BASE_URL: base, AWB_EMAIL: awbEmail,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  }
 
   const tokens = Object.fromEntries(await Promise.all(demoUsers.map(async (u) => [u.id, await signToken(SECRET, u)] as const)));
 
@@ -121,7 +141,7 @@ export async function antragHarness(opts: { endpointAlertAfterMs?: number } = {}
 
   return {
     db, epaybl, fitconnect, destination, transferRoot, base, tokens, client, awbEmail, taskQueue, workerDeps,
-    aktivierung, gebuehr, submit, api, handle, sicht, antrag, waitFor,
+    aktivierung, gebuehr, submit, api, handle, sicht, antrag, waitFor, spawnWorkerProcess,
     async restartWorker() {
       await worker!.stop();
       worker = await startWorker(workerDeps, taskQueue);

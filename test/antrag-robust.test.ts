@@ -194,6 +194,34 @@ describe('a worker that goes away', () => {
   }, 90_000);
 });
 
+describe('a worker process killed with SIGKILL', () => {
+  it('loses nothing: a new worker process takes over the payment poll and delivers once', async () => {
+    const akt = await h.aktivierung({ ...h.gebuehr(1234), 'zustellung.modus': 'transfer-plain' });
+    await h.stopWorker();
+    const first = h.spawnWorkerProcess();
+    let second: ReturnType<typeof h.spawnWorkerProcess> | undefined;
+    try {
+      const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('kill')}@example.org`) });
+      const vn = res.body.vorgangsnummer;
+      const zahlung = await h.waitFor('Kassenzeichen from the worker process', () => h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(), 60_000);
+      // Mid-flight: the process is inside the heartbeating payment poll.
+      await h.waitFor('payment poll running', async () => (await h.handle(vn).describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'zahlungAbwarten'));
+      first.kill('SIGKILL');
+      await new Promise((r) => first.once('exit', r));
+      h.epaybl.zahlung(zahlung.kassenzeichen, 1234, 'GIROPAY');
+      second = h.spawnWorkerProcess();
+      const z = await zugestellt(vn, 90_000);
+      expect(z.versuche).toBe(1);
+      expect(await h.db.selectFrom('audit_log').select('id').where('subject_id', '=', vn).where('action', '=', 'zahlung.gebucht').execute()).toHaveLength(1);
+      expect(await h.db.selectFrom('zahlung').select('status').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow()).toEqual({ status: 'bezahlt' });
+    } finally {
+      first.kill('SIGKILL');
+      second?.kill('SIGTERM');
+      await h.startWorker();
+    }
+  }, 150_000);
+});
+
 describe('no worker at all', () => {
   it('still accepts a submission durably and processes it once a worker is back', async () => {
     const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain' });

@@ -252,7 +252,8 @@ async function zahlungAbwarten(
     const restMs = Math.max(0, bis - Date.now());
     const acts = proxyActivities<Activities>({
       startToCloseTimeout: restMs + 10 * 60_000,
-      heartbeatTimeout: Math.max(3 * abfrageMs, 60_000),
+      // A dead worker is noticed after three missed polls (at least 10 s), and another one takes over.
+      heartbeatTimeout: Math.max(3 * abfrageMs, 10_000),
       retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
     });
     takeWake();
