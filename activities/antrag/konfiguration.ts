@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
+import type { EpayblPaymentConfig } from '../epaybl/types';
 import { DAUER } from '../../domain/dauer';
 import { decryptParameter } from '../../runtime/secrets';
 
@@ -42,16 +43,8 @@ export interface AktivierungsKonfiguration {
   leistungId: string;
   status: 'entwurf' | 'aktiv' | 'deaktiviert';
   wartung: { aktiv: boolean; art: 'refuse' | 'hold'; text: string | null };
-  gebuehr: null | {
-    betragCent: number;
-    mandantNr: string;
-    bewirtschafterNr: string;
-    haushaltsstelle: string;
-    objektnummer?: string;
-    kennzeichenMahnverfahren: string;
-    fristTage: number;
-    buchungstext: string;
-  };
+  /** ePayBL's payment configuration of this activation; null when no fee is charged. */
+  gebuehr: EpayblPaymentConfig | null;
   zustellung: {
     modus: ZustellModus;
     /** A stable name of the endpoint, for outage tracking across Anträge. */

@@ -8,12 +8,10 @@ import { required } from '../deps';
 import { appendAudit } from '../audit';
 import { sendNotificationOnce } from '../mail';
 import { createBacklink } from '../epaybl/soap-client';
-import { EpayblError, type KassenzeichenInfo, type KassenzeichenState } from '../epaybl/types';
+import { EpayblError, type EpayblPaymentConfig, type KassenzeichenInfo, type KassenzeichenState } from '../epaybl/types';
 import { ereignis, setAntragStatus } from './ereignis';
-import type { AktivierungsKonfiguration } from './konfiguration';
 import { statusUrl } from './eingang';
 
-type Gebuehr = NonNullable<AktivierungsKonfiguration['gebuehr']>;
 
 // An Antrag the portal confirmed must not fail because of ePayBL: even a configuration error at the operator
 // (-0611) gets fixed. So every ePayBL error is retried (back-off capped by the workflow) and logged with its code.
@@ -31,7 +29,7 @@ function buchungstext(text: string): string {
 
 export async function zahlungAnlegen(
   deps: ActivityDeps,
-  input: { vorgangsnummer: string; gebuehr: Gebuehr },
+  input: { vorgangsnummer: string; gebuehr: EpayblPaymentConfig },
 ): Promise<{ kassenzeichen: string; paypageUrl: string }> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
@@ -46,11 +44,7 @@ export async function zahlungAnlegen(
     if (!kz) {
       await epaybl.anlegenKunde({ mandantNr: g.mandantNr, bewirtschafterNr: g.bewirtschafterNr, kunde: { eShopKundenNr: vn } });
       kz = await epaybl.anlegenKassenzeichen({
-        config: {
-          mandantNr: g.mandantNr, bewirtschafterNr: g.bewirtschafterNr, haushaltsstelle: g.haushaltsstelle,
-          objektnummer: g.objektnummer, kennzeichenMahnverfahren: g.kennzeichenMahnverfahren, fristTage: g.fristTage,
-          betragCent: g.betragCent, buchungstext: buchungstext(g.buchungstext),
-        },
+        config: { ...g, buchungstext: buchungstext(g.buchungstext) },
         eShopKundenNr: vn,
         eShopTransaktionsNr: transaktionsnummer,
       });
