@@ -88,6 +88,8 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
     const status2 = await h.api('GET', `/api/status/${statusToken}`);
     expect(status2.body.technisch.ereignisse.map((e: { status: string }) => e.status)).toEqual(['eingegangen', 'zugestellt']);
     expect(status2.body.bearbeitung.ereignisse.map((e: { status: string }) => e.status)).toEqual(['in-bearbeitung', 'nachforderung', 'nachforderung-beantwortet', 'bescheid']);
+    expect(status2.body.bearbeitung.status).toBe('abgeschlossen');
+    expect(status2.body.technisch.status).toBe('zugestellt');
     const bescheidDoc = status2.body.dokumente.find((d: { art: string }) => d.art === 'bescheid');
     const download = await fetch(`${h.base}/api/status/${statusToken}/dateien/${bescheidDoc.id}`);
     expect(download.headers.get('content-type')).toBe('application/pdf');

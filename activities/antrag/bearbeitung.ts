@@ -65,7 +65,8 @@ export async function bescheidZustellen(
   }
   const widerspruchBis = new Date(Date.parse(zugestelltAm) + input.widerspruchsfristMs).toISOString();
   const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
-  await setAntragStatus(db, vn, { status: 'bescheid-zugestellt' });
+  // A Bescheid ends the processing, whatever status the authority reported last.
+  await setAntragStatus(db, vn, { status: 'bescheid-zugestellt', bearbeitung_status: 'abgeschlossen' });
   await ereignis(db, {
     vorgangsnummer: vn, spur: 'bearbeitung', status: 'bescheid', key: `${vn}:bescheid:${input.dateiId}`,
     text: 'Ihr Bescheid liegt vor.', details: { dateiId: input.dateiId, zugestelltAm, widerspruchBis },
