@@ -1,10 +1,10 @@
 // One Temporal dev server, one PostgreSQL and one SMTP server for the whole run; the workflow code bundled once.
 // Test files isolate themselves with their own database, task queue and workflow ids.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../runtime/config';
+import { freePort } from './ports';
 import { startMailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
@@ -22,16 +22,6 @@ declare module 'vitest' {
   }
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export default async function setup(project: TestProject) {
   const started = performance.now();

@@ -2,7 +2,6 @@
 // second start continues with the same data and the same running workflows.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,15 +9,8 @@ import { inject } from 'vitest';
 import { demoUsers, signToken } from '../api/auth';
 import { echoStateQuery, proceedSignal } from '../workflows/echo';
 import { eventually, uniqueId } from './helpers';
+import { freePort } from './ports';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const dataDir = path.join(inject('testDataDir'), uniqueId('start'));
 const ports = {
