@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from '../runtime/mailer';
@@ -10,6 +11,8 @@ export interface ActivityDeps {
   db: Kysely<Database>;
   mailer: Mailer;
   log: Logger;
+  /** Temporal client for activities that signal other workflows (release campaign fan-out). */
+  temporal?: Client;
   epaybl?: EpayblAdapter;
   fitconnect?: FitConnectSender;
   /** Transferverzeichnisse of activations without their own absolute path live below this folder. */

@@ -4,6 +4,7 @@ import type { ActivityDeps } from './deps';
 import { appendAudit } from './audit';
 import { sendNotificationOnce, type NotificationInput } from './mail';
 import { createAntragActivities } from './antrag';
+import { createLifecycleActivities } from './lifecycle';
 
 export type { ActivityDeps } from './deps';
 
@@ -20,6 +21,7 @@ function activityKey(suffix?: string): string {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAntragActivities(deps),
+    ...createLifecycleActivities(deps),
 
     /** For the reference workflow of the benchmarks. */
     async noop(): Promise<void> {},

@@ -9,9 +9,13 @@ import { HttpProblem, problemJson } from './problem';
 import { echoRoutes } from './routes/echo';
 import { healthRoutes } from './routes/health';
 import { mandantenRoutes } from './routes/mandanten';
+import { onlinediensteRoutes } from './routes/onlinedienste';
+import { releasesRoutes } from './routes/releases';
+import { rolloutRoutes } from './routes/rollout';
 import { antraegeRoutes } from './routes/antraege';
 import { betriebRoutes } from './routes/betrieb';
 import { statusRoutes, zahlungRoutes } from './routes/status';
+import { uiRoutes } from '../ui/app';
 
 export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
 
@@ -40,6 +44,9 @@ export function createApp(deps: ApiDeps) {
   app.route('/', healthRoutes(deps, registry));
   app.route('/api/echo', echoRoutes(deps, registry));
   app.route('/api/mandanten', mandantenRoutes(deps, registry));
+  app.route('/api/onlinedienste', onlinediensteRoutes(deps, registry));
+  app.route('/api/rollout-tickets', rolloutRoutes(deps, registry));
+  app.route('/api/releases', releasesRoutes(deps, registry));
   app.route('/api/antraege', antraegeRoutes(deps, registry));
   app.route('/api/status', statusRoutes(deps, registry));
   app.route('/api/zahlung', zahlungRoutes(deps, registry));
@@ -59,7 +66,8 @@ export function createApp(deps: ApiDeps) {
   const openapi = () => registry.document({ title: 'Amt24 Orchestrierung', version: deps.version, serverUrl: deps.publicBaseUrl });
   app.get('/openapi.json', (c) => c.json(openapi()));
   app.get('/docs', (c) => c.html(docsPage(openapi() as never)));
-  app.get('/', (c) => c.redirect('/docs'));
+  // The web UI: server-rendered pages at / (signed in by cookie); it reads and acts through this API in-process.
+  app.route('/', uiRoutes(deps, (request) => app.fetch(request)));
 
   app.notFound((c) => problemJson(c, new HttpProblem(404, 'Nicht gefunden', `No route for ${c.req.method} ${c.req.path}`)));
   app.onError((err, c) => {

@@ -15,6 +15,7 @@ export const roles = [
   'sachbearbeitung',
   'redaktion',
   'projektleitung',
+  'testteam',
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -126,4 +127,5 @@ export const demoUsers: User[] = [
   { id: 'sb-leipzig', name: 'Sachbearbeitung Leipzig', roles: ['sachbearbeitung'], mandanten: ['leipzig'] },
   { id: 'redaktion-sk', name: 'Redaktion Amt24', roles: ['redaktion'], mandanten: ['*'] },
   { id: 'pl-sk', name: 'Projektleitung Amt24', roles: ['projektleitung'], mandanten: ['*'] },
+  { id: 'tt-sid', name: 'Testteam Amt24', roles: ['testteam'], mandanten: ['*'] },
 ];

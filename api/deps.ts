@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Logger } from '../runtime/logger';
+import type { LifecycleApiSettings } from './lifecycle-api';
 
 export interface ReadinessCheck {
   name: string;
@@ -22,6 +23,14 @@ export interface ApiDeps {
   /** Upper bound of the back-off between delivery attempts, passed to new Antrag workflows (e.g. "1h"). */
   deliveryMaxRetryInterval?: string;
   version: string;
+  /** Encrypts protected Prozessparameter (AES-256-GCM); without it the parameter endpoints answer 503. */
+  parameterKey?: Buffer;
+  /** Durations passed to new lifecycle workflows and release campaigns (tests run them short). */
+  lifecycle?: LifecycleApiSettings;
+  /** Web view of the loopback mail server (development): the UI lists its /api/messages. */
+  mailViewUrl?: string;
+  /** The web UI's sign-in offers the demo users (development only; never in production). */
+  uiDemoSignIn?: boolean;
 }
 
 export function workflowUiUrl(deps: ApiDeps, workflowId: string): string | undefined {

@@ -8,6 +8,7 @@ import { loadConfigOrExit } from '../runtime/config';
 import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
 import { createMailer } from '../runtime/mailer';
+import { parameterKey } from '../runtime/secrets';
 import { createApp } from './app';
 
 const config = loadConfigOrExit();
@@ -35,6 +36,10 @@ const app = createApp({
   temporalUiUrl: config.temporal.uiUrl,
   version,
   deliveryMaxRetryInterval: config.deliveryMaxRetryInterval,
+  parameterKey: parameterKey(config.parameterKey),
+  // `npm start` hands its loopback mail server to this process as SMTP_URL; a relay elsewhere has no view of ours.
+  mailViewUrl: config.env !== 'production' && /^smtps?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(smtpUrl(config)) ? `http://127.0.0.1:${config.mail.viewPort}` : undefined,
+  uiDemoSignIn: config.env !== 'production',
   readiness: [
     { name: 'temporal', check: async () => { await connection.ensureConnected(); await connection.healthService.check({}); } },
     { name: 'postgres', check: async () => { await sql`select 1`.execute(db); } },

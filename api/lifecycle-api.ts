@@ -1,0 +1,64 @@
+// What the lifecycle routes share: the actor a workflow sees, the mapping of refused Updates to problem+json,
+// and the durations passed to new workflows (short in tests).
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { LifecycleSettings } from '../workflows/onlinedienst-messages';
+import type { Role as LifecycleRole } from '../workflows/lifecycle/phases';
+import { REFUSAL_TYPE, refusalStatus, type Refusal } from '../workflows/lifecycle/refusal';
+import type { CampaignPolicy } from '../workflows/lifecycle/release-campaign';
+import type { Actor } from '../workflows/lifecycle/task-catalog';
+import type { CampaignSettings } from '../workflows/release-messages';
+import type { User } from './auth';
+import { HttpProblem } from './problem';
+
+export interface LifecycleApiSettings {
+  lifecycle?: LifecycleSettings;
+  campaign?: CampaignSettings;
+  campaignPolicy?: CampaignPolicy;
+}
+
+export function actorOf(user: User): Actor {
+  return { id: user.id, roles: user.roles as LifecycleRole[], mandanten: user.mandanten };
+}
+
+const TITLES = { 400: 'Ungültige Eingabe', 403: 'Keine Berechtigung', 404: 'Nicht gefunden', 409: 'Konflikt' } as const;
+
+/** A refused Update becomes 400/403/404/409 with the domain code and the field messages as invalidParams. */
+export function toProblem(err: unknown, subject: string): unknown {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure && cause.type === REFUSAL_TYPE) {
+      const refusal = (cause.details?.[0] ?? { code: 'refused', message: cause.message }) as Refusal;
+      const status = refusalStatus(refusal.code);
+      return new HttpProblem(status, TITLES[status], refusal.message, {
+        code: refusal.code,
+        ...(refusal.fieldErrors ? { invalidParams: refusal.fieldErrors.map((f) => ({ name: f.path || '(body)', reason: f.message })) } : {}),
+      });
+    }
+    return new HttpProblem(409, 'Konflikt', `${subject} nimmt diesen Befehl nicht an: ${cause?.message ?? err.message}`, { code: 'not-accepted' });
+  }
+  if (err instanceof WorkflowNotFoundError) return new HttpProblem(404, 'Nicht gefunden', `${subject} läuft nicht (mehr).`, { code: 'not-running' });
+  return err;
+}
+
+/**
+ * An Update that reaches a lifecycle in the moment it continues as new (at a phase boundary) is aborted by the
+ * server before any handler ran — it was only admitted — so sending it again reaches the new run.
+ */
+function abortedByContinueAsNew(err: unknown): boolean {
+  return err instanceof WorkflowUpdateFailedError && /completed before the Update completed/i.test(err.cause?.message ?? '');
+}
+
+export async function command<T>(subject: string, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt < 5 && abortedByContinueAsNew(err)) {
+        await new Promise((r) => setTimeout(r, 50 * attempt));
+        continue;
+      }
+      throw toProblem(err, subject);
+    }
+  }
+}

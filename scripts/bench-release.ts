@@ -1,0 +1,312 @@
+// npm run bench:release [-- --sizes 1180,10000 --concurrency 64]
+//
+// How long after an Amt24 release is published until every Onlinedienst in Betrieb has its re-check task open,
+// for 1,180 (the activations of 2023) and 10,000 Onlinedienste — next to the raw time to signal as many idle
+// workflows on the same server. Everything real and local: an in-memory Temporal dev server, embedded PostgreSQL,
+// the loopback SMTP server and one in-process worker. "Open" is measured from the lifecycle side: the lifecycle
+// workflow records the opened task in its PostgreSQL projection (release_recheck.opened_at).
+// The last line of output is one line of JSON with the figures.
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { sql, type Kysely } from 'kysely';
+import { createActivities } from '../activities';
+import { createDb, migrateToLatest } from '../db/client';
+import type { Database } from '../db/schema';
+import { seedDemoData } from '../db/seed';
+import { loadConfigOrExit } from '../runtime/config';
+import { createLogger } from '../runtime/logger';
+import { startMailServer } from '../runtime/mail-server';
+import { createMailer } from '../runtime/mailer';
+import { startPostgres } from '../runtime/postgres';
+import { startTemporal } from '../runtime/temporal-server';
+import { PRELOAD_MODULES } from '../worker/preload';
+import { REAL_TIME } from '../workflows/lifecycle/clock';
+import type { LifecycleInput } from '../workflows/onlinedienst-messages';
+import { lifecycleWorkflowId } from '../workflows/onlinedienst-messages';
+import type { ReleaseCampaignInput } from '../workflows/release-messages';
+import { releaseWorkflowId } from '../workflows/release-messages';
+import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey } from '../workflows/search-attributes';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+};
+const SIZES = arg('sizes', '1180,10000').split(',').map(Number);
+const CONCURRENCY = Number(arg('concurrency', '64'));
+const TARGETS: Record<number, number> = { 1180: 10_000, 10000: 60_000 };
+const RATIO_TARGET = 0.8;
+const MANDANTEN = 138; // Mandanten using processes in 2023: one Prozesseigner mailbox each
+const FEATURES = [['payment'], ['xfall'], ['form:upload'], ['fitconnect'], ['fitconnect', 'form']];
+
+const say = (line: string) => console.error(`[bench] ${line}`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<number> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await check()) return performance.now() - started;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`${what} not reached within ${seconds(timeoutMs)}`);
+}
+
+async function count(db: Kysely<Database>, query: ReturnType<typeof sql<{ n: number }>>): Promise<number> {
+  return (await query.execute(db)).rows[0]!.n;
+}
+
+// ------------------------------------------------------------------------------------------------ servers
+Runtime.install({ logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: (m) => console.error(m) } });
+const config = loadConfigOrExit();
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amt24-bench-'));
+fs.chmodSync(dir, 0o755);
+const log = createLogger('bench', 'error');
+say(`starting Temporal dev server, PostgreSQL, SMTP (data in ${dir}); ${os.cpus().length} CPU cores`);
+const [temporal, postgres, mail, bundle] = await Promise.all([
+  startTemporal({ namespace: 'default', cliPath: config.temporal.cliPath, cacheDir: config.temporal.cacheDir, envPath: config.temporal.searchPath }),
+  startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres' }),
+  startMailServer({ dir: path.join(dir, 'mail') }),
+  bundleWorkflowCode({ workflowsPath: path.join(here, '../workflows/bench-index.ts'), preloadModules: PRELOAD_MODULES, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never }),
+]);
+const mailer = createMailer(mail.smtpUrl, 'Amt24 <noreply@amt24.local>');
+const connection = await Connection.connect({ address: temporal.address });
+const client = new Client({ connection });
+
+interface SizeResult {
+  n: number;
+  /** preparation, not timed: N lifecycles started in Betrieb */
+  importMs: number;
+  /** release published → every lifecycle has its re-check task open (recorded in its projection) */
+  openMs: number;
+  openPerSecond: number;
+  /** release published → the campaign has signalled every lifecycle */
+  fanOutMs: number;
+  fanOutPerSecond: number;
+  /** raw: client.workflow.signal to N idle workflows */
+  rawSignalMs: number;
+  rawPerSecond: number;
+  /** for comparison: until the worker has also processed those N signals */
+  rawProcessedMs: number;
+  rawProcessedPerSecond: number;
+  /** openPerSecond / rawPerSecond (target ≥ 0.8) */
+  ratio: number;
+  fanOutRatio: number;
+  ratioToProcessed: number;
+  targetMs: number | null;
+  withinTarget: boolean | null;
+  workerRssMb: number;
+}
+
+const WORKER_SETTINGS = {
+  maxConcurrentWorkflowTaskExecutions: Number(arg('wft', '64')),
+  maxConcurrentLocalActivityExecutions: Number(arg('la', '64')),
+  maxConcurrentActivityTaskExecutions: 16,
+  maxConcurrentWorkflowTaskPolls: Number(arg('polls', '10')),
+  maxCachedWorkflows: 25_000,
+  workflowThreadPoolSize: Number(arg('threads', '1')),
+};
+say(`worker: ${JSON.stringify(WORKER_SETTINGS)}; signal concurrency ${CONCURRENCY}`);
+
+async function runSize(n: number): Promise<SizeResult> {
+  const database = `bench_${n}_${Date.now() % 100000}`;
+  const db = createDb(await postgres.createDatabase(database), { max: 16 });
+  await migrateToLatest(db);
+  await seedDemoData(db);
+  const taskQueue = `bench-${n}`;
+  const workerConnection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await Worker.create({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities({ db, mailer, log, awbEmail: 'awb@sid.example', temporal: new Client({ connection: workerConnection }) }),
+    ...WORKER_SETTINGS,
+  });
+  const running = worker.run();
+  const prefix = `b${n}`;
+  try {
+    // -------------------------------------------------------------------------- import N lifecycles in Betrieb
+    say(`n=${n}: importing ${n} Onlinedienste already in production into their lifecycle (not timed)…`);
+    const ids = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}`);
+    const importStart = performance.now();
+    for (let i = 0; i < n; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      await db.insertInto('onlinedienst').values(chunk.map((id, j) => ({
+        id, name: `Onlinedienst ${id}`, prozess_name: `P-${id}`, prozess_version: 'v1.0', formular_name: `F-${id}`, formular_version: 'v1.0',
+        prozesseigner: `pe-${(i + j) % MANDANTEN}`, features: JSON.stringify(FEATURES[(i + j) % FEATURES.length]),
+      }))).execute();
+      await db.insertInto('lifecycle').values(chunk.map((id, j) => ({
+        onlinedienst_id: id, workflow_id: lifecycleWorkflowId(id), name: `Onlinedienst ${id}`, mandant_id: 'leipzig', prozesseigner: `pe-${(i + j) % MANDANTEN}`,
+        kontakte: JSON.stringify({ prozesseigner: `pe-${(i + j) % MANDANTEN}@bench.example` }), feature_tags: JSON.stringify(FEATURES[(i + j) % FEATURES.length]),
+        mandanten: JSON.stringify(['leipzig']), phase: 'betrieb', clock: JSON.stringify(REAL_TIME), seq: 0, ended_at: null, gate: null, release_check_state: null,
+      }))).execute();
+    }
+    await pool(ids, CONCURRENCY, async (id) => {
+      const i = Number(id.slice(prefix.length + 1));
+      const input: LifecycleInput = {
+        onlinedienstId: id, name: `Onlinedienst ${id}`, mandantId: 'leipzig', prozesseigner: `pe-${i % MANDANTEN}`, startedBy: 'bench',
+        featureTags: FEATURES[i % FEATURES.length]!, bestand: { prozess: { name: `P-${id}`, version: 'v1.0' }, formular: { name: `F-${id}`, version: 'v1.0' }, zertifizierungsReferenz: 'Z-B', aktivierteMandanten: ['leipzig'] },
+      };
+      await client.workflow.start('onlinedienstLifecycleWorkflow', {
+        workflowId: lifecycleWorkflowId(id), taskQueue, args: [input],
+        typedSearchAttributes: [
+          { key: OnlinedienstIdKey, value: id }, { key: MandantIdKey, value: 'leipzig' }, { key: ProzesseignerKey, value: input.prozesseigner }, { key: LifecyclePhaseKey, value: 'betrieb' },
+        ],
+      });
+    });
+    await waitFor('lifecycles recorded', async () => (await count(db, sql<{ n: number }>`select count(*)::int as n from lifecycle where seq >= 1`)) === n, 30 * 60_000, 250);
+    const importMs = performance.now() - importStart;
+    say(`n=${n}: ${n} lifecycles in Betrieb after ${seconds(importMs)}`);
+
+    // -------------------------------------------------------------------------- the campaign (timed)
+    const version = `bench-${n}`;
+    const input: ReleaseCampaignInput = {
+      release: {
+        version,
+        releaseDate: new Date().toISOString().slice(0, 10),
+        changes: [
+          { id: 'c1', title: 'ePayBL-Schnittstelle v3', tags: ['payment'], breaking: true },
+          { id: 'c2', title: 'xFall 2.0', tags: ['xfall'], breaking: true },
+          { id: 'c3', title: 'Upload-Komponente', tags: ['form:upload'], breaking: false },
+        ],
+      },
+      createdBy: 'bench',
+      settings: { fanoutConcurrency: CONCURRENCY },
+    };
+    const t0 = performance.now();
+    await client.workflow.start('releaseCampaignWorkflow', { workflowId: releaseWorkflowId(version), taskQueue, args: [input] });
+    let fanOutMs: number | null = null;
+    const openMs = await waitFor(`every re-check task open (n=${n})`, async () => {
+      if (fanOutMs === null) {
+        const status = (await sql<{ status: string }>`select status from release_campaign where version = ${version}`.execute(db)).rows[0]?.status;
+        if (status === 'laufend') fanOutMs = performance.now() - t0;
+      }
+      return (await count(db, sql<{ n: number }>`select count(*)::int as n from release_recheck where version = ${version} and opened_at is not null`)) === n;
+    }, 10 * 60_000, 50);
+    say(`n=${n}: every re-check task open after ${seconds(openMs)} (${Math.round(n / (openMs / 1000))}/s); fan-out signals done after ${fanOutMs === null ? '?' : seconds(fanOutMs)}`);
+
+    if (args.includes('--trace')) {
+      for (const id of [ids[0]!, ids[Math.floor(n / 2)]!, ids[n - 1]!]) {
+        const hist = await client.workflow.getHandle(lifecycleWorkflowId(id)).fetchHistory();
+        const evs = hist.events ?? [];
+        const sig = evs.findIndex((e) => e.workflowExecutionSignaledEventAttributes);
+        const t = (e: (typeof evs)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+        const base = t(evs[sig]!);
+        say(`trace ${id}: ${evs.slice(sig).map((e) => `${String(e.eventType).replace('EVENT_TYPE_', '')}+${t(e) - base}`).join(' ')}`);
+      }
+    }
+
+    // -------------------------------------------------------------------------- raw signals to idle workflows
+    say(`n=${n}: starting ${n} idle workflows for the raw signal baseline (not timed)…`);
+    const idle = Array.from({ length: n }, (_, i) => `idle-${prefix}-${i}`);
+    await pool(idle, CONCURRENCY, async (id) => {
+      await client.workflow.start('idleWorkflow', { workflowId: id, taskQueue, args: [] });
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const r0 = performance.now();
+    await pool(idle, CONCURRENCY, async (id) => {
+      await client.workflow.getHandle(id).signal('poke', 1);
+    });
+    const rawSignalMs = performance.now() - r0;
+    say(`n=${n}: raw signal of ${n} idle workflows took ${seconds(rawSignalMs)} (${Math.round(n / (rawSignalMs / 1000))}/s)`);
+    // For comparison, not a target: when the worker has also processed the signals (the idle workflow's task after
+    // its last signal has completed).
+    const processedMs = await waitFor('idle workflows processed', async () => {
+      const events = (await client.workflow.getHandle(idle[idle.length - 1]!).fetchHistory()).events ?? [];
+      const signalled = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes);
+      return signalled >= 0 && events.slice(signalled).some((e) => e.workflowTaskCompletedEventAttributes);
+    }, 10 * 60_000, 50) + rawSignalMs;
+    say(`n=${n}: … and processed by the worker after ${seconds(processedMs)} (${Math.round(n / (processedMs / 1000))}/s)`);
+
+    const perSecond = (ms: number) => n / (ms / 1000);
+    const fanOut = fanOutMs ?? openMs;
+    const targetMs = TARGETS[n] ?? null;
+    const round2 = (x: number) => Number(x.toFixed(2));
+    return {
+      n, importMs: Math.round(importMs),
+      openMs: Math.round(openMs), openPerSecond: Math.round(perSecond(openMs)),
+      fanOutMs: Math.round(fanOut), fanOutPerSecond: Math.round(perSecond(fanOut)),
+      rawSignalMs: Math.round(rawSignalMs), rawPerSecond: Math.round(perSecond(rawSignalMs)),
+      rawProcessedMs: Math.round(processedMs), rawProcessedPerSecond: Math.round(perSecond(processedMs)),
+      ratio: round2(perSecond(openMs) / perSecond(rawSignalMs)),
+      fanOutRatio: round2(perSecond(fanOut) / perSecond(rawSignalMs)),
+      ratioToProcessed: round2(perSecond(openMs) / perSecond(processedMs)),
+      targetMs, withinTarget: targetMs === null ? null : openMs <= targetMs,
+      workerRssMb: Math.round(process.memoryUsage().rss / 1e6),
+    };
+  } finally {
+    // The idle and lifecycle workflows stay on the server (it is thrown away at the end); the worker stops here.
+    worker.shutdown();
+    await running;
+    await workerConnection.close();
+    await db.destroy();
+  }
+}
+
+const results: SizeResult[] = [];
+let exitCode = 0;
+try {
+  for (const n of SIZES) results.push(await runSize(n));
+} catch (err) {
+  exitCode = 1;
+  console.error(err);
+} finally {
+  await connection.close();
+  mailer.close();
+  await Promise.allSettled([mail.stop(), postgres.stop(), temporal.stop()]);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+console.log('');
+console.log('n       every task open  target     tasks/s  fan-out   raw signal  signals/s  +processed  ratio  fan-out ratio  ratio to processed');
+for (const r of results) {
+  console.log(
+    `${String(r.n).padEnd(7)} ${seconds(r.openMs).padEnd(16)} ${(r.targetMs === null ? '–' : `≤ ${seconds(r.targetMs)}`).padEnd(10)} ${String(r.openPerSecond).padEnd(8)} ` +
+      `${seconds(r.fanOutMs).padEnd(9)} ${seconds(r.rawSignalMs).padEnd(11)} ${String(r.rawPerSecond).padEnd(10)} ${seconds(r.rawProcessedMs).padEnd(11)} ` +
+      `${String(r.ratio).padEnd(6)} ${String(r.fanOutRatio).padEnd(14)} ${r.ratioToProcessed}`,
+  );
+}
+console.log(
+  `limits: ${os.cpus().length} CPU cores shared by the Temporal dev server (SQLite), PostgreSQL and one worker process ` +
+    `(one workflow thread, ${WORKER_SETTINGS.maxConcurrentWorkflowTaskExecutions} workflow task slots); every re-check is one workflow task per ` +
+    `Onlinedienst, so the worker's workflow-task throughput, not the signalling, bounds "every task open".`,
+);
+const summary = {
+  bench: 'release',
+  cpus: os.cpus().length,
+  concurrency: CONCURRENCY,
+  worker: WORKER_SETTINGS,
+  targets: { '1180': '≤ 10 s', '10000': '≤ 60 s', ratio: `≥ ${RATIO_TARGET} × raw signal rate` },
+  results,
+  met: {
+    time: results.every((r) => r.withinTarget !== false),
+    ratio: results.every((r) => r.ratio >= RATIO_TARGET),
+    fanOutRatio: results.every((r) => r.fanOutRatio >= RATIO_TARGET),
+  },
+};
+console.log(JSON.stringify(summary));
+process.exit(exitCode);

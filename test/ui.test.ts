@@ -1,0 +1,481 @@
+// The web UI in a real browser (Debian's Chromium through playwright-core) against the full stack: a real worker on
+// the shared Temporal dev server, PostgreSQL, the ePayBL simulator, the API and its UI over HTTP. Every role signs
+// in and sees only its pages; tasks are completed from the page; a citizen's Antrag is followed from submission
+// through payment and delivery to the Bescheid. Screenshots of the main pages go to docs/screenshots/.
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createApp } from '../api/app';
+import { demoUsers } from '../api/auth';
+import { parameterKey } from '../runtime/secrets';
+import { lifecycleStateQuery, lifecycleWorkflowId } from '../workflows/onlinedienst-messages';
+import { rolloutStateQuery } from '../workflows/rollout-messages';
+import { antragHarness, antragsteller, anwohnerparken, SECRET, type Harness } from './antrag-harness';
+import { eventually, testLog, uniqueId } from './helpers';
+import { VALID } from './lifecycle-harness';
+
+// Browser globals inside page.evaluate (the project compiles without the DOM library).
+declare const document: any;
+declare function getComputedStyle(element: unknown): { outlineStyle: string };
+
+const SHOTS = path.resolve('docs/screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const pdf = Buffer.from('%PDF-1.4\n% Bescheid\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+let h: Harness;
+let server: ServerType;
+let base: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+/** The API of the UI server, with a demo user's bearer token. */
+async function api(method: string, p: string, user?: string, body?: unknown) {
+  const res = await fetch(`${base}${p}`, {
+    method,
+    headers: { ...(user ? { authorization: `Bearer ${h.tokens[user]}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : {} };
+}
+async function mustApi(method: string, p: string, user: string, body?: unknown) {
+  const res = await api(method, p, user, body);
+  if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const lifecycle = (id: string) => h.client.workflow.getHandle(lifecycleWorkflowId(id)).query(lifecycleStateQuery);
+
+/** Completes open tasks as their role's demo user until the lifecycle reaches `phase`. */
+async function driveTo(id: string, phase: string) {
+  const acting: Record<string, string> = { prozesseigner: 'pe-smk', prozessmodellierer: 'pm-seitenbau', zertifizierer: 'zert-pruefstelle', awb: 'awb-sid', redaktion: 'redaktion-sk', projektleitung: 'pl-sk', testteam: 'tt-sid', 'mandant-admin': 'admin-leipzig' };
+  for (let i = 0; i < 40; i++) {
+    const v = await lifecycle(id);
+    if (v.phase === phase) return v;
+    const next = v.openTasks.find((t) => !t.heldByGate);
+    if (!next) throw new Error(`stuck in ${v.phase}`);
+    await mustApi('POST', `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(next.id)}`, acting[next.role]!, VALID[next.id.split(':')[0]!]);
+  }
+  throw new Error(`did not reach ${phase}`);
+}
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+  contexts.push(context);
+  return context.newPage();
+}
+
+async function signIn(page: Page, userId: string) {
+  await page.goto(`${base}/anmelden`);
+  await page.getByLabel('Benutzer', { exact: true }).selectOption(userId);
+  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+  await page.waitForURL(`${base}/`);
+}
+
+async function shot(page: Page, name: string, fullPage = true) {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
+}
+
+/** Reloads until the locator shows up (the workflow moves on in the background). */
+async function reloadUntil(page: Page, visible: () => Promise<boolean>, what: string, ms = 30_000) {
+  await eventually(async () => {
+    if (await visible()) return true;
+    await page.reload();
+    return false;
+  }, ms, what);
+}
+
+const ids = { leipzigOd: '', dresdenOd: '', bestandOd: '', release: '', ticketWf: '', outageVn: '' };
+
+beforeAll(async () => {
+  expect(fs.existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install chromium`).toBe(true);
+  h = await antragHarness({ endpointAlertAfterMs: 3_600_000 });
+  // The UI server: the same app as the harness's, with what development adds (demo sign-in, mail view, Temporal links).
+  const app = createApp({
+    db: h.db, temporal: h.client, log: testLog, authSecret: SECRET, namespace: inject('temporalNamespace'), taskQueue: h.taskQueue,
+    publicBaseUrl: 'http://127.0.0.1', version: 'test', readiness: [], temporalUiUrl: 'http://localhost:8233',
+    parameterKey: parameterKey('test-parameter-key-0123456789abcdef'), mailViewUrl: inject('mailViewUrl'), uiDemoSignIn: true,
+  });
+  server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // A closed network: without these Chromium keeps trying to reach Google's services. Playwright gives every
+    // launch a fresh temporary profile (its own --user-data-dir).
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+
+  // Onlinedienste: Leipzig's up to its rollout ticket, one of Dresden's in Klärung, one already in production.
+  const kontakte = (id: string) => ({ prozesseigner: `${id}.pe@example.org`, prozessmodellierer: `${id}.pm@example.org`, zertifizierer: `${id}.zert@example.org`, testteam: `${id}.tt@example.org`, redaktion: `${id}.red@example.org`, projektleitung: `${id}.pl@example.org` });
+  ids.leipzigOd = uniqueId('bewohnerparken');
+  ids.dresdenOd = uniqueId('hundesteuer');
+  ids.bestandOd = uniqueId('wohngeld');
+  await mustApi('POST', '/api/onlinedienste', 'pe-smk', { id: ids.leipzigOd, name: 'Bewohnerparken Leipzig', mandantId: 'leipzig', kontakte: kontakte(ids.leipzigOd), featureTags: ['payment'] });
+  await mustApi('POST', '/api/onlinedienste', 'pe-smk', { id: ids.dresdenOd, name: 'Hundesteuer Dresden', mandantId: 'dresden', kontakte: kontakte(ids.dresdenOd) });
+  await mustApi('POST', '/api/onlinedienste', 'pl-sk', {
+    id: ids.bestandOd, name: 'Wohngeld online', mandantId: 'leipzig', prozesseigner: 'pe-smk', kontakte: kontakte(ids.bestandOd), featureTags: ['payment'],
+    bestand: { prozess: { name: 'Wohngeld', version: 'v2.0' }, formular: { name: 'Wohngeld', version: 'v2.0' }, zertifizierungsReferenz: 'Z-2025-3', aktivierteMandanten: ['leipzig'] },
+  });
+  await driveTo(ids.leipzigOd, 'prototyp');
+  await mustApi('PUT', `/api/onlinedienste/${ids.leipzigOd}/aktivierungen/leipzig`, 'admin-leipzig', { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: '99102013000000' });
+  await mustApi('PUT', `/api/onlinedienste/${ids.leipzigOd}/aktivierungen/leipzig/prozessparameter`, 'admin-leipzig', {
+    parameter: [{ key: 'epaybl.passwort', wert: 'geheim-4711', geschuetzt: true }, { key: 'empfaengerPostfach', wert: 'ordnungsamt@leipzig.de' }],
+  });
+  await driveTo(ids.leipzigOd, 'produktivsetzung');
+  await mustApi('POST', `/api/onlinedienste/${ids.leipzigOd}/aufgaben/uebernahme-beantragen`, 'pe-smk', { ...VALID['uebernahme-beantragen'], ticketId: 'SD-4711' });
+  ids.ticketWf = (await eventually(async () => (await lifecycle(ids.leipzigOd)).rollout.active?.workflowId, 15_000, 'rollout ticket'))!;
+  await eventually(async () => (await h.db.selectFrom('rollout_ticket').select('workflow_id').where('workflow_id', '=', ids.ticketWf).executeTakeFirst()) !== undefined, 15_000, 'ticket row');
+
+  // A release campaign with a breaking change for payment.
+  ids.release = uniqueId('2026.1');
+  await mustApi('POST', '/api/releases', 'awb-sid', {
+    version: ids.release, releaseDate: new Date().toISOString().slice(0, 10),
+    changes: [{ id: 'EPAY-2', title: 'Neue ePayBL-Schnittstelle', tags: ['payment'], breaking: true }],
+  });
+  await eventually(async () => (await h.db.selectFrom('release_recheck').select('onlinedienst_id').where('version', '=', ids.release).execute()).length > 0, 20_000, 'release rechecks');
+
+  // A Fachverfahren that is down: the Transferverzeichnis of this activation is missing.
+  const down = await h.aktivierung({ 'zustellung.modus': 'transfer-plain' });
+  fs.rmSync(path.join(h.transferRoot, down), { recursive: true, force: true });
+  ids.outageVn = (await h.submit({ aktivierungId: down, daten: anwohnerparken({ kennzeichen: 'L-XY 99' }), antragsteller: antragsteller(`${uniqueId('wartet')}@example.org`) })).body.vorgangsnummer;
+  await eventually(async () => (await h.db.selectFrom('endpunkt_status').select('down_since').where('down_since', 'is not', null).execute()).length > 0, 20_000, 'endpoint down');
+
+  // One of Dresden's Anträge, for the statistics.
+  await h.db.insertInto('aktivierung').values({ id: 'anwohnerparken-dresden', onlinedienst_id: 'anwohnerparken', mandant_id: 'dresden', oe_id: 'oe-dresden-buergeramt', leistung_id: '99102013000000', status: 'aktiv', wartungsmodus_text: null }).execute();
+  await h.db.insertInto('antrag').values({
+    vorgangsnummer: 'A24-DRESD-00001', aktivierung_id: 'anwohnerparken-dresden', onlinedienst_id: 'anwohnerparken', mandant_id: 'dresden', formular_version: '1.0',
+    payload_hash: 'x', form_data: '{}', antragsteller: JSON.stringify({ name: 'Dora Dresden', email: 'dora@example.org' }), bearbeitung_status: null,
+    eingegangen_am: new Date(), personendaten_geloescht_am: null,
+  }).execute();
+}, 240_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  if (server) await new Promise((r) => server.close(r));
+  await h?.close();
+});
+
+describe('signing in and seeing only what the role may see', () => {
+  const pages = ['/aufgaben', '/betrieb', '/onlinedienste', '/antraege', '/statistik', '/entwicklung/mails'];
+  const allowed: Record<string, string[]> = {
+    'buerger-anna': [],
+    'pe-smk': ['/aufgaben', '/onlinedienste'],
+    'pm-seitenbau': ['/aufgaben', '/onlinedienste'],
+    'zert-pruefstelle': ['/aufgaben', '/onlinedienste'],
+    'awb-sid': ['/aufgaben', '/betrieb', '/onlinedienste', '/statistik', '/entwicklung/mails'],
+    'admin-leipzig': ['/aufgaben', '/onlinedienste', '/antraege', '/statistik'],
+    'admin-dresden': ['/aufgaben', '/onlinedienste', '/antraege', '/statistik'],
+    'sb-leipzig': ['/aufgaben', '/antraege'],
+    'redaktion-sk': ['/aufgaben', '/onlinedienste'],
+    'pl-sk': ['/aufgaben', '/betrieb', '/onlinedienste', '/statistik'],
+    'tt-sid': ['/aufgaben', '/onlinedienste'],
+  };
+
+  it('sends a visitor who is not signed in to the sign-in page and back', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/betrieb`);
+    expect(new URL(page.url()).pathname).toBe('/anmelden');
+    await shot(page, 'anmelden');
+    await page.getByLabel('Benutzer', { exact: true }).selectOption('awb-sid');
+    await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
+    await page.waitForURL(`${base}/betrieb`);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Betrieb (AWB)');
+    // The session cookie is out of reach of scripts and never sent cross-site.
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'amt24_sitzung')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    // The API does not take the cookie: bearer tokens only.
+    expect((await page.request.get(`${base}/api/me`)).status()).toBe(401);
+  });
+
+  it.each(demoUsers.map((u) => [u.id]))('%s sees its navigation and pages, and is refused the others', async (userId) => {
+    const page = await newPage();
+    await signIn(page, userId);
+    const nav = await page.locator('nav[aria-label="Hauptnavigation"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(nav).toEqual(allowed[userId]);
+    await expect(page.locator('header').textContent()).resolves.toContain(demoUsers.find((u) => u.id === userId)!.name);
+    for (const p of pages) {
+      const res = await page.goto(`${base}${p}`);
+      if (allowed[userId]!.includes(p)) {
+        expect(res!.status(), `${userId} ${p}`).toBe(200);
+      } else {
+        expect(res!.status(), `${userId} ${p}`).toBe(403);
+        await expect(page.locator('h1').textContent()).resolves.toBe('Keine Berechtigung');
+      }
+    }
+  });
+
+  it('shows the AWB the board — pipeline, SLA of rollout tickets, release campaign, endpoints down — but no Antrag contents', async () => {
+    const page = await newPage();
+    await signIn(page, 'awb-sid');
+    await page.goto(`${base}/betrieb`);
+    const pipeline = page.locator('ol.pipeline');
+    await expect(pipeline.locator('li', { hasText: '6 Produktivsetzung' }).first().textContent()).resolves.toContain('Bewohnerparken Leipzig');
+    await expect(pipeline.locator('li', { hasText: '1 Klärung grundlegender Fragen' }).first().textContent()).resolves.toContain('Hundesteuer Dresden');
+    await expect(pipeline.locator('li', { hasText: '8 Betrieb und Wartung' }).first().textContent()).resolves.toContain('Wohngeld online');
+    const tickets = page.locator('section[aria-labelledby="tickets-h"]');
+    await expect(tickets.textContent()).resolves.toContain('SD-4711');
+    await expect(tickets.locator('.badge').first().textContent()).resolves.toMatch(/^(im Plan|Warnung|verletzt|angehalten)$/);
+    await expect(tickets.locator(`a[href$="/workflows/${encodeURIComponent(ids.ticketWf)}"]`).count()).resolves.toBe(1);
+    const release = page.locator('section[aria-labelledby="release-h"]');
+    await expect(release.locator('h2').textContent()).resolves.toContain(ids.release);
+    await expect(release.locator('tbody').textContent()).resolves.toContain('Wohngeld online');
+    await expect(release.textContent()).resolves.toContain('Rezertifizierung erforderlich');
+    const endpunkte = page.locator('section[aria-labelledby="endpunkte-h"] tbody tr');
+    await expect(endpunkte.count()).resolves.toBeGreaterThanOrEqual(1);
+    await expect(endpunkte.first().locator('td.num').textContent()).resolves.toMatch(/^[1-9]\d*$/);
+    await shot(page, 'betrieb');
+    const csv = await page.request.get(`${base}/betrieb/releases/${ids.release}/pruefungen.csv`);
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('Wohngeld online');
+
+    // The AWB keeps statistics but does not see Anträge.
+    expect((await page.goto(`${base}/antraege/${ids.outageVn}`))!.status()).toBe(403);
+    expect(await page.content()).not.toContain('L-XY 99');
+
+    // The Onlinedienst page: life as SVG with a text equivalent, activations with the protected value masked, audit log.
+    await page.goto(`${base}/onlinedienste/${ids.leipzigOd}`);
+    const svg = page.locator('section[aria-labelledby="leben-h"] svg[role="img"]');
+    await expect(svg.locator('title').textContent()).resolves.toBe('Lebenslauf von Bewohnerparken Leipzig');
+    await expect(page.locator('section[aria-labelledby="leben-h"] table tbody tr').count()).resolves.toBe(6);
+    const aktivierungen = page.locator('section[aria-labelledby="akt-h"]');
+    await expect(aktivierungen.textContent()).resolves.toContain('ordnungsamt@leipzig.de');
+    await expect(aktivierungen.textContent()).resolves.toContain('••••••');
+    expect(await page.content()).not.toContain('geheim-4711');
+    await expect(page.locator('section[aria-labelledby="audit-h"] tbody').textContent()).resolves.toContain('rollout.beantragt');
+    await page.getByRole('link', { name: 'Alle Einträge anzeigen' }).click();
+    await expect(page.locator('section[aria-labelledby="audit-h"] tbody').textContent()).resolves.toContain('onlinedienst.lebenszyklus.gestartet');
+    await page.goto(`${base}/onlinedienste/${ids.leipzigOd}`);
+    await expect(page.locator(`a[href="http://localhost:8233/namespaces/${inject('temporalNamespace')}/workflows/onlinedienst-${ids.leipzigOd}"]`).count()).resolves.toBe(1);
+    await shot(page, 'onlinedienst');
+
+    await page.goto(`${base}/statistik`);
+    await expect(page.locator('#tabelle-antraege').textContent()).resolves.toContain('Landeshauptstadt Dresden');
+    await expect(page.locator('#tabelle-phasen').textContent()).resolves.toContain('1 Klärung grundlegender Fragen');
+    await shot(page, 'statistik');
+    const phasenCsv = await (await page.request.get(`${base}/statistik/durchlaufzeiten.csv`)).text();
+    expect(phasenCsv.startsWith('\uFEFFPhase;Aufenthalte;Mittel (Tage)')).toBe(true);
+
+    await page.goto(`${base}/entwicklung/mails`);
+    await expect(page.locator('details summary').first().textContent()).resolves.toContain('an ');
+    await shot(page, 'mails', false);
+  });
+
+  it('keeps a Mandant-Admin of Leipzig out of Dresden and the other way round', async () => {
+    const leipzig = await newPage();
+    await signIn(leipzig, 'admin-leipzig');
+    await leipzig.goto(`${base}/onlinedienste`);
+    const list = await leipzig.locator('main table').textContent();
+    expect(list).toContain('Bewohnerparken Leipzig');
+    expect(list).not.toContain('Hundesteuer Dresden');
+    expect((await leipzig.goto(`${base}/onlinedienste/${ids.dresdenOd}`))!.status()).toBe(404);
+    expect((await leipzig.goto(`${base}/antraege/A24-DRESD-00001`))!.status()).toBe(404);
+    await leipzig.goto(`${base}/statistik`);
+    const stats = await leipzig.locator('#tabelle-antraege').textContent();
+    expect(stats).toContain('Stadt Leipzig');
+    expect(stats).not.toContain('Dresden');
+    const csv = await (await leipzig.request.get(`${base}/statistik/antraege.csv`)).text();
+    expect(csv).toContain(';leipzig;Stadt Leipzig;');
+    expect(csv).not.toContain('dresden');
+    await leipzig.goto(`${base}/antraege`);
+    expect(await leipzig.locator('main tbody').textContent()).not.toContain('A24-DRESD-00001');
+
+    const dresden = await newPage();
+    await signIn(dresden, 'admin-dresden');
+    await dresden.goto(`${base}/antraege`);
+    expect(await dresden.locator('main tbody').textContent()).toContain('A24-DRESD-00001');
+    expect(await dresden.locator('main tbody').textContent()).not.toContain(ids.outageVn);
+    expect((await dresden.goto(`${base}/onlinedienste/${ids.leipzigOd}`))!.status()).toBe(404);
+  });
+});
+
+describe('tasks from the page', () => {
+  it('lets the Prozesseigner complete a lifecycle task: errors at the fields first, then done', async () => {
+    const page = await newPage();
+    await signIn(page, 'pe-smk');
+    await page.goto(`${base}/aufgaben`);
+    const row = page.locator('tr', { has: page.locator(`a[href="/onlinedienste/${ids.dresdenOd}"]`) }).filter({ hasText: 'Rechtsgrundlagen' });
+    await expect(row.locator('td').nth(3).textContent()).resolves.toMatch(/\d{4}/); // since when
+    await expect(row.locator('td').nth(4).textContent()).resolves.toMatch(/\d{4}/); // by when
+    await shot(page, 'aufgaben');
+    await row.getByRole('link', { name: 'Rechtsgrundlagen und Vertrauensniveau klären' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Rechtsgrundlagen und Vertrauensniveau klären');
+
+    // Every form field has a label (radio and checkbox groups a legend too).
+    const unlabelled = await page.locator('main form input:not([type=hidden]), main form select, main form textarea').evaluateAll((els) =>
+      els.filter((e) => (e as any).labels?.length === 0).map((e) => e.id),
+    );
+    expect(unlabelled).toEqual([]);
+
+    // The workflow judges the fields; its messages come back at the fields.
+    await page.getByLabel('Vertrauensniveau').selectOption('hoch');
+    await page.getByRole('button', { name: 'Aufgabe erledigen' }).click();
+    const alert = page.getByRole('alert');
+    await expect(alert.textContent()).resolves.toContain('Rechtsgrundlagen: Mindestens ein Eintrag erforderlich.');
+    await expect(page.getByLabel('Rechtsgrundlagen').getAttribute('aria-invalid')).resolves.toBe('true');
+    await shot(page, 'aufgabe-fehler');
+
+    await page.getByLabel('Rechtsgrundlagen').fill('§ 2 SächsHundStG\n§ 7 SächsKAG');
+    await page.getByLabel('Besonderheiten (optional)').fill('Ermäßigung für Assistenzhunde');
+    await page.getByRole('button', { name: 'Aufgabe erledigen' }).click();
+    await page.waitForURL(`${base}/aufgaben?ok=aufgabe`);
+    await expect(page.getByRole('status').textContent()).resolves.toContain('Die Aufgabe ist erledigt.');
+    const v = await lifecycle(ids.dresdenOd);
+    const done = v.completedTasks.find((t) => t.id === 'rechtsgrundlagen');
+    expect(done).toMatchObject({ completedBy: 'pe-smk' });
+    const audit = await h.db.selectFrom('audit_log').select(['actor', 'details']).where('subject_id', '=', ids.dresdenOd).where('action', '=', 'onlinedienst.aufgabe.erledigt').execute();
+    expect(audit.map((a) => a.actor)).toEqual(['pe-smk']);
+    expect(await page.locator('main').textContent()).not.toContain('Rechtsgrundlagen und Vertrauensniveau klären');
+  });
+
+  it('lets the AWB take over a rollout ticket from the inbox', async () => {
+    const page = await newPage();
+    await signIn(page, 'awb-sid');
+    await page.goto(`${base}/aufgaben`);
+    const row = page.locator('section[aria-labelledby="tickets-h"] tr', { hasText: 'SD-4711' });
+    await row.getByRole('button', { name: 'Ticket übernehmen' }).click();
+    await page.waitForURL(`${base}/aufgaben?ok=ticket`);
+    const ticket = await h.client.workflow.getHandle(ids.ticketWf).query(rolloutStateQuery);
+    expect(ticket.ticket).toMatchObject({ status: 'in_progress', assignee: 'awb-sid' });
+    // Now the next step is the transfer, still in the AWB's inbox.
+    await expect(page.locator('section[aria-labelledby="tickets-h"] tr', { hasText: 'SD-4711' }).getByRole('button', { name: 'Übernahme melden' }).count()).resolves.toBe(1);
+  });
+
+  it('refuses a form posted without the CSRF token', async () => {
+    const page = await newPage();
+    await signIn(page, 'awb-sid');
+    const res = await page.request.post(`${base}/rollout/${encodeURIComponent(ids.ticketWf)}/befehl`, { form: { type: 'mark-transferred', produktivVersion: 'v1.0' } });
+    expect(res.status()).toBe(403);
+    expect(await res.text()).toContain('Sicherheitsprüfung fehlgeschlagen');
+    expect((await h.client.workflow.getHandle(ids.ticketWf).query(rolloutStateQuery)).ticket.status).toBe('in_progress');
+  });
+});
+
+describe('a citizen\'s Antrag from submission to Bescheid', () => {
+  it('shows payment, delivery and processing apart on the status page, driven by the authority from its pages', async () => {
+    const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain', ...h.gebuehr() });
+    const submitted = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('anna')}@example.org`) });
+    expect(submitted.status).toBe(201);
+    const { vorgangsnummer: vn, statusToken } = submitted.body;
+
+    // The citizen: no account, only the token from the receipt.
+    const citizen = await newPage();
+    await citizen.goto(`${base}/`);
+    await citizen.getByLabel('Token aus Ihrer Eingangsbestätigung').fill(statusToken);
+    await citizen.getByRole('button', { name: 'Stand anzeigen' }).click();
+    await expect(citizen.locator('h1').textContent()).resolves.toBe(`Ihr Antrag ${vn}`);
+    const pay = citizen.getByRole('link', { name: 'Gebühr jetzt bezahlen (ePayBL)' });
+    await reloadUntil(citizen, async () => (await pay.count()) === 1, 'pay link');
+    await pay.click();
+    await citizen.getByRole('button', { name: 'Bezahlen' }).click();
+    // Back from the pay page: not proof of payment, the workflow asks ePayBL.
+    await citizen.waitForURL(/\/status\/.+\?zahlung=/);
+    await expect(citizen.getByRole('status').first().textContent()).resolves.toContain('Sie kommen von der Bezahlseite zurück');
+    const station = (name: string) => citizen.locator('tr', { has: citizen.locator('th', { hasText: name }) }).locator('td');
+    await reloadUntil(citizen, async () => (await station('Der zuständigen Stelle zugestellt').textContent())!.startsWith('erledigt'), 'delivered');
+    await expect(station('Gebühr bezahlt').textContent()).resolves.toMatch(/^erledigt am/);
+    await expect(station('In Bearbeitung').textContent()).resolves.toBe('noch offen');
+
+    // The authority: from the inbox to the Antrag, in Bearbeitung, then a Nachforderung.
+    const sb = await newPage();
+    await signIn(sb, 'sb-leipzig');
+    await sb.goto(`${base}/aufgaben`);
+    await sb.getByRole('link', { name: vn }).click();
+    await expect(sb.locator('h1').textContent()).resolves.toBe(`Antrag ${vn}`);
+    await expect(sb.locator(`a[href="http://localhost:8233/namespaces/${inject('temporalNamespace')}/workflows/antrag-${vn}"]`).count()).resolves.toBe(1);
+    await sb.getByRole('button', { name: 'In Bearbeitung nehmen' }).click();
+    await expect(sb.getByRole('status').textContent()).resolves.toContain('Der Antrag ist in Bearbeitung.');
+    await sb.getByLabel('Was fehlt').fill('Bitte die Meldebescheinigung nachreichen.');
+    await sb.getByLabel('Frist').fill(new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10));
+    await sb.getByRole('button', { name: 'Nachforderung senden' }).click();
+    await expect(sb.getByRole('status').textContent()).resolves.toContain('Die Nachforderung ist gestellt');
+
+    // The citizen answers on the status page.
+    await citizen.goto(`${base}/status/${statusToken}`);
+    await citizen.getByLabel('Ihre Antwort').fill('Meldebescheinigung folgt per Post.');
+    await citizen.getByRole('button', { name: 'Antwort senden' }).click();
+    await expect(citizen.getByRole('status').first().textContent()).resolves.toContain('Ihre Antwort ist bei der Behörde eingegangen');
+
+    // The Bescheid, uploaded from the page.
+    await sb.reload();
+    await sb.getByLabel('Bescheid (PDF)').setInputFiles({ name: 'bescheid.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await sb.getByLabel('Aktenzeichen').fill('ORD-2026-0815');
+    await sb.getByLabel('Art').selectOption('bewilligung');
+    await sb.getByLabel('Datum des Bescheids').fill('2026-11-24');
+    await sb.getByRole('button', { name: 'Bescheid zustellen' }).click();
+    await expect(sb.getByRole('status').textContent()).resolves.toContain('Der Bescheid ist dem Antragsteller zugestellt.');
+    await shot(sb, 'antrag-behoerde');
+
+    await citizen.goto(`${base}/status/${statusToken}`);
+    await expect(station('Bescheid zugestellt').textContent()).resolves.toMatch(/^erledigt am/);
+    await expect(station('Nachforderung').textContent()).resolves.toMatch(/^erledigt am/);
+    const technisch = (await citizen.locator('#technisch-liste').textContent())!;
+    const bearbeitung = (await citizen.locator('#bearbeitung-liste').textContent())!;
+    expect(technisch).toContain('Bezahlt');
+    expect(technisch).toContain('Der Behörde zugestellt');
+    expect(technisch).not.toContain('Bescheid');
+    for (const s of ['In Bearbeitung', 'Nachforderung', 'Nachforderung beantwortet', 'Bescheid zugestellt']) expect(bearbeitung).toContain(s);
+    expect(bearbeitung).not.toContain('Bezahlt');
+    // One Nachforderung, answered: reloading the authority's page did not send it again, and nothing is left to answer.
+    expect(bearbeitung.split('Nachforderung – ')).toHaveLength(2);
+    await expect(citizen.getByLabel('Ihre Antwort').count()).resolves.toBe(0);
+    await expect(citizen.locator('svg[role="img"] title').textContent()).resolves.toBe(`Zeitleiste des Antrags ${vn}`);
+    const bescheid = citizen.getByRole('link', { name: /^Bescheid \(/ });
+    const download = await citizen.request.get(new URL((await bescheid.getAttribute('href'))!, base).toString());
+    expect(Buffer.from(await download.body()).equals(pdf)).toBe(true);
+    // The page leaks no token to the pay page or anywhere else, and runs no script.
+    const res = await citizen.request.get(`${base}/status/${statusToken}`);
+    expect(res.headers()['referrer-policy']).toBe('no-referrer');
+    expect(res.headers()['content-security-policy']).toContain("script-src 'none'");
+    await shot(citizen, 'status');
+
+    // Someone else's token shows nothing.
+    expect((await citizen.goto(`${base}/status/${vn}.${'A'.repeat(32)}`))!.status()).toBe(404);
+  }, 120_000);
+});
+
+describe('keyboard and labels', () => {
+  it('reaches the skip link, the sign-in and a task by keyboard alone, with a visible focus', async () => {
+    const page = await newPage();
+    await page.goto(`${base}/anmelden`);
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Zum Inhalt springen');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('inhalt');
+    const unlabelled = await page.locator('main input:not([type=hidden]), main select, main textarea').evaluateAll((els) =>
+      els.filter((e) => (e as any).labels?.length === 0).map((e) => e.id),
+    );
+    expect(unlabelled).toEqual([]);
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('benutzer');
+    await page.keyboard.press('End'); // the last demo user: Testteam
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Anmelden');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/`);
+    await expect(page.locator('header').textContent()).resolves.toContain('Testteam Amt24');
+    await shot(page, 'start');
+
+    await signIn(page, 'pe-smk');
+    await page.goto(`${base}/aufgaben`);
+    let found = false;
+    for (let i = 0; i < 60 && !found; i++) {
+      await page.keyboard.press('Tab');
+      found = await page.evaluate(() => (document.activeElement as any)?.getAttribute('href')?.includes('/aufgaben/') ?? false);
+    }
+    expect(found).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/onlinedienste\/.+\/aufgaben\//);
+    await expect(page.getByRole('button', { name: 'Aufgabe erledigen' }).count()).resolves.toBe(1);
+    await shot(page, 'aufgabe');
+  });
+});
