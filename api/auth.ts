@@ -5,19 +5,10 @@ import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { HttpProblem } from './problem';
 
-export const roles = [
-  'buerger',
-  'prozesseigner',
-  'prozessmodellierer',
-  'zertifizierer',
-  'awb',
-  'mandant-admin',
-  'sachbearbeitung',
-  'redaktion',
-  'projektleitung',
-  'testteam',
-] as const;
-export type Role = (typeof roles)[number];
+// One list of roles: the lifecycle's domain logic (pure, also used in workflows) owns it.
+import { ROLES as roles, type Role } from '../workflows/lifecycle/phases';
+
+export { roles, type Role };
 
 export interface User {
   id: string;
