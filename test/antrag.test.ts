@@ -55,7 +55,8 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
     const json = JSON.parse(fs.readFileSync(path.join(folder, 'antrag.json'), 'utf8'));
     expect(JSON.stringify(json)).toContain('Stellplatz im Hof <nicht> vorhanden & \\"Ausnahme\\"');
     expect(fs.readFileSync(path.join(folder, 'antrag.pdf')).equals(Buffer.from(pdf.content!))).toBe(true);
-    expect((await h.sicht(vn)).phase).toBe('zugestellt');
+    // The activity writes the row before the workflow has processed its completion: wait for the workflow too.
+    await h.waitFor('workflow saw the delivery', async () => (await h.sicht(vn)).phase === 'zugestellt');
 
     // The authority: in Bearbeitung, then a Nachforderung with a deadline.
     const sb = h.tokens['sb-leipzig']!;
