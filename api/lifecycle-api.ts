@@ -46,7 +46,11 @@ export function toProblem(err: unknown, subject: string): unknown {
  * server before any handler ran — it was only admitted — so sending it again reaches the new run.
  */
 function abortedByContinueAsNew(err: unknown): boolean {
-  return err instanceof WorkflowUpdateFailedError && /completed before the Update completed/i.test(err.cause?.message ?? '');
+  // Any failure that is not the workflow's own refusal: under load the server reports the continue-as-new race
+  // with more than one message. A failed Update changed nothing, so sending it again to the new run is safe.
+  if (!(err instanceof WorkflowUpdateFailedError)) return false;
+  const cause = err.cause;
+  return !(cause instanceof ApplicationFailure && cause.type === REFUSAL_TYPE);
 }
 
 export async function command<T>(subject: string, fn: () => Promise<T>): Promise<T> {
