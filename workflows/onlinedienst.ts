@@ -546,7 +546,7 @@ export async function onlinedienstLifecycleWorkflow(input: LifecycleInput): Prom
     if (!EVENT_ROLES[type].some((r) => actor.roles.includes(r))) {
       throw refusal({ code: 'wrong-role', message: `Dieses Ereignis melden: ${EVENT_ROLES[type].map((r) => ROLE_LABELS[r]).join(', ')}.` });
     }
-    const parsed = parseFields(EVENT_SCHEMAS[type], payload);
+    const parsed = parseFields(EVENT_SCHEMAS[type](), payload);
     if (!parsed.ok) throw refusal({ code: 'invalid-fields', message: 'Die Angaben zum Ereignis sind unvollständig oder ungültig.', fieldErrors: parsed.fieldErrors });
     const data = parsed.data as Record<string, unknown>;
     if (type === 'konfigurationsaenderung') {
@@ -623,7 +623,7 @@ export async function onlinedienstLifecycleWorkflow(input: LifecycleInput): Prom
   );
 
   function parseShutdown(req: { actor: Actor; payload: unknown }): AbschaltungEntscheidung {
-    const parsed = parseFields(abschaltungSchema, req.payload);
+    const parsed = parseFields(abschaltungSchema(), req.payload);
     if (!parsed.ok) throw refusal({ code: 'invalid-fields', message: 'Die Angaben zur Abschaltung sind unvollständig.', fieldErrors: parsed.fieldErrors });
     const r = decideShutdown(wf.lc, req.actor, parsed.data.begruendung, now());
     if (!r.ok) throw refusal(r.error);
@@ -898,6 +898,9 @@ export async function onlinedienstLifecycleWorkflow(input: LifecycleInput): Prom
       // Let a mail batch in flight finish (briefly: unsent notices travel in the carried outbox anyway).
       continuing = true;
       if (pumping) await condition(() => !pumping, 5_000);
+      // An Update accepted while the mail batch finished must complete in this run: a run that continues as new under
+      // an accepted Update fails it after its handler may already have committed (the API then sees a 409).
+      await condition(() => !busy && allHandlersFinished());
       if (!finished()) {
         await continueAsNew({ ...input, carried: pruneForCarry(wf) });
       }
