@@ -40,7 +40,7 @@ function leaf(name: string, key: string, s: JsonSchema, required: boolean): Fiel
 }
 
 export function fieldSpecs(template: TaskTemplate): FieldSpec[] {
-  const schema = z.toJSONSchema(template.fields, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const schema = z.toJSONSchema(template.fields(), { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return Object.entries(schema.properties ?? {}).map(([k, v]) => leaf(k, k, v, (schema.required ?? []).includes(k)));
 }
 

@@ -291,7 +291,7 @@ export function onlinediensteRoutes(deps: ApiDeps, registry: ApiRegistry) {
   registry.add({
     method: 'post', path: '/api/onlinedienste/{id}/ereignisse/{type}', tag: 'Onlinedienste', roles: [],
     summary: `Reports an outside event in Betrieb (${EVENT_TYPES.join(', ')}): opens a task for the responsible role`,
-    body: z.union([rechtsaenderungSchema, konfigurationsaenderungSchema, stoerungSchema]),
+    body: z.union([rechtsaenderungSchema(), konfigurationsaenderungSchema(), stoerungSchema()]),
     response: { status: 201, description: 'the opened task' },
     errors: [404, 409],
   });
@@ -311,7 +311,7 @@ export function onlinediensteRoutes(deps: ApiDeps, registry: ApiRegistry) {
   registry.add({
     method: 'post', path: '/api/onlinedienste/{id}/abschaltung', tag: 'Onlinedienste', roles: ['prozesseigner'],
     summary: 'The Prozesseigner decides the shutdown: open Anträge run out (auslaufen) or are handed over (uebergeben), Mandanten are told, retention follows',
-    body: abschaltungSchema,
+    body: abschaltungSchema(),
     response: { status: 200, description: 'the shutdown began' },
     errors: [404, 409],
   });

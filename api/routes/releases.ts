@@ -35,14 +35,14 @@ export function releasesRoutes(deps: ApiDeps, registry: ApiRegistry) {
   registry.add({
     method: 'post', path: '/api/releases', tag: 'Releases', roles: ['awb', 'projektleitung'],
     summary: 'Publishes an Amt24 release (version, date, changes with tags, some breaking) and starts its re-check campaign',
-    body: releaseSchema,
+    body: releaseSchema(),
     response: { status: 201, description: 'the campaign started' },
     errors: [409],
   });
   app.post('/', requireRole('awb', 'projektleitung'), async (c) => {
     const user = currentUser(c);
     const raw = await jsonBody(c, z.unknown());
-    const parsed = parseFields(releaseSchema, raw);
+    const parsed = parseFields(releaseSchema(), raw);
     if (!parsed.ok) {
       throw new HttpProblem(400, 'Ungültige Eingabe', 'Die Release-Angaben sind unvollständig oder ungültig.', {
         code: 'invalid-release',

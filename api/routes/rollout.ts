@@ -63,7 +63,7 @@ export function rolloutRoutes(deps: ApiDeps, registry: ApiRegistry) {
   registry.add({
     method: 'post', path: '/api/rollout-tickets/{id}/befehle', tag: 'Rollout', roles: [...ROLES],
     summary: 'A ticket command: assign, ask-requester (pauses the clock), answer, mark-transferred, confirm',
-    body: rolloutCommandSchema,
+    body: rolloutCommandSchema(),
     response: { status: 200, description: 'the ticket after the command' },
     errors: [404, 409],
   });

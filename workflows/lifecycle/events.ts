@@ -2,20 +2,18 @@
 // legal-change notices, configuration change orders from a Mandant, incidents, and the shutdown decision. Each is
 // validated here with German field messages before it opens a task.
 import { z } from 'zod';
-import { nonEmpty } from './field-errors';
+import { isoDate, lazySchema, nonEmpty } from './field-errors';
 import type { Role } from './phases';
 
-const isoDate = () => z.iso.date();
-
-export const rechtsaenderungSchema = z.strictObject({
+export const rechtsaenderungSchema = lazySchema(() => z.strictObject({
   titel: nonEmpty(),
   rechtsgrundlage: nonEmpty(),
   beschreibung: nonEmpty(),
   /** the change comes into force on this date; the task is due before it */
   inKraftAb: isoDate(),
-});
+}));
 
-export const konfigurationsaenderungSchema = z
+export const konfigurationsaenderungSchema = lazySchema(() => z
   .strictObject({
     mandantId: nonEmpty(),
     grund: nonEmpty(),
@@ -28,16 +26,16 @@ export const konfigurationsaenderungSchema = z
     if (v.gueltigBis !== undefined && v.gueltigBis < v.gueltigAb) {
       ctx.addIssue({ code: 'custom', path: ['gueltigBis'], message: 'Darf nicht vor „gültig ab“ liegen.', input: v.gueltigBis });
     }
-  });
+  }));
 
-export const stoerungSchema = z.strictObject({
+export const stoerungSchema = lazySchema(() => z.strictObject({
   titel: nonEmpty(),
   beschreibung: nonEmpty(),
   seit: z.iso.datetime({ offset: true }),
   schwere: z.enum(['niedrig', 'mittel', 'hoch', 'kritisch']),
-});
+}));
 
-export const abschaltungSchema = z
+export const abschaltungSchema = lazySchema(() => z
   .strictObject({
     begruendung: nonEmpty(),
     /** open Anträge: let them run out, or hand them over to the zuständige Stelle / a successor */
@@ -49,17 +47,17 @@ export const abschaltungSchema = z
     if (v.antraege === 'uebergeben' && (v.uebergabeAn ?? '') === '') {
       ctx.addIssue({ code: 'custom', path: ['uebergabeAn'], message: 'Bei Übergabe angeben, wer die offenen Anträge übernimmt.', input: v.uebergabeAn });
     }
-  });
+  }));
 
-export type Rechtsaenderung = z.output<typeof rechtsaenderungSchema>;
-export type Konfigurationsaenderung = z.output<typeof konfigurationsaenderungSchema>;
-export type Stoerung = z.output<typeof stoerungSchema>;
-export type AbschaltungEntscheidung = z.output<typeof abschaltungSchema>;
+export type Rechtsaenderung = z.output<ReturnType<typeof rechtsaenderungSchema>>;
+export type Konfigurationsaenderung = z.output<ReturnType<typeof konfigurationsaenderungSchema>>;
+export type Stoerung = z.output<ReturnType<typeof stoerungSchema>>;
+export type AbschaltungEntscheidung = z.output<ReturnType<typeof abschaltungSchema>>;
 
 export const EVENT_TYPES = ['rechtsaenderung', 'konfigurationsaenderung', 'stoerung'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const EVENT_SCHEMAS: Readonly<Record<EventType, z.ZodType>> = {
+export const EVENT_SCHEMAS: Readonly<Record<EventType, () => z.ZodType>> = {
   rechtsaenderung: rechtsaenderungSchema,
   konfigurationsaenderung: konfigurationsaenderungSchema,
   stoerung: stoerungSchema,

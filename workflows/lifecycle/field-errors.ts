@@ -83,7 +83,27 @@ export function parseFields<S extends z.ZodType>(schema: S, input: unknown): Par
   return result.success ? { ok: true, data: result.data } : { ok: false, fieldErrors: toFieldErrors(result.error) };
 }
 
+/**
+ * A schema built on first use and shared from then on. The lifecycle modules are preloaded into the workflow sandbox
+ * once per worker thread (worker/preload.ts), and the SDK deep-freezes what they export; a zod schema completes itself
+ * lazily on first use and cannot live frozen. So these modules export schema *accessors*: the schema is created after
+ * the freeze, once per thread, and shared by every workflow — instead of one copy per cached workflow (~1.2 MB each).
+ * Schemas are pure, so sharing them keeps workflows deterministic.
+ */
+export function lazySchema<S extends z.ZodType>(build: () => S): () => S {
+  let schema: S | undefined;
+  return () => (schema ??= build());
+}
+
 /** Version of a process or form, e.g. 'v1.0', '1.2.3'. */
-export const versionSchema = z.string().regex(/^v?\d+(\.\d+){0,2}$/, { error: 'Version im Format v1.0 oder 1.2.3.' });
+export const versionSchema = lazySchema(() => z.string().regex(/^v?\d+(\.\d+){0,2}$/, { error: 'Version im Format v1.0 oder 1.2.3.' }));
 
 export const nonEmpty = () => z.string().trim().min(1);
+
+/**
+ * An ISO calendar date (YYYY-MM-DD). zod's date check resets `lastIndex` on one shared RegExp constant, which the
+ * sandbox has frozen along with the preloaded zod module; each schema gets a RegExp of its own instead.
+ */
+export const isoDate = () =>
+  // `pattern` is a field of the schema definition that $ZodISODate keeps when given; its parameter type omits it.
+  z.iso.date({ pattern: new RegExp(z.regexes.date.source) } as Parameters<typeof z.iso.date>[0]);

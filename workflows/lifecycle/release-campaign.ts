@@ -1,7 +1,7 @@
 // An Amt24 release campaign: every Onlinedienst in Betrieb is re-checked by its Prozesseigner; those touched by a
 // breaking change are flagged for recertification. The AWB sees at a glance who checked, who failed, who is late.
 import { z } from 'zod';
-import { nonEmpty, parseFields, type FieldError } from './field-errors';
+import { isoDate, lazySchema, nonEmpty, parseFields, type FieldError } from './field-errors';
 import type { Actor } from './task-catalog';
 import {
   deadlineFrom,
@@ -14,10 +14,10 @@ import {
   type WorkingCalendar,
 } from './working-days';
 
-export const releaseSchema = z.strictObject({
+export const releaseSchema = lazySchema(() => z.strictObject({
   version: nonEmpty(),
   /** Berlin calendar date of the release */
-  releaseDate: z.iso.date(),
+  releaseDate: isoDate(),
   changes: z.array(
     z.strictObject({
       id: nonEmpty(),
@@ -27,9 +27,9 @@ export const releaseSchema = z.strictObject({
       description: z.string().optional(),
     }),
   ),
-});
+}));
 
-export type Release = z.output<typeof releaseSchema>;
+export type Release = z.output<ReturnType<typeof releaseSchema>>;
 export type ReleaseChange = Release['changes'][number];
 
 export interface OnlinedienstProfile {
@@ -152,7 +152,7 @@ export function planReleaseCampaign(
   policy: CampaignPolicy = DEFAULT_CAMPAIGN_POLICY,
   calendar: WorkingCalendar = SAXON_CALENDAR,
 ): CampaignResult {
-  const parsed = parseFields(releaseSchema, releaseInput);
+  const parsed = parseFields(releaseSchema(), releaseInput);
   if (!parsed.ok) return fail('invalid-release', 'Die Release-Angaben sind unvollständig oder ungültig.', parsed.fieldErrors);
   const release = parsed.data;
   const seen = new Set<string>();

@@ -1,7 +1,7 @@
 // The service-desk ticket asking the Anwendungsbetreuung to transfer a certified process to the Produktivsystem.
 // The SLA clock runs from the request, pauses while the AWB waits for the requester, stops on the transfer.
 import { z } from 'zod';
-import { nonEmpty, parseFields, versionSchema, type FieldError } from './field-errors';
+import { lazySchema, nonEmpty, parseFields, versionSchema, type FieldError } from './field-errors';
 import type { Role } from './phases';
 import { computeSla, type SlaClock, type SlaEvent, type SlaPolicy } from './sla';
 import type { Actor } from './task-catalog';
@@ -17,29 +17,29 @@ export const ROLLOUT_STATUS_LABELS: Readonly<Record<RolloutTicketStatus, string>
   confirmed: 'Bestätigt',
 };
 
-const prozessRef = z.strictObject({ name: nonEmpty(), version: versionSchema });
+const prozessRef = lazySchema(() => z.strictObject({ name: nonEmpty(), version: versionSchema() }));
 
-export const rolloutRequestSchema = z.strictObject({
+export const rolloutRequestSchema = lazySchema(() => z.strictObject({
   ticketId: nonEmpty(),
   onlinedienstId: nonEmpty().optional(),
   mandantId: nonEmpty(),
-  prozess: prozessRef,
-  formular: prozessRef,
+  prozess: prozessRef(),
+  formular: prozessRef(),
   zertifizierungsReferenz: nonEmpty(),
   note: z.string().optional(),
-});
+}));
 
-export type RolloutRequest = z.output<typeof rolloutRequestSchema>;
+export type RolloutRequest = z.output<ReturnType<typeof rolloutRequestSchema>>;
 
-export const rolloutCommandSchema = z.discriminatedUnion('type', [
+export const rolloutCommandSchema = lazySchema(() => z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('assign'), assigneeId: nonEmpty() }),
   z.strictObject({ type: z.literal('ask-requester'), question: nonEmpty() }),
   z.strictObject({ type: z.literal('answer'), answer: nonEmpty() }),
-  z.strictObject({ type: z.literal('mark-transferred'), produktivVersion: versionSchema, note: z.string().optional() }),
+  z.strictObject({ type: z.literal('mark-transferred'), produktivVersion: versionSchema(), note: z.string().optional() }),
   z.strictObject({ type: z.literal('confirm'), note: z.string().optional() }),
-]);
+]));
 
-export type RolloutCommand = z.output<typeof rolloutCommandSchema>;
+export type RolloutCommand = z.output<ReturnType<typeof rolloutCommandSchema>>;
 export type RolloutCommandType = RolloutCommand['type'];
 
 export interface RolloutLogEntry {
@@ -92,7 +92,7 @@ const hasRole = (actor: Actor, role: Role) => actor.roles.includes(role);
 /** The Prozesseigner opens the ticket, naming Mandant, process, form and the certification. */
 export function requestRollout(input: unknown, actor: Actor, now: Instant): RolloutResult {
   if (!hasRole(actor, 'prozesseigner')) return fail('wrong-role', 'Die Übernahme beantragt der Prozesseigner.');
-  const parsed = parseFields(rolloutRequestSchema, input);
+  const parsed = parseFields(rolloutRequestSchema(), input);
   if (!parsed.ok) return fail('invalid-request', 'Der Antrag auf Übernahme ist unvollständig.', parsed.fieldErrors);
   return {
     ok: true,
@@ -118,7 +118,7 @@ function isRequesterSide(ticket: RolloutTicket, actor: Actor): boolean {
 
 /** Applies one command. Refuses it (typed error) if the status, the actor or the payload does not fit. */
 export function applyRolloutCommand(ticket: RolloutTicket, input: unknown, actor: Actor, now: Instant): RolloutResult {
-  const parsed = parseFields(rolloutCommandSchema, input);
+  const parsed = parseFields(rolloutCommandSchema(), input);
   if (!parsed.ok) return fail('invalid-command', 'Ungültiger Befehl.', parsed.fieldErrors);
   const command = parsed.data;
   const rule = ROLLOUT_TRANSITIONS[command.type];

@@ -1,7 +1,7 @@
 // The catalogue of tasks per phase: who does what, which fields prove it is done, default deadlines, and how a
 // result steers the lifecycle (loop back, reopen). The state machine that uses it lives in tasks.ts.
 import { z } from 'zod';
-import { nonEmpty, versionSchema } from './field-errors';
+import { isoDate, lazySchema, nonEmpty, versionSchema } from './field-errors';
 import type { PhaseId, Role } from './phases';
 import type { DeadlineSpec } from './working-days';
 
@@ -61,7 +61,8 @@ export interface TaskTemplate<S extends z.ZodType = z.ZodType> {
   after?: readonly string[];
   /** Must be completed before the home phase can advance. */
   blocking: boolean;
-  fields: S;
+  /** the fields the completing person supplies; built on first use (see lazySchema) */
+  fields: () => S;
   deadline: DeadlineSpec;
   /** A result from an earlier entry into the phase still counts (rollout planning survives a failed certification). */
   reuseEarlierResult?: boolean;
@@ -73,12 +74,12 @@ export interface TaskTemplate<S extends z.ZodType = z.ZodType> {
 }
 
 function defineTask<S extends z.ZodType>(template: TaskTemplate<S>): TaskTemplate {
-  return template as unknown as TaskTemplate;
+  return { ...template, fields: lazySchema(template.fields) } as unknown as TaskTemplate;
 }
 
 const wd = (amount: number): DeadlineSpec => ({ amount, unit: 'working-days' });
 const cd = (amount: number): DeadlineSpec => ({ amount, unit: 'calendar-days' });
-const prozessRef = z.strictObject({ name: nonEmpty(), version: versionSchema });
+const prozessRef = lazySchema(() => z.strictObject({ name: nonEmpty(), version: versionSchema() }));
 
 function requireWhen<T>(condition: (v: T) => boolean, key: string, message: string) {
   return (value: T, ctx: z.core.$RefinementCtx<T>) => {
@@ -101,7 +102,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: true,
     deadline: wd(10),
-    fields: z.strictObject({
+    fields: () => z.strictObject({
       istProzess: nonEmpty(),
       eAkte: z.boolean(),
       fachverfahren: z.string().trim().optional(),
@@ -118,7 +119,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: true,
     deadline: wd(10),
-    fields: z.strictObject({
+    fields: () => z.strictObject({
       rechtsgrundlagen: z.array(nonEmpty()).min(1),
       vertrauensniveau: z.enum(['niedrig', 'substanziell', 'hoch']),
       besonderheiten: z.string().optional(),
@@ -134,7 +135,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: true,
     deadline: wd(10),
-    fields: z.strictObject({ xoevStandards: z.array(nonEmpty()), fachverfahren: z.array(nonEmpty()) }),
+    fields: () => z.strictObject({ xoevStandards: z.array(nonEmpty()), fachverfahren: z.array(nonEmpty()) }),
   }),
   defineTask({
     id: 'konten-bezahlung',
@@ -146,7 +147,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: true,
     deadline: wd(10),
-    fields: z
+    fields: () => z
       .strictObject({
         bundId: z.boolean(),
         meinUnternehmenskonto: z.boolean(),
@@ -175,7 +176,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: true,
     deadline: wd(10),
-    fields: z.strictObject({ leistungId: nonEmpty(), geprueft: z.literal(true), anpassungen: z.string().optional() }),
+    fields: () => z.strictObject({ leistungId: nonEmpty(), geprueft: z.literal(true), anpassungen: z.string().optional() }),
     updateContext: (ctx, f) => ({ ...ctx, leistungId: f.leistungId }),
   }),
   // 2 Auftakt
@@ -189,8 +190,8 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: true,
     deadline: wd(15),
-    fields: z.strictObject({
-      datum: z.iso.date(),
+    fields: () => z.strictObject({
+      datum: isoDate(),
       protokoll: nonEmpty(),
       ziel: nonEmpty(),
       zeitplan: nonEmpty(),
@@ -211,9 +212,9 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozessmodellierer',
     blocking: true,
     deadline: wd(30),
-    fields: z.strictObject({
-      prozess: prozessRef,
-      formular: prozessRef,
+    fields: () => z.strictObject({
+      prozess: prozessRef(),
+      formular: prozessRef(),
       bitv: z.literal(true),
       dinSpec66336: z.literal(true),
       tr03172: z.literal(true),
@@ -232,7 +233,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'testteam',
     blocking: true,
     deadline: wd(10),
-    fields: z.strictObject({
+    fields: () => z.strictObject({
       testfaelle: z.number().int().min(1),
       negativtests: z.number().int().min(1),
       offeneFehler: z.number().int().min(0),
@@ -251,7 +252,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     after: ['test-durchfuehren'],
     blocking: true,
     deadline: wd(5),
-    fields: z
+    fields: () => z
       .strictObject({ entscheidung: z.enum(['erteilt', 'abgelehnt']), aenderungen: z.string().optional() })
       .superRefine(requireWhen((v) => v.entscheidung === 'abgelehnt', 'aenderungen', 'Bei Ablehnung die nötigen Änderungen angeben.')),
     outcome: (f) =>
@@ -270,7 +271,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'zertifizierer',
     blocking: true,
     deadline: wd(15),
-    fields: z
+    fields: () => z
       .strictObject({
         ergebnis: z.enum(['bestanden', 'nicht-bestanden']),
         loggingGeprueft: z.literal(true),
@@ -298,7 +299,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     reuseEarlierResult: true,
     deadline: wd(15),
     onlyIf: (ctx) => !ctx.recertification,
-    fields: z.strictObject({ leistungId: nonEmpty(), abgestimmt: z.literal(true), hinweise: z.string().optional() }),
+    fields: () => z.strictObject({ leistungId: nonEmpty(), abgestimmt: z.literal(true), hinweise: z.string().optional() }),
   }),
   defineTask({
     id: 'rollout-planen',
@@ -312,7 +313,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     reuseEarlierResult: true,
     deadline: wd(15),
     onlyIf: (ctx) => !ctx.recertification,
-    fields: z.strictObject({
+    fields: () => z.strictObject({
       mandanten: z.array(nonEmpty()).min(1),
       zustaendigeStellenEinbezogen: z.literal(true),
       supportkanaeleAktiviert: z.literal(true),
@@ -331,9 +332,9 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: true,
     deadline: wd(3),
-    fields: z.strictObject({
-      prozess: prozessRef,
-      formular: prozessRef,
+    fields: () => z.strictObject({
+      prozess: prozessRef(),
+      formular: prozessRef(),
       zertifizierungsReferenz: nonEmpty(),
       ticketId: z.string().optional(),
     }),
@@ -349,7 +350,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     after: ['uebernahme-beantragen'],
     blocking: true,
     deadline: wd(5),
-    fields: z.strictObject({ ticketId: nonEmpty(), produktivVersion: versionSchema, kommentar: z.string().optional() }),
+    fields: () => z.strictObject({ ticketId: nonEmpty(), produktivVersion: versionSchema(), kommentar: z.string().optional() }),
   }),
   // 7 Aktivierung & produktive Abnahme
   defineTask({
@@ -362,7 +363,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozessmodellierer',
     blocking: true,
     deadline: wd(3),
-    fields: z.strictObject({ prozessVersion: versionSchema, deployedAm: z.iso.date() }),
+    fields: () => z.strictObject({ prozessVersion: versionSchema(), deployedAm: isoDate() }),
   }),
   defineTask({
     id: 'aktivierung',
@@ -375,7 +376,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     after: ['deployment'],
     blocking: true,
     deadline: wd(10),
-    fields: z.strictObject({
+    fields: () => z.strictObject({
       leistungId: nonEmpty(),
       organisationseinheitId: nonEmpty(),
       zustaendigkeitenGepflegt: z.literal(true),
@@ -396,7 +397,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     after: ['aktivierung'],
     blocking: true,
     deadline: wd(5),
-    fields: z
+    fields: () => z
       .strictObject({
         ergebnis: z.enum(['bestanden', 'fehlgeschlagen']),
         eingangBeiBehoerdeGeprueft: z.boolean(),
@@ -427,7 +428,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     after: ['abnahmetest'],
     blocking: true,
     deadline: wd(3),
-    fields: z.strictObject({ wartungsmodus: z.literal(false), oeffentlichGeprueft: z.literal(true) }),
+    fields: () => z.strictObject({ wartungsmodus: z.literal(false), oeffentlichGeprueft: z.literal(true) }),
   }),
   // 8 Betrieb & Wartung
   defineTask({
@@ -440,7 +441,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: false,
     deadline: cd(365),
-    fields: z
+    fields: () => z
       .strictObject({ ergebnis: z.enum(['weiterbetrieb', 'rezertifizierung', 'abschaltung']), begruendung: z.string().optional() })
       .superRefine(requireWhen((v) => v.ergebnis !== 'weiterbetrieb', 'begruendung', 'Begründung angeben.')),
     outcome: (f) => {
@@ -459,7 +460,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: false,
     deadline: wd(5),
-    fields: z
+    fields: () => z
       .strictObject({
         ergebnis: z.enum(['lauffaehig', 'angepasst', 'rezertifizierung-erforderlich']),
         geprueftAuf: z.enum(['entwicklungssystem', 'produktivsystem']),
@@ -481,9 +482,9 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: false,
     deadline: wd(20),
-    fields: z.strictObject({
+    fields: () => z.strictObject({
       beschreibung: nonEmpty(),
-      inKraftAb: z.iso.date(),
+      inKraftAb: isoDate(),
       umsetzung: z.enum(['ohne-rezertifizierung', 'mit-rezertifizierung']),
     }),
     outcome: (f) =>
@@ -501,7 +502,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozessmodellierer',
     blocking: false,
     deadline: wd(10),
-    fields: z.strictObject({ umgesetztAm: z.iso.date(), kommentar: z.string().optional() }),
+    fields: () => z.strictObject({ umgesetztAm: isoDate(), kommentar: z.string().optional() }),
   }),
   defineTask({
     id: 'stoerung',
@@ -513,7 +514,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: false,
     deadline: wd(2),
-    fields: z.strictObject({ ursache: nonEmpty(), massnahmen: nonEmpty(), behoben: z.literal(true) }),
+    fields: () => z.strictObject({ ursache: nonEmpty(), massnahmen: nonEmpty(), behoben: z.literal(true) }),
   }),
   // 9 Abschaltung
   defineTask({
@@ -527,7 +528,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     blocking: true,
     deadline: wd(10),
     mandantenOf: (ctx) => ctx.aktivierteMandanten ?? [],
-    fields: z.strictObject({ deaktiviertAm: z.iso.date() }),
+    fields: () => z.strictObject({ deaktiviertAm: isoDate() }),
   }),
   defineTask({
     id: 'datenaufbewahrung',
@@ -539,7 +540,7 @@ export const TASK_TEMPLATES: readonly TaskTemplate[] = [
     role: 'prozesseigner',
     blocking: true,
     deadline: wd(20),
-    fields: z.strictObject({ aufbewahrungsregelnAngewendet: z.literal(true), loeschkonzept: nonEmpty() }),
+    fields: () => z.strictObject({ aufbewahrungsregelnAngewendet: z.literal(true), loeschkonzept: nonEmpty() }),
   }),
 ];
 

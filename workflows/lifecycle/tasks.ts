@@ -431,7 +431,7 @@ export function completeTask(
   if (open.mandant !== undefined && !actor.mandanten.includes(open.mandant)) {
     return fail('wrong-mandant', `Aufgabe „${open.title}“ gehört zum Mandanten ${open.mandant}.`);
   }
-  const parsed = parseFields(template.fields, fields);
+  const parsed = parseFields(template.fields(), fields);
   if (!parsed.ok) return fail('invalid-fields', `Angaben zu „${open.title}“ sind unvollständig oder ungültig.`, parsed.fieldErrors);
 
   const data = parsed.data as Record<string, unknown>;
