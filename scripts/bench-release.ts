@@ -1,4 +1,4 @@
-// npm run bench:release [-- --sizes 1180,10000 --concurrency 64]
+// npm run bench:release [-- --sizes 1180,10000 --concurrency 64 --wft 64 --la 64 --polls 10 --threads 1 --trace --heap]
 //
 // How long after an Amt24 release is published until every Onlinedienst in Betrieb has its re-check task open,
 // for 1,180 (the activations of 2023) and 10,000 Onlinedienste — next to the raw time to signal as many idle
@@ -6,6 +6,7 @@
 // the loopback SMTP server and one in-process worker. "Open" is measured from the lifecycle side: the lifecycle
 // workflow records the opened task in its PostgreSQL projection (release_recheck.opened_at).
 // The last line of output is one line of JSON with the figures.
+// --heap (with node --expose-gc) runs the workflows on the main thread and prints the live heap per cached lifecycle.
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
@@ -46,6 +47,12 @@ const RATIO_TARGET = 0.8;
 const MANDANTEN = 138; // Mandanten using processes in 2023: one Prozesseigner mailbox each
 const FEATURES = [['payment'], ['xfall'], ['form:upload'], ['fitconnect'], ['fitconnect', 'form']];
 
+const HEAP_PROBE = args.includes('--heap');
+/** Live heap after a full collection (needs node --expose-gc). */
+function heapMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return Math.round(process.memoryUsage().heapUsed / 1e6);
+}
 const say = (line: string) => console.error(`[bench] ${line}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
@@ -66,9 +73,12 @@ async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) =
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
 
+let workerFailure: Error | undefined;
+
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
+    if (workerFailure) throw new Error(`worker failed while waiting for ${what}: ${workerFailure.message}`);
     if (await check()) return performance.now() - started;
     await new Promise((r) => setTimeout(r, intervalMs));
   }
@@ -86,11 +96,14 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amt24-bench-'));
 fs.chmodSync(dir, 0o755);
 const log = createLogger('bench', 'error');
 say(`starting Temporal dev server, PostgreSQL, SMTP (data in ${dir}); ${os.cpus().length} CPU cores`);
-const [temporal, postgres, mail, bundle] = await Promise.all([
+const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
+const [temporal, postgres, mail, bundle, idleBundle] = await Promise.all([
   startTemporal({ namespace: 'default', cliPath: config.temporal.cliPath, cacheDir: config.temporal.cacheDir, envPath: config.temporal.searchPath }),
   startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres' }),
   startMailServer({ dir: path.join(dir, 'mail') }),
-  bundleWorkflowCode({ workflowsPath: path.join(here, '../workflows/bench-index.ts'), preloadModules: PRELOAD_MODULES, logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never }),
+  bundleWorkflowCode({ workflowsPath: path.join(here, '../workflows/index.ts'), preloadModules: PRELOAD_MODULES, logger: quietBundler }),
+  // The baseline's idle workflows get a bundle of their own: nothing but the idle workflow.
+  bundleWorkflowCode({ workflowsPath: path.join(here, '../workflows/bench-idle.ts'), logger: quietBundler }),
 ]);
 const mailer = createMailer(mail.smtpUrl, 'Amt24 <noreply@amt24.local>');
 const connection = await Connection.connect({ address: temporal.address });
@@ -131,27 +144,49 @@ const WORKER_SETTINGS = {
 };
 say(`worker: ${JSON.stringify(WORKER_SETTINGS)}; signal concurrency ${CONCURRENCY}`);
 
+interface BenchWorker {
+  stop(): Promise<void>;
+}
+
+async function startBenchWorker(workflowBundle: { code: string }, taskQueue: string, db: Kysely<Database>): Promise<BenchWorker> {
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  const worker = await Worker.create({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    workflowBundle,
+    activities: createActivities({ db, mailer, log, awbEmail: 'awb@sid.example', temporal: new Client({ connection }) }),
+    ...WORKER_SETTINGS,
+    // --heap: workflows run on the main thread so the heap they hold can be measured (slower; for diagnosis only).
+    ...(HEAP_PROBE ? { debugMode: true } : {}),
+  });
+  const running = worker.run();
+  // A worker that dies (e.g. out of memory) must end the bench with a message, not leave servers behind.
+  running.catch((err: unknown) => {
+    workerFailure = err as Error;
+  });
+  return {
+    async stop() {
+      if (!workerFailure) worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}
+
 async function runSize(n: number): Promise<SizeResult> {
   const database = `bench_${n}_${Date.now() % 100000}`;
   const db = createDb(await postgres.createDatabase(database), { max: 16 });
   await migrateToLatest(db);
   await seedDemoData(db);
   const taskQueue = `bench-${n}`;
-  const workerConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await Worker.create({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: bundle,
-    activities: createActivities({ db, mailer, log, awbEmail: 'awb@sid.example', temporal: new Client({ connection: workerConnection }) }),
-    ...WORKER_SETTINGS,
-  });
-  const running = worker.run();
+  let worker = await startBenchWorker(bundle, taskQueue, db);
   const prefix = `b${n}`;
   try {
     // -------------------------------------------------------------------------- import N lifecycles in Betrieb
     say(`n=${n}: importing ${n} Onlinedienste already in production into their lifecycle (not timed)…`);
     const ids = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}`);
+    const heapAtStart = HEAP_PROBE ? heapMb() : 0;
     const importStart = performance.now();
     for (let i = 0; i < n; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
@@ -181,6 +216,7 @@ async function runSize(n: number): Promise<SizeResult> {
     await waitFor('lifecycles recorded', async () => (await count(db, sql<{ n: number }>`select count(*)::int as n from lifecycle where seq >= 1`)) === n, 30 * 60_000, 250);
     const importMs = performance.now() - importStart;
     say(`n=${n}: ${n} lifecycles in Betrieb after ${seconds(importMs)}`);
+    if (HEAP_PROBE) say(`n=${n}: heap ${heapMb()} MB with ${n} lifecycles cached (${heapAtStart} MB before the import): ${Math.round(((heapMb() - heapAtStart) * 1000) / n)} kB each`);
 
     // -------------------------------------------------------------------------- the campaign (timed)
     const version = `bench-${n}`;
@@ -221,10 +257,16 @@ async function runSize(n: number): Promise<SizeResult> {
     }
 
     // -------------------------------------------------------------------------- raw signals to idle workflows
+    // The lifecycle worker steps down (its cache of N lifecycles goes with it); a worker with nothing but the idle
+    // workflow serves the baseline on the same server.
+    const workerRssMb = Math.round(process.memoryUsage().rss / 1e6);
+    await worker.stop();
+    const idleQueue = `bench-idle-${n}`;
+    worker = await startBenchWorker(idleBundle, idleQueue, db);
     say(`n=${n}: starting ${n} idle workflows for the raw signal baseline (not timed)…`);
     const idle = Array.from({ length: n }, (_, i) => `idle-${prefix}-${i}`);
     await pool(idle, CONCURRENCY, async (id) => {
-      await client.workflow.start('idleWorkflow', { workflowId: id, taskQueue, args: [] });
+      await client.workflow.start('idleWorkflow', { workflowId: id, taskQueue: idleQueue, args: [] });
     });
     await new Promise((r) => setTimeout(r, 2000));
     const r0 = performance.now();
@@ -256,13 +298,11 @@ async function runSize(n: number): Promise<SizeResult> {
       fanOutRatio: round2(perSecond(fanOut) / perSecond(rawSignalMs)),
       ratioToProcessed: round2(perSecond(openMs) / perSecond(processedMs)),
       targetMs, withinTarget: targetMs === null ? null : openMs <= targetMs,
-      workerRssMb: Math.round(process.memoryUsage().rss / 1e6),
+      workerRssMb,
     };
   } finally {
     // The idle and lifecycle workflows stay on the server (it is thrown away at the end); the worker stops here.
-    worker.shutdown();
-    await running;
-    await workerConnection.close();
+    await worker.stop();
     await db.destroy();
   }
 }
