@@ -2,6 +2,7 @@
 // and the durations passed to new workflows (short in tests).
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { FieldError } from '../workflows/lifecycle/field-errors';
 import type { LifecycleSettings } from '../workflows/onlinedienst-messages';
 import type { Role as LifecycleRole } from '../workflows/lifecycle/phases';
 import { REFUSAL_TYPE, refusalStatus, type Refusal } from '../workflows/lifecycle/refusal';
@@ -9,7 +10,7 @@ import type { CampaignPolicy } from '../workflows/lifecycle/release-campaign';
 import type { Actor } from '../workflows/lifecycle/task-catalog';
 import type { CampaignSettings } from '../workflows/release-messages';
 import type { User } from './auth';
-import { HttpProblem } from './problem';
+import { HttpProblem, type InvalidParam } from './problem';
 
 export interface LifecycleApiSettings {
   lifecycle?: LifecycleSettings;
@@ -17,9 +18,19 @@ export interface LifecycleApiSettings {
   campaignPolicy?: CampaignPolicy;
 }
 
+/** Who may read lifecycles (each only as far as Mandant scoping lets them); the UI offers its pages to the same roles. */
+export const LIFECYCLE_READERS: LifecycleRole[] = ['prozesseigner', 'prozessmodellierer', 'zertifizierer', 'awb', 'mandant-admin', 'redaktion', 'projektleitung', 'testteam'];
+
 export function actorOf(user: User): Actor {
   return { id: user.id, roles: user.roles as LifecycleRole[], mandanten: user.mandanten };
 }
+
+/** The domain's German field messages as problem+json invalidParams. */
+export function toInvalidParams(fieldErrors: FieldError[]): InvalidParam[] {
+  return fieldErrors.map((f) => ({ name: f.path || '(body)', reason: f.message }));
+}
+
+const isRefusal = (cause: unknown): cause is ApplicationFailure => cause instanceof ApplicationFailure && cause.type === REFUSAL_TYPE;
 
 const TITLES = { 400: 'Ungültige Eingabe', 403: 'Keine Berechtigung', 404: 'Nicht gefunden', 409: 'Konflikt' } as const;
 
@@ -27,12 +38,12 @@ const TITLES = { 400: 'Ungültige Eingabe', 403: 'Keine Berechtigung', 404: 'Nic
 export function toProblem(err: unknown, subject: string): unknown {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
-    if (cause instanceof ApplicationFailure && cause.type === REFUSAL_TYPE) {
+    if (isRefusal(cause)) {
       const refusal = (cause.details?.[0] ?? { code: 'refused', message: cause.message }) as Refusal;
       const status = refusalStatus(refusal.code);
       return new HttpProblem(status, TITLES[status], refusal.message, {
         code: refusal.code,
-        ...(refusal.fieldErrors ? { invalidParams: refusal.fieldErrors.map((f) => ({ name: f.path || '(body)', reason: f.message })) } : {}),
+        ...(refusal.fieldErrors ? { invalidParams: toInvalidParams(refusal.fieldErrors) } : {}),
       });
     }
     return new HttpProblem(409, 'Konflikt', `${subject} nimmt diesen Befehl nicht an: ${cause?.message ?? err.message}`, { code: 'not-accepted' });
@@ -48,9 +59,7 @@ export function toProblem(err: unknown, subject: string): unknown {
 function abortedByContinueAsNew(err: unknown): boolean {
   // Any failure that is not the workflow's own refusal: under load the server reports the continue-as-new race
   // with more than one message. A failed Update changed nothing, so sending it again to the new run is safe.
-  if (!(err instanceof WorkflowUpdateFailedError)) return false;
-  const cause = err.cause;
-  return !(cause instanceof ApplicationFailure && cause.type === REFUSAL_TYPE);
+  return err instanceof WorkflowUpdateFailedError && !isRefusal(err.cause);
 }
 
 export async function command<T>(subject: string, fn: () => Promise<T>): Promise<T> {

@@ -10,12 +10,11 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../api/app';
 import { demoUsers } from '../api/auth';
-import { parameterKey } from '../runtime/secrets';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../workflows/onlinedienst-messages';
 import { rolloutStateQuery } from '../workflows/rollout-messages';
 import { antragHarness, antragsteller, anwohnerparken, SECRET, type Harness } from './antrag-harness';
 import { eventually, testLog, uniqueId } from './helpers';
-import { VALID } from './lifecycle-harness';
+import { ACTING, VALID } from './lifecycle-harness';
 
 // Browser globals inside page.evaluate (the project compiles without the DOM library).
 declare const document: any;
@@ -51,7 +50,7 @@ const lifecycle = (id: string) => h.client.workflow.getHandle(lifecycleWorkflowI
 
 /** Completes open tasks as their role's demo user until the lifecycle reaches `phase`. */
 async function driveTo(id: string, phase: string) {
-  const acting: Record<string, string> = { prozesseigner: 'pe-smk', prozessmodellierer: 'pm-seitenbau', zertifizierer: 'zert-pruefstelle', awb: 'awb-sid', redaktion: 'redaktion-sk', projektleitung: 'pl-sk', testteam: 'tt-sid', 'mandant-admin': 'admin-leipzig' };
+  const acting: Record<string, string> = { ...ACTING, 'mandant-admin': 'admin-leipzig' };
   for (let i = 0; i < 40; i++) {
     const v = await lifecycle(id);
     if (v.phase === phase) return v;
@@ -98,7 +97,7 @@ beforeAll(async () => {
   const app = createApp({
     db: h.db, temporal: h.client, log: testLog, authSecret: SECRET, namespace: inject('temporalNamespace'), taskQueue: h.taskQueue,
     publicBaseUrl: 'http://127.0.0.1', version: 'test', readiness: [], temporalUiUrl: 'http://localhost:8233',
-    parameterKey: parameterKey('test-parameter-key-0123456789abcdef'), mailViewUrl: inject('mailViewUrl'), uiDemoSignIn: true,
+    parameterKey: h.workerDeps.parameterKey, mailViewUrl: inject('mailViewUrl'), uiDemoSignIn: true,
   });
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));

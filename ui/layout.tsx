@@ -1,6 +1,7 @@
 // The frame of every page: skip link, landmarks (header, nav, main, footer), German labels, sign-out.
 import type { Child } from 'hono/jsx';
 import type { Role, User } from '../api/auth';
+import { LIFECYCLE_READERS } from '../api/lifecycle-api';
 import { roleLabel } from './format';
 import { CSRF_FIELD } from './session';
 
@@ -11,7 +12,6 @@ export interface Frame {
   mailView: boolean;
 }
 
-const LIFECYCLE_READERS: Role[] = ['prozesseigner', 'prozessmodellierer', 'zertifizierer', 'awb', 'mandant-admin', 'redaktion', 'projektleitung', 'testteam'];
 
 /** Which pages a role finds in the navigation; the routes enforce the same roles (through the API). */
 export const NAV: { href: string; label: string; roles: Role[]; dev?: boolean }[] = [
@@ -90,6 +90,11 @@ export function Layout({ frame, title, children }: { frame: Frame; title: string
 export function TemporalLink({ url, label }: { url?: string; label?: string }) {
   if (!url) return null;
   return <a href={url} rel="noopener">{label ?? 'In der Temporal Web UI öffnen'}<span class="visually-hidden"> (öffnet die Temporal Web UI)</span></a>;
+}
+
+/** A success (status) or error (alert) message above a page's content. */
+export function Notice({ ok, text }: { ok: boolean; text: string }) {
+  return <div class={`notice ${ok ? 'ok' : 'error'}`} role={ok ? 'status' : 'alert'}><p>{text}</p></div>;
 }
 
 export function Badge({ kind, children }: { kind: 'ok' | 'warning' | 'breached' | 'paused' | 'bad' | 'neutral'; children?: Child }) {

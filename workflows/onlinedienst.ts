@@ -9,15 +9,12 @@ import {
   log,
   makeContinueAsNewFunc,
   ParentClosePolicy,
-  proxyActivities,
-  proxyLocalActivities,
   setHandler,
   sleep,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
 import type { AuditRecord, LifecycleSnapshot, ReleaseCheckRow, TaskRow } from '../activities/lifecycle/projection';
 import { lifecycleInBetrieb } from './lifecycle/bestand';
 import { domainNow, realDelayMs, resolveClock } from './lifecycle/clock';
@@ -72,15 +69,7 @@ import { rolloutWorkflowId } from './rollout-messages';
 import { rolloutTicketWorkflow } from './rollout';
 import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey, ReleaseCheckStateKey } from './search-attributes';
 
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
-});
-// Short database writes that belong to the command itself run as local activities: no extra round trip.
-const local = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
-});
+import { acts, local } from './lifecycle-activities';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -622,21 +611,19 @@ export async function onlinedienstLifecycleWorkflow(input: LifecycleInput): Prom
     },
   );
 
-  function parseShutdown(req: { actor: Actor; payload: unknown }): AbschaltungEntscheidung {
+  function parseShutdown(req: { actor: Actor; payload: unknown }): { decision: AbschaltungEntscheidung; r: StateChange } {
     const parsed = parseFields(abschaltungSchema(), req.payload);
     if (!parsed.ok) throw refusal({ code: 'invalid-fields', message: 'Die Angaben zur Abschaltung sind unvollständig.', fieldErrors: parsed.fieldErrors });
     const r = decideShutdown(wf.lc, req.actor, parsed.data.begruendung, now());
     if (!r.ok) throw refusal(r.error);
-    return parsed.data;
+    return { decision: parsed.data, r };
   }
 
   setHandler(
     decideShutdownUpdate,
     (req) =>
       exclusive(async () => {
-        const decision = parseShutdown(req);
-        const r = decideShutdown(wf.lc, req.actor, decision.begruendung, now());
-        if (!r.ok) throw refusal(r.error);
+        const { decision, r } = parseShutdown(req);
         shutdownDecision = decision;
         await commit(r, req.actor.id, { action: 'onlinedienst.abschaltung.beschlossen', details: { ...decision } });
         return { status: 'erledigt', phase: wf.lc.phase, transitions: r.transitions, opened: r.opened.map((o) => o.id) };
@@ -644,23 +631,23 @@ export async function onlinedienstLifecycleWorkflow(input: LifecycleInput): Prom
     { validator: (req) => void parseShutdown(req) },
   );
 
-  function checkRegistration(req: { actor: Actor; mandantId: string }): 'known' | 'new' {
+  /** null: the Mandant is known already. */
+  function checkRegistration(req: { actor: Actor; mandantId: string }): StateChange | null {
     const actor = normaliseActor(req.actor);
     const allowed = actor.roles.includes('prozesseigner') || actor.roles.includes('projektleitung') || (actor.roles.includes('mandant-admin') && actor.mandanten.includes(req.mandantId));
     if (!allowed) throw refusal({ code: 'wrong-role', message: `Aktivierungen für ${req.mandantId} erfasst der Mandant selbst oder der Prozesseigner.` });
-    if (allMandanten().includes(req.mandantId)) return 'known';
+    if (allMandanten().includes(req.mandantId)) return null;
     const r = addMandant(wf.lc, req.mandantId, actor.id, now());
     if (!r.ok) throw refusal(r.error);
-    return 'new';
+    return r;
   }
 
   setHandler(
     registerMandantUpdate,
     (req) =>
       exclusive(async () => {
-        if (checkRegistration(req) === 'known') return { added: false, opened: [] };
-        const r = addMandant(wf.lc, req.mandantId, req.actor.id, now());
-        if (!r.ok) throw refusal(r.error);
+        const r = checkRegistration(req);
+        if (r === null) return { added: false, opened: [] };
         await commit(r, req.actor.id, { action: 'onlinedienst.mandant.erfasst', details: { mandantId: req.mandantId }, mandantId: req.mandantId });
         return { added: true, opened: r.opened.map((o) => o.id) };
       }),
@@ -865,12 +852,8 @@ export async function onlinedienstLifecycleWorkflow(input: LifecycleInput): Prom
   // ------------------------------------------------------------------------------------------------ run
   if (!input.carried) {
     await exclusive(async () => {
-      wf.seq += 1;
-      await local.recordLifecycle({
-        workflowId,
-        onlinedienstId: odId,
-        seq: wf.seq,
-        audit: [
+      await record(
+        [
           {
             action: 'onlinedienst.lebenszyklus.gestartet',
             actor: input.startedBy,
@@ -878,10 +861,8 @@ export async function onlinedienstLifecycleWorkflow(input: LifecycleInput): Prom
             details: { phase: wf.lc.phase, grund: wf.lc.history[0]?.reason ?? '', bestand: input.bestand !== undefined },
           },
         ],
-        snapshot: snapshot(),
-        opened: wf.lc.openTasks.map(taskRow),
-      });
-      syncSearchAttributes();
+        { opened: wf.lc.openTasks },
+      );
       queue(...wf.lc.openTasks.filter((o) => !QUIET_TASKS.has(o.templateId)).map(taskNotice));
     });
   }

@@ -9,12 +9,10 @@ import {
   getExternalWorkflowHandle,
   log,
   makeContinueAsNewFunc,
-  proxyActivities,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { acts, local } from './lifecycle-activities';
 import type { AuditRecord } from '../activities/lifecycle/projection';
 import { domainNow, realDelayMs, resolveClock } from './lifecycle/clock';
 import { refusal } from './lifecycle/refusal';
@@ -23,15 +21,6 @@ import type { SlaClock, SlaPolicy } from './lifecycle/sla';
 import { formatBerlin, type Instant } from './lifecycle/working-days';
 import { rolloutClosedSignal, rolloutTransferredSignal, type Notice } from './onlinedienst-messages';
 import { rolloutCommandUpdate, rolloutStateQuery, type CarriedRollout, type RolloutTicketInput, type RolloutView } from './rollout-messages';
-
-const acts = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
-});
-const local = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
-});
 
 export const DEFAULT_ROLLOUT_SLA: SlaPolicy = { target: { amount: 5, unit: 'working-days' }, warnAtRatio: 0.8 };
 const DAY = 86_400_000;

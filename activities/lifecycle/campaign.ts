@@ -257,7 +257,9 @@ export async function notifyCampaign(deps: ActivityDeps, input: CampaignNoticeIn
   const byMailbox = new Map<string, typeof rows>();
   for (const row of rows) {
     if (!row.email) continue;
-    byMailbox.set(row.email, [...(byMailbox.get(row.email) ?? []), row]);
+    const list = byMailbox.get(row.email);
+    if (list) list.push(row);
+    else byMailbox.set(row.email, [row]);
   }
   const changes = new Map(campaign.changes.map((c) => [c.id, c.title]));
   const line = (r: (typeof rows)[number]) =>

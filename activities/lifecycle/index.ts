@@ -11,11 +11,8 @@ import { recordLifecycle, recordReleaseCheckOpened, type RecordLifecycleInput, t
 import { recordRolloutTicket, type RecordRolloutInput } from './rollout';
 
 async function antraegeByMandant(db: Kysely<Database>, onlinedienstId: string): Promise<Record<string, string[]>> {
-  const open = await openAntraege(db, onlinedienstId);
-  if (open.length === 0) return {};
-  const rows = await db.selectFrom('antrag').select(['vorgangsnummer', 'mandant_id']).where('vorgangsnummer', 'in', open).execute();
   const out: Record<string, string[]> = {};
-  for (const r of rows) (out[r.mandant_id] ??= []).push(r.vorgangsnummer);
+  for (const r of await openAntraege(db, onlinedienstId)) (out[r.mandant_id] ??= []).push(r.vorgangsnummer);
   return out;
 }
 
@@ -72,9 +69,6 @@ export function createLifecycleActivities(deps: ActivityDeps) {
     },
     async finishCampaign(input: { version: string; now: number }) {
       return finishCampaign(deps, input);
-    },
-    async setCampaignStatus(input: { version: string; status: 'planung' | 'verteilung' | 'laufend' | 'abgeschlossen' }) {
-      await deps.db.updateTable('release_campaign').set({ status: input.status }).where('version', '=', input.version).execute();
     },
   };
 }

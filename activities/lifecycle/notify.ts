@@ -2,7 +2,7 @@
 // once per key through the mail outbox.
 import type { ActivityDeps } from '../deps';
 import { sendNotificationOnce } from '../mail';
-import { recipientFor } from './recipients';
+import { loadKontakte, recipientFor } from './recipients';
 
 export interface NoticeInput {
   key: string;
@@ -21,8 +21,9 @@ export interface NotifyResult {
 export async function sendNotices(deps: ActivityDeps, onlinedienstId: string, notices: readonly NoticeInput[]): Promise<NotifyResult> {
   let sent = 0;
   const unaddressed: string[] = [];
+  const kontakte = await loadKontakte(deps.db, onlinedienstId);
   for (const notice of notices) {
-    const to = await recipientFor(deps.db, deps.awbEmail, onlinedienstId, notice.role, notice.mandantId);
+    const to = await recipientFor(deps.db, deps.awbEmail, onlinedienstId, kontakte, notice.role, notice.mandantId);
     if (!to) {
       unaddressed.push(notice.key);
       deps.log.warn({ onlinedienstId, role: notice.role, key: notice.key }, 'no mailbox for lifecycle notice');

@@ -6,15 +6,20 @@ import type { Database } from '../../db/schema';
 
 export const DEFAULT_AWB_EMAIL = 'awb@sid.sachsen.de';
 
+/** The role mailboxes recorded for the Onlinedienst. */
+export async function loadKontakte(db: Kysely<Database>, onlinedienstId: string): Promise<Record<string, string>> {
+  const row = await db.selectFrom('lifecycle').select('kontakte').where('onlinedienst_id', '=', onlinedienstId).executeTakeFirst();
+  return row?.kontakte ?? {};
+}
+
 export async function recipientFor(
   db: Kysely<Database>,
   awbEmail: string | undefined,
   onlinedienstId: string,
+  kontakte: Record<string, string>,
   role: string,
   mandantId?: string,
 ): Promise<string | null> {
-  const row = await db.selectFrom('lifecycle').select('kontakte').where('onlinedienst_id', '=', onlinedienstId).executeTakeFirst();
-  const kontakte: Record<string, string> = row?.kontakte ?? {};
   if (role === 'awb') return kontakte.awb ?? awbEmail ?? DEFAULT_AWB_EMAIL;
   if (role === 'mandant-admin' && mandantId !== undefined) {
     const own = kontakte[`mandant-admin:${mandantId}`];

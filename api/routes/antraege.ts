@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { z } from 'zod';
+import { releaseHeldAntraege } from '../../activities/lifecycle/aktivierung';
 import { findFormular } from '../../domain/formulare';
 import { antragWorkflowId, statusToken, VORGANGSNUMMER, vorgangsnummerFor } from '../../domain/vorgangsnummer';
 import { bearbeitungUpdate, bescheidUpdate, type AntragInput } from '../../workflows/antrag-messages';
@@ -302,13 +303,6 @@ export async function setzeWartungsmodus(deps: ApiDeps, aktivierungId: string, b
   await deps.db.updateTable('aktivierung')
     .set({ wartungsmodus: body.aktiv, wartungsmodus_art: body.art, wartungsmodus_text: body.text, updated_at: sql`now()` })
     .where('id', '=', aktivierungId).execute();
-  let freigegeben = 0;
-  if (before.wartungsmodus && !body.aktiv) {
-    const gehalten = await deps.db.selectFrom('antrag').select('vorgangsnummer').where('aktivierung_id', '=', aktivierungId).where('status', '=', 'eingegangen').execute();
-    for (const { vorgangsnummer } of gehalten) {
-      await deps.temporal.workflow.getHandle(antragWorkflowId(vorgangsnummer)).signal('wartungBeendet').catch(() => undefined);
-      freigegeben += 1;
-    }
-  }
+  const freigegeben = before.wartungsmodus && !body.aktiv ? await releaseHeldAntraege(deps.db, deps.temporal, aktivierungId) : 0;
   return { aktivierungId, ...body, freigegeben, actor, mandantId: before.mandant_id };
 }

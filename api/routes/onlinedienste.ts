@@ -12,6 +12,7 @@ import { appendAudit } from '../../activities/audit';
 import type { LifecycleTable } from '../../db/schema';
 import { encryptParameter } from '../../runtime/secrets';
 import { resolveClock } from '../../workflows/lifecycle/clock';
+import { prozessRef } from '../../workflows/lifecycle/task-catalog';
 import { abschaltungSchema, EVENT_TYPES, konfigurationsaenderungSchema, rechtsaenderungSchema, stoerungSchema } from '../../workflows/lifecycle/events';
 import {
   completeTaskUpdate,
@@ -26,16 +27,14 @@ import {
   type LifecycleView,
 } from '../../workflows/onlinedienst-messages';
 import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey } from '../../workflows/search-attributes';
-import { canAccessMandant, currentUser, requireRole, type AuthVariables, type Role, type User } from '../auth';
+import { canAccessMandant, currentUser, requireRole, type AuthVariables, type User } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
-import { actorOf, command } from '../lifecycle-api';
+import { actorOf, command, LIFECYCLE_READERS } from '../lifecycle-api';
 import type { ApiRegistry } from '../openapi';
 import { HttpProblem } from '../problem';
 import { jsonBody, queryParams } from '../validation';
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,59}$/, 'lower-case letters, digits and -, 2–60 characters');
-const version = z.string().regex(/^v?\d+(\.\d+){0,2}$/, 'Version im Format v1.0 oder 1.2.3.');
-const prozessRef = z.strictObject({ name: z.string().trim().min(1), version });
 const RESERVED = new Set(['aufgaben']);
 
 const createBody = z.strictObject({
@@ -59,7 +58,7 @@ const createBody = z.strictObject({
   leistungId: z.string().min(1).optional(),
   /** an Onlinedienst already in production (Projektleitung only): its lifecycle starts in Betrieb */
   bestand: z
-    .strictObject({ prozess: prozessRef, formular: prozessRef, zertifizierungsReferenz: z.string().min(1), aktivierteMandanten: z.array(slug).min(1) })
+    .strictObject({ prozess: prozessRef(), formular: prozessRef(), zertifizierungsReferenz: z.string().min(1), aktivierteMandanten: z.array(slug).min(1) })
     .optional(),
 });
 
@@ -92,7 +91,7 @@ const parameterView = z.object({
   aktualisiertAm: z.string(),
 });
 
-const READERS: Role[] = ['prozesseigner', 'prozessmodellierer', 'zertifizierer', 'awb', 'mandant-admin', 'redaktion', 'projektleitung', 'testteam'];
+const READERS = LIFECYCLE_READERS;
 
 type LifecycleRow = Selectable<LifecycleTable>;
 

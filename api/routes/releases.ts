@@ -6,16 +6,17 @@ import { z } from 'zod';
 import { loadCampaign } from '../../activities/lifecycle/campaign-store';
 import { domainNow, resolveClock } from '../../workflows/lifecycle/clock';
 import { parseFields } from '../../workflows/lifecycle/field-errors';
-import { recheckCategory, releaseSchema, renderCampaignCsv, summarizeCampaign, CATEGORY_LABELS } from '../../workflows/lifecycle/release-campaign';
+import { recheckCategory, releaseSchema, renderCampaignCsv, summarizeCampaign, CATEGORY_LABELS, type RecheckCategory } from '../../workflows/lifecycle/release-campaign';
 import { releaseWorkflowId, type ReleaseCampaignInput } from '../../workflows/release-messages';
 import { ReleaseCheckStateKey } from '../../workflows/search-attributes';
 import { currentUser, requireRole, type AuthVariables, type User } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
+import { toInvalidParams } from '../lifecycle-api';
 import type { ApiRegistry } from '../openapi';
 import { HttpProblem } from '../problem';
 import { jsonBody, queryParams } from '../validation';
 
-const CATEGORIES = ['checked-ok', 'failed-with-finding', 'recertifying', 'late', 'not-started'] as const;
+const CATEGORIES = Object.keys(CATEGORY_LABELS) as [RecheckCategory, ...RecheckCategory[]];
 const detailQuery = z.object({ kategorie: z.enum(CATEGORIES).optional() });
 const csvQuery = z.object({ trennzeichen: z.enum([',', ';']).default(';') });
 const READERS = ['awb', 'projektleitung', 'prozesseigner'] as const;
@@ -46,7 +47,7 @@ export function releasesRoutes(deps: ApiDeps, registry: ApiRegistry) {
     if (!parsed.ok) {
       throw new HttpProblem(400, 'Ungültige Eingabe', 'Die Release-Angaben sind unvollständig oder ungültig.', {
         code: 'invalid-release',
-        invalidParams: parsed.fieldErrors.map((f) => ({ name: f.path || '(body)', reason: f.message })),
+        invalidParams: toInvalidParams(parsed.fieldErrors),
       });
     }
     const release = parsed.data;
@@ -101,7 +102,10 @@ export function releasesRoutes(deps: ApiDeps, registry: ApiRegistry) {
     const q = queryParams(c, detailQuery);
     const { row, campaign, notApplicable, now } = await campaignFor(user, c.req.param('version'));
     const items = campaign.tasks
-      .map((t) => ({ ...t, kategorie: recheckCategory(t, now), kategorieText: CATEGORY_LABELS[recheckCategory(t, now)] }))
+      .map((t) => {
+        const kategorie = recheckCategory(t, now);
+        return { ...t, kategorie, kategorieText: CATEGORY_LABELS[kategorie] };
+      })
       .filter((t) => q.kategorie === undefined || t.kategorie === q.kategorie);
     return c.json({
       release: campaign.release,

@@ -1,5 +1,6 @@
 // Every Onlinedienst by phase: the nine phases as one pipeline, each column with its count and its Onlinedienste.
-import { PHASE_IDS, PHASES } from '../../workflows/lifecycle/phases';
+import { PHASE_IDS } from '../../workflows/lifecycle/phases';
+import { phaseLabel } from '../format';
 import type { LifecycleListItem } from '../lifecycle-types';
 
 export function Pipeline({ items }: { items: LifecycleListItem[] }) {
@@ -11,7 +12,7 @@ export function Pipeline({ items }: { items: LifecycleListItem[] }) {
           <li>
             <h3>
               <span class="count">{here.length}</span>
-              {`${PHASES[phase].nr} ${PHASES[phase].label}`}
+              {phaseLabel(phase)}
             </h3>
             <ul>
               {here.map((i) => (

@@ -6,11 +6,12 @@ import type { Problem } from '../api-client';
 import { LaneTimeline } from '../components/timeline';
 import { render, type Ui } from '../context';
 import { antragStatusLabel, formatDateTime, formatEuro, humanize, isoOf } from '../format';
-import { CsrfField, TemporalLink } from '../layout';
+import { CsrfField, Notice, TemporalLink } from '../layout';
 import type { UiContext, UiEnv } from '../session';
 
 interface Ereignis { at: string; spur: 'technisch' | 'bearbeitung'; status: string; text: string }
-interface AntragDetail {
+/** One row of GET /api/antraege. */
+export interface AntragItem {
   vorgangsnummer: string;
   onlinedienst_id: string;
   mandant_id: string;
@@ -19,6 +20,8 @@ interface AntragDetail {
   bearbeitung_status: string | null;
   eingegangen_am: string;
   test: boolean;
+}
+interface AntragDetail extends AntragItem {
   form_data: Record<string, unknown> | null;
   antragsteller: { name: string; email: string } | null;
   dateien: { id: string; art: string; file_name: string; size: number }[];
@@ -59,7 +62,7 @@ export function registerAntraege(app: Hono<UiEnv>, ui: Ui) {
   const behoerde = ['sachbearbeitung', 'mandant-admin'] as const;
 
   app.get('/antraege', requireRole(...behoerde), async (c) => {
-    const list = await ui.api.get<{ items: AntragDetail[] }>(c, '/api/antraege?limit=200');
+    const list = await ui.api.get<{ items: AntragItem[] }>(c, '/api/antraege?limit=200');
     return render(ui, c, 'Anträge', () => (
       <>
         <p class="lead">Die neuesten Anträge Ihres Mandanten ({list.items.length}).</p>
@@ -95,7 +98,7 @@ export function registerAntraege(app: Hono<UiEnv>, ui: Ui) {
     return render(ui, c, `Antrag ${a.vorgangsnummer}`, (frame) => (
       <>
         <p class="lead">{a.onlinedienst_id} · Mandant {a.mandant_id} · eingegangen {formatDateTime(a.eingegangen_am)}{a.test ? ' · Testantrag' : ''}</p>
-        {notice ? <div class={`notice ${notice.ok ? 'ok' : 'error'}`} role={notice.ok ? 'status' : 'alert'}><p>{notice.text}</p></div> : null}
+        {notice ? <Notice {...notice} /> : null}
         <p><TemporalLink url={a.temporalUiUrl} label="Antrag-Workflow in der Temporal Web UI" /></p>
         <div class="figure">
           <LaneTimeline

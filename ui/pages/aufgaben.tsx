@@ -2,17 +2,19 @@
 // the authority and the refund tasks of the Antrag workflow — and completing a lifecycle task from the page.
 import type { Hono } from 'hono';
 import { canAccessMandant, currentUser, requireRole, type Role, type User } from '../../api/auth';
+import { LIFECYCLE_READERS } from '../../api/lifecycle-api';
 import { taskTemplate } from '../../workflows/lifecycle/task-catalog';
 import { ROLLOUT_STATUS_LABELS, type RolloutTicketStatus } from '../../workflows/lifecycle/rollout-ticket';
 import type { Problem } from '../api-client';
 import { render, type Ui } from '../context';
+import type { AntragItem } from './antraege';
+import { slaKind } from './betrieb';
 import { antragStatusLabel, formatDateTime, isoOf, phaseLabel, roleLabel } from '../format';
-import { Badge, CsrfField } from '../layout';
+import { Badge, CsrfField, Notice } from '../layout';
 import type { InboxTask, LifecycleView, RolloutTicketItem } from '../lifecycle-types';
 import type { UiContext, UiEnv } from '../session';
 import { fieldId, fieldSpecs, fieldsFromForm, TaskFields, type FieldSpec, type Posted } from '../task-form';
 
-const LIFECYCLE_READERS: Role[] = ['prozesseigner', 'prozessmodellierer', 'zertifizierer', 'awb', 'mandant-admin', 'redaktion', 'projektleitung', 'testteam'];
 const has = (user: User, ...roles: Role[]) => user.roles.some((r) => roles.includes(r));
 
 const OK_TEXT: Record<string, string> = {
@@ -21,17 +23,6 @@ const OK_TEXT: Record<string, string> = {
   ticket: 'Das Ticket ist aktualisiert.',
 };
 
-interface AntragItem {
-  vorgangsnummer: string;
-  onlinedienst_id: string;
-  mandant_id: string;
-  status: string;
-  zustell_status: string;
-  bearbeitung_status: string | null;
-  eingegangen_am: string;
-  test: boolean;
-}
-
 /** Tickets whose next step is this person's: the AWB takes over and transfers; the requester answers and confirms. */
 function ticketStep(user: User, t: RolloutTicketItem): { warum: string; befehl: string } | null {
   if (has(user, 'awb') && t.status === 'requested') return { warum: 'Neues Ticket: Übernahme auf das Produktivsystem', befehl: 'assign' };
@@ -39,10 +30,6 @@ function ticketStep(user: User, t: RolloutTicketItem): { warum: string; befehl: 
   if (t.requestedBy === user.id && t.status === 'waiting_for_requester') return { warum: 'Die AWB hat eine Rückfrage', befehl: 'answer' };
   if (t.requestedBy === user.id && t.status === 'transferred') return { warum: 'Übernahme erfolgt: bitte bestätigen', befehl: 'confirm' };
   return null;
-}
-
-function slaKind(state: string) {
-  return state === 'ok' ? 'ok' : state === 'warning' ? 'warning' : state === 'breached' ? 'breached' : 'paused';
 }
 
 export function registerAufgaben(app: Hono<UiEnv>, ui: Ui) {
@@ -70,11 +57,7 @@ export function registerAufgaben(app: Hono<UiEnv>, ui: Ui) {
 
     return render(ui, c, 'Meine Aufgaben', (frame) => (
       <>
-        {notice ? (
-          <div class={`notice ${notice.ok ? 'ok' : 'error'}`} role={notice.ok ? 'status' : 'alert'}><p>{notice.text}</p></div>
-        ) : ok && OK_TEXT[ok] ? (
-          <div class="notice ok" role="status"><p>{OK_TEXT[ok]}</p></div>
-        ) : null}
+        {notice ? <Notice {...notice} /> : ok && OK_TEXT[ok] ? <Notice ok text={OK_TEXT[ok]} /> : null}
         <p class="lead">{total === 0 ? 'Nichts wartet auf Sie.' : `${total} ${total === 1 ? 'Vorgang wartet' : 'Vorgänge warten'} auf Sie (Rolle: ${user.roles.map(roleLabel).join(', ')}).`}</p>
 
         {tasks.length > 0 ? (

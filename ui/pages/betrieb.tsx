@@ -35,9 +35,12 @@ const KATEGORIE_BADGE: Record<string, 'ok' | 'bad' | 'warning' | 'breached' | 'n
   'checked-ok': 'ok', 'failed-with-finding': 'bad', recertifying: 'warning', late: 'breached', 'not-started': 'neutral',
 };
 
+export function slaKind(state: string) {
+  return state === 'ok' ? 'ok' : state === 'warning' ? 'warning' : state === 'breached' ? 'breached' : 'paused';
+}
+
 export function slaBadge(state: string) {
-  const kind = state === 'ok' ? 'ok' : state === 'warning' ? 'warning' : state === 'breached' ? 'breached' : 'paused';
-  return <Badge kind={kind}>{SLA_LABELS[state] ?? state}</Badge>;
+  return <Badge kind={slaKind(state)}>{SLA_LABELS[state] ?? state}</Badge>;
 }
 
 export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {

@@ -1,7 +1,8 @@
 // Onlinedienste: the pipeline of those the person may see, and one Onlinedienst's page — its life as an SVG
 // timeline (phases with dates), open tasks, activations with Prozessparameter (protected values masked), audit log.
 import type { Hono } from 'hono';
-import { requireRole, type Role } from '../../api/auth';
+import { requireRole } from '../../api/auth';
+import { LIFECYCLE_READERS } from '../../api/lifecycle-api';
 import { workflowUiUrl } from '../../api/deps';
 import { Pipeline } from '../components/pipeline';
 import { PhaseTimeline, type Stay } from '../components/timeline';
@@ -11,7 +12,7 @@ import { Badge, TemporalLink } from '../layout';
 import type { LifecycleListItem, LifecycleView } from '../lifecycle-types';
 import type { UiEnv } from '../session';
 
-const READERS: Role[] = ['prozesseigner', 'prozessmodellierer', 'zertifizierer', 'awb', 'mandant-admin', 'redaktion', 'projektleitung', 'testteam'];
+const READERS = LIFECYCLE_READERS;
 export const MASK = '••••••';
 
 interface Aktivierung {

@@ -5,7 +5,7 @@ import type { Problem } from '../api-client';
 import { LaneTimeline } from '../components/timeline';
 import { render, type Ui } from '../context';
 import { antragStatusLabel, formatDateTime, formatEuro, isoOf } from '../format';
-import { CsrfField } from '../layout';
+import { CsrfField, Notice } from '../layout';
 import type { UiContext, UiEnv } from '../session';
 
 interface Ereignis {
@@ -76,11 +76,7 @@ export function registerStatus(app: Hono<UiEnv>, ui: Ui) {
     return render(ui, c, `Ihr Antrag ${s.vorgangsnummer}`, (frame) => (
       <>
         <p class="lead">Eingegangen am {formatDateTime(s.eingegangenAm)}{s.test ? ' (Testantrag)' : ''}</p>
-        {meldung ? (
-          <div class={`notice ${meldung.ok ? 'ok' : 'error'}`} role={meldung.ok ? 'status' : 'alert'}>
-            <p>{meldung.text}</p>
-          </div>
-        ) : null}
+        {meldung ? <Notice {...meldung} /> : null}
         {zurueck ? (
           <div class="notice" role="status">
             <p>

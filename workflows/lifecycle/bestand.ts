@@ -1,6 +1,6 @@
 // Onlinedienste that are already in production (1,180 activations existed in 2023) join their lifecycle in Betrieb
 // instead of replaying nine phases that happened before the workflow existed.
-import { openTasksFor, type LifecycleState, type TaskDeadline } from './tasks';
+import { openTasksFor, withDeadlines, type LifecycleState } from './tasks';
 import { union, type LifecycleContext } from './task-catalog';
 import type { Instant } from './working-days';
 
@@ -13,20 +13,16 @@ export function lifecycleInBetrieb(context: LifecycleContext, actorId: string, n
     aktivierteMandanten: union([], [...(context.aktivierteMandanten ?? []), ...context.mandanten]),
     recertification: false,
   };
-  const openTasks = openTasksFor('betrieb', ctx, now, { entry: 1 });
-  const deadlines = openTasks
-    .map((t): TaskDeadline => (t.mandant === undefined ? { taskId: t.id, role: t.role, dueAt: t.dueAt } : { taskId: t.id, role: t.role, mandant: t.mandant, dueAt: t.dueAt }))
-    .sort((a, b) => a.dueAt - b.dueAt || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
-  return {
+  return withDeadlines({
     onlinedienstId: ctx.onlinedienstId,
     phase: 'betrieb',
     entry: 1,
     context: ctx,
-    openTasks,
+    openTasks: openTasksFor('betrieb', ctx, now, { entry: 1 }),
     completedTasks: [],
     history: [{ at: now, actor: actorId, from: null, to: 'betrieb', reason: 'Aus dem Bestand übernommen (bereits in Betrieb)', kind: 'start' }],
-    deadlines,
+    deadlines: [],
     ended: false,
     endedAt: null,
-  };
+  });
 }

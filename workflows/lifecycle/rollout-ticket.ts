@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { lazySchema, nonEmpty, parseFields, versionSchema, type FieldError } from './field-errors';
 import type { Role } from './phases';
 import { computeSla, type SlaClock, type SlaEvent, type SlaPolicy } from './sla';
-import type { Actor } from './task-catalog';
+import { prozessRef, type Actor } from './task-catalog';
 import { SAXON_CALENDAR, type Instant, type WorkingCalendar } from './working-days';
 
 export type RolloutTicketStatus = 'requested' | 'in_progress' | 'waiting_for_requester' | 'transferred' | 'confirmed';
@@ -16,8 +16,6 @@ export const ROLLOUT_STATUS_LABELS: Readonly<Record<RolloutTicketStatus, string>
   transferred: 'Auf Produktivsystem übernommen',
   confirmed: 'Bestätigt',
 };
-
-const prozessRef = lazySchema(() => z.strictObject({ name: nonEmpty(), version: versionSchema() }));
 
 export const rolloutRequestSchema = lazySchema(() => z.strictObject({
   ticketId: nonEmpty(),

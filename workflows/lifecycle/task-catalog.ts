@@ -79,7 +79,7 @@ function defineTask<S extends z.ZodType>(template: TaskTemplate<S>): TaskTemplat
 
 const wd = (amount: number): DeadlineSpec => ({ amount, unit: 'working-days' });
 const cd = (amount: number): DeadlineSpec => ({ amount, unit: 'calendar-days' });
-const prozessRef = lazySchema(() => z.strictObject({ name: nonEmpty(), version: versionSchema() }));
+export const prozessRef = lazySchema(() => z.strictObject({ name: nonEmpty(), version: versionSchema() }));
 
 function requireWhen<T>(condition: (v: T) => boolean, key: string, message: string) {
   return (value: T, ctx: z.core.$RefinementCtx<T>) => {

@@ -253,7 +253,7 @@ function tasksToOpen(state: LifecycleState, now: Instant): OpenTask[] {
   ];
 }
 
-function withDeadlines(state: LifecycleState): LifecycleState {
+export function withDeadlines(state: LifecycleState): LifecycleState {
   const deadlines = state.openTasks
     .map((t): TaskDeadline => {
       const d: TaskDeadline = { taskId: t.id, role: t.role, dueAt: t.dueAt };
