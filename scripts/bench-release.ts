@@ -8,8 +8,6 @@
 // The last line of output is one line of JSON with the figures.
 // --heap (with node --expose-gc) runs the workflows on the main thread and prints the live heap per cached lifecycle.
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +24,8 @@ import { startMailServer } from '../runtime/mail-server';
 import { createMailer } from '../runtime/mailer';
 import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
-import { PRELOAD_MODULES } from '../worker/preload';
+import { bundleWorkflows } from '../worker/worker';
+import { freePort } from '../test/ports';
 import { REAL_TIME } from '../workflows/lifecycle/clock';
 import type { LifecycleInput } from '../workflows/onlinedienst-messages';
 import { lifecycleWorkflowId } from '../workflows/onlinedienst-messages';
@@ -55,15 +54,6 @@ function heapMb(): number {
 }
 const say = (line: string) => console.error(`[bench] ${line}`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -101,7 +91,7 @@ const [temporal, postgres, mail, bundle, idleBundle] = await Promise.all([
   startTemporal({ namespace: 'default', cliPath: config.temporal.cliPath, cacheDir: config.temporal.cacheDir, envPath: config.temporal.searchPath }),
   startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres' }),
   startMailServer({ dir: path.join(dir, 'mail') }),
-  bundleWorkflowCode({ workflowsPath: path.join(here, '../workflows/index.ts'), preloadModules: PRELOAD_MODULES, logger: quietBundler }),
+  bundleWorkflows(),
   // The baseline's idle workflows get a bundle of their own: nothing but the idle workflow.
   bundleWorkflowCode({ workflowsPath: path.join(here, '../workflows/bench-idle.ts'), logger: quietBundler }),
 ]);

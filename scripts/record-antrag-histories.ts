@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
 import { loadConfigOrExit } from '../runtime/config';
-import { startStack, type Stack } from './stack';
+import { startStack, until, type Stack } from './stack';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/histories/antrag');
 const config = loadConfigOrExit();
@@ -46,15 +46,6 @@ async function submit(s: Stack, aktivierungId: string, key: string) {
   return call(s, 'POST', '/api/antraege', s.tokens['buerger-anna'], { aktivierungId, daten, antragsteller: { name: 'Anna Bürger', email: 'anna@example.org' } })
     .then((r) => r as { vorgangsnummer: string; statusToken: string })
     .catch((err) => { throw new Error(`${key}: ${err}`); });
-}
-
-async function until<T>(fn: () => Promise<T | undefined | false>, what: string): Promise<T> {
-  for (let i = 0; i < 600; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out: ${what}`);
 }
 
 const kassenzeichen = (s: Stack, vn: string) =>

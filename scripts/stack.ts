@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { demoUsers, signToken } from '../api/auth';
+import type { LifecycleApiSettings } from '../api/lifecycle-api';
 import { FitConnectSender } from '../activities/delivery/fitconnect-client';
 import { EpayblSoapClient } from '../activities/epaybl/soap-client';
 import { createDb, migrateToLatest } from '../db/client';
@@ -22,21 +23,13 @@ import { parameterKey } from '../runtime/secrets';
 import { startTemporal } from '../runtime/temporal-server';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
 import { startFitConnectSimulator } from '../simulators/fitconnect/server';
+import { freePort } from '../test/ports';
 import { createWorker } from '../worker/worker';
 
 export const STACK_SECRET = 'stack-secret-0123456789abcdef0123456789';
 const SENDER = { clientId: 'stack-sender', clientSecret: 'stack-sender-secret' };
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export async function startStack(config: Config) {
+export async function startStack(config: Config, opts: { lifecycle?: LifecycleApiSettings } = {}) {
   const noop = () => {};
   Runtime.install({ logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amt24-stack-'));
@@ -57,10 +50,11 @@ export async function startStack(config: Config) {
   const client = new Client({ connection: clientConnection });
   const transferRoot = path.join(dir, 'transfer');
   const taskQueue = 'amt24';
+  const key = parameterKey('stack-parameter-key-0123456789abcdef');
 
   const app = createApp({
     db, temporal: client, log, authSecret: STACK_SECRET, namespace: 'default', taskQueue, publicBaseUrl: 'http://placeholder',
-    version: 'stack', readiness: [], deliveryMaxRetryInterval: '2s',
+    version: 'stack', readiness: [], deliveryMaxRetryInterval: '2s', parameterKey: key, ...(opts.lifecycle ? { lifecycle: opts.lifecycle } : {}),
   });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -75,7 +69,7 @@ export async function startStack(config: Config) {
       db, mailer, log,
       epaybl: new EpayblSoapClient({ endpoint: epaybl.soapUrl, paypageUrl: epaybl.paypageUrl, timeoutMs: 3000 }),
       fitconnect: new FitConnectSender({ tokenUrl: `${fitconnect.url}/token`, submissionApiUrl: fitconnect.url, ...SENDER }),
-      transferRoot, parameterKey: parameterKey('stack-parameter-key-0123456789abcdef'), linkSecret: STACK_SECRET,
+      transferRoot, parameterKey: key, linkSecret: STACK_SECRET,
       publicBaseUrl: base, awbEmail: 'awb@sid.example', endpointAlertAfterMs: 60_000,
     },
   });
@@ -99,3 +93,14 @@ export async function startStack(config: Config) {
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/** Polls until fn returns something truthy (scripts cannot use test/helpers' eventually: it imports vitest). */
+export async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out: ${what}`);
+}

@@ -62,7 +62,7 @@ export async function startWorker(deps: Omit<ActivityDeps, 'log'> & { log?: Acti
     connection,
     namespace: inject('temporalNamespace'),
     taskQueue,
-    deps: { log: testLog, temporal: new Client({ connection, namespace: inject('temporalNamespace') }), ...deps },
+    deps: { log: testLog, ...deps },
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });
   const running = worker.run();

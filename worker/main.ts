@@ -1,5 +1,4 @@
 // The worker process: runs workflow code and activities against the configured Temporal, PostgreSQL and SMTP.
-import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createDb, migrateToLatest } from '../db/client';
 import { loadConfigOrExit } from '../runtime/config';
@@ -46,7 +45,6 @@ const worker = await createWorker({
     publicBaseUrl: config.api.publicBaseUrl,
     awbEmail: config.awbEmail,
     endpointAlertAfterMs: dauerMs(config.endpointAlertAfter),
-    temporal: new Client({ connection, namespace: config.temporal.namespace }),
   },
 });
 log.info({ taskQueue: config.temporal.taskQueue, address: temporalAddress(config) }, 'worker started');
