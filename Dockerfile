@@ -30,4 +30,4 @@ USER node
 
 EXPOSE 3000
 
-CMD ["npx", "tsx", "api/main.ts"]
+CMD ["npx", "tsx", "app/api.ts"]

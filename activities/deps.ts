@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from '../runtime/mailer';
 import type { Logger } from '../runtime/logger';
-import type { EpayblAdapter } from './epaybl/types';
-import type { FitConnectSender } from './delivery/fitconnect-client';
+import type { EpayblAdapter } from '../integrations/epaybl/types';
+import type { FitConnectSender } from '../integrations/fitconnect/client';
 
 /** Everything activities talk to. The worker passes real clients; tests pass the same kinds pointed at test servers. */
 export interface ActivityDeps {

@@ -1,10 +1,10 @@
 // Activities are built by a factory over their dependencies; workflows import only the type.
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { appendAudit } from './audit';
+import { appendAudit } from '../db/stores/audit';
 import { sendNotificationOnce, type NotificationInput } from './mail';
 import { createAntragActivities } from './antrag';
-import { createLifecycleActivities } from './lifecycle';
+import { createLifecycleActivities } from './onlinedienst';
 
 export type { ActivityDeps } from './deps';
 

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { FileNameAllocator } from '../activities/delivery/filenames';
+import { FileNameAllocator } from '../integrations/transfer/filenames';
 import { badRequest, HttpProblem } from './problem';
 
 export const LIMITS = { anlagen: 10, anlageBytes: 10 * 1024 * 1024, gesamtBytes: 20 * 1024 * 1024 };

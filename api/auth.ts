@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { HttpProblem } from './problem';
 
 // One list of roles: the lifecycle's domain logic (pure, also used in workflows) owns it.
-import { ROLES as roles, type Role } from '../workflows/lifecycle/phases';
+import { ROLES as roles, type Role } from '../domain/onlinedienst/phases';
 
 export { roles, type Role };
 

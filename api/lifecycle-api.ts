@@ -2,13 +2,13 @@
 // and the durations passed to new workflows (short in tests).
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FieldError } from '../workflows/lifecycle/field-errors';
-import type { LifecycleSettings } from '../workflows/onlinedienst-messages';
-import type { Role as LifecycleRole } from '../workflows/lifecycle/phases';
-import { REFUSAL_TYPE, refusalStatus, type Refusal } from '../workflows/lifecycle/refusal';
-import type { CampaignPolicy } from '../workflows/lifecycle/release-campaign';
-import type { Actor } from '../workflows/lifecycle/task-catalog';
-import type { CampaignSettings } from '../workflows/release-messages';
+import type { FieldError } from '../domain/field-errors';
+import type { LifecycleSettings } from '../messages/onlinedienst';
+import type { Role as LifecycleRole } from '../domain/onlinedienst/phases';
+import { REFUSAL_TYPE, refusalStatus, type Refusal } from '../messages/refusal';
+import type { CampaignPolicy } from '../domain/release/campaign';
+import type { Actor } from '../domain/onlinedienst/task-catalog';
+import type { CampaignSettings } from '../messages/release';
 import type { User } from './auth';
 import { HttpProblem, type InvalidParam } from './problem';
 

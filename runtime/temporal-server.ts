@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { allSearchAttributes } from '../workflows/search-attributes';
+import { allSearchAttributes } from '../messages/search-attributes';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
 export interface TemporalServer {

@@ -126,7 +126,7 @@ async function main() {
       EPAYBL_URL: epaybl.soapUrl, EPAYBL_PAYPAGE_URL: epaybl.paypageUrl, AUTH_SECRET, API_PORT: String(apiPort),
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     });
-    for (const entry of ['worker/main.ts', 'api/main.ts']) {
+    for (const entry of ['app/worker.ts', 'app/api.ts']) {
       const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       children.push(child);
     }

@@ -26,12 +26,12 @@ import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
 import { bundleWorkflows } from '../worker/worker';
 import { freePort } from '../test/ports';
-import { REAL_TIME } from '../workflows/lifecycle/clock';
-import type { LifecycleInput } from '../workflows/onlinedienst-messages';
-import { lifecycleWorkflowId } from '../workflows/onlinedienst-messages';
-import type { ReleaseCampaignInput } from '../workflows/release-messages';
-import { releaseWorkflowId } from '../workflows/release-messages';
-import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey } from '../workflows/search-attributes';
+import { REAL_TIME } from '../domain/clock';
+import type { LifecycleInput } from '../messages/onlinedienst';
+import { lifecycleWorkflowId } from '../messages/onlinedienst';
+import type { ReleaseCampaignInput } from '../messages/release';
+import { releaseWorkflowId } from '../messages/release';
+import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey } from '../messages/search-attributes';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);

@@ -10,7 +10,7 @@ import { childProcessEnv, loadConfigOrExit } from '../runtime/config';
 import { startMailServer, type MailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
-import { FITCONNECT_SIM_SENDER } from '../runtime/external';
+import { FITCONNECT_SIM_SENDER } from '../app/external';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
 import { startFitConnectSimulator } from '../simulators/fitconnect/server';
 
@@ -93,8 +93,8 @@ async function main() {
     SMTP_URL: mail?.smtpUrl ?? config.mail.url,
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
   });
-  supervise('worker', 'worker/main.ts', childEnv);
-  supervise('api', 'api/main.ts', childEnv);
+  supervise('worker', 'app/worker.ts', childEnv);
+  supervise('api', 'app/api.ts', childEnv);
   await waitForApi(`http://127.0.0.1:${config.api.port}/readyz`, 60_000);
 
   const api = `http://localhost:${config.api.port}`;

@@ -8,14 +8,14 @@ import { serve, type ServerType } from '@hono/node-server';
 import { inject } from 'vitest';
 import { createApp } from '../api/app';
 import { demoUsers, signToken } from '../api/auth';
-import { FitConnectSender } from '../activities/delivery/fitconnect-client';
-import { EpayblSoapClient } from '../activities/epaybl/soap-client';
+import { FitConnectSender } from '../integrations/fitconnect/client';
+import { EpayblSoapClient } from '../integrations/epaybl/soap-client';
 import { seedDemoData } from '../db/seed';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
 import { parameterKey } from '../runtime/secrets';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
 import { startFitConnectSimulator } from '../simulators/fitconnect/server';
-import { antragQuery } from '../workflows/antrag-messages';
+import { antragQuery } from '../messages/antrag';
 import { createTestDatabase, eventually, startWorker, temporalClient, testLog, testMailer, uniqueId, type RunningWorker } from './helpers';
 
 export const SECRET = 'antrag-test-secret-0123456789abcdef0123';
@@ -69,7 +69,7 @@ export async function antragHarness(opts: { endpointAlertAfterMs?: number } = {}
     const dataDir = path.join(inject('testDataDir'), uniqueId('worker-data'));
     fs.mkdirSync(dataDir, { recursive: true });
     fs.symlinkSync(transferRoot, path.join(dataDir, 'transfer'));
-    return spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    return spawn(process.execPath, ['--import', 'tsx', 'app/worker.ts'], {
       env: {
         PATH: process.env.PATH, LOG_LEVEL: 'warn', DATA_DIR: dataDir,
         TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: inject('temporalNamespace'), TEMPORAL_TASK_QUEUE: taskQueue,

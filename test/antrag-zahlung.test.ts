@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { safeFolderName } from '../activities/delivery/filenames';
-import { parseXFall } from '../activities/delivery/xfall';
+import { safeFolderName } from '../integrations/transfer/filenames';
+import { parseXFall } from '../integrations/transfer/xfall';
 import { mails, uniqueId, waitForMail } from './helpers';
 import { antragHarness, anwohnerparken, antragsteller, LEISTUNG, SCHEMA, type Harness } from './antrag-harness';
 

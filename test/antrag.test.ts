@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { safeFolderName } from '../activities/delivery/filenames';
+import { safeFolderName } from '../integrations/transfer/filenames';
 import { uniqueId, waitForMail, mails } from './helpers';
 import { antragHarness, anwohnerparken, antragsteller, type Harness } from './antrag-harness';
 

@@ -65,7 +65,7 @@ describe('configuration', () => {
   });
 
   it('makes a process fail at start with a message naming the variable', () => {
-    for (const entry of ['api/main.ts', 'worker/main.ts']) {
+    for (const entry of ['app/api.ts', 'app/worker.ts']) {
       const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
         env: { PATH: process.env.PATH, API_PORT: '70000', SMTP_URL: 'ftp://nope' },
         encoding: 'utf8',

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { compactDecrypt, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileNameAllocator, safeFileName, safeFolderName } from '../activities/delivery/filenames';
+import { FileNameAllocator, safeFileName, safeFolderName } from '../integrations/transfer/filenames';
 import {
   FIT_CONNECT_EVENTS,
   FitConnectSender,
@@ -16,11 +16,11 @@ import {
   verifyCallback,
   type FitConnectTarget,
   type SubmissionRef,
-} from '../activities/delivery/fitconnect-client';
-import { cleanupTransferDir, LEDGER_DIR } from '../activities/delivery/transfer-cleanup';
-import { deliverPlain, type PlainAntragJson } from '../activities/delivery/transfer-plain';
-import { DeliveryError, type AntragPackage } from '../activities/delivery/types';
-import { deliverXFall, parseXFall, XFALL_NAMESPACE } from '../activities/delivery/xfall';
+} from '../integrations/fitconnect/client';
+import { cleanupTransferDir, LEDGER_DIR } from '../integrations/transfer/cleanup';
+import { deliverPlain, type PlainAntragJson } from '../integrations/transfer/plain';
+import { DeliveryError, type AntragPackage } from '../integrations/transfer/types';
+import { deliverXFall, parseXFall, XFALL_NAMESPACE } from '../integrations/transfer/xfall';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../simulators/fitconnect/server';
 
 const DAY_MS = 86_400_000;

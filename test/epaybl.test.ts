@@ -5,14 +5,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { EpayblSoapClient, backlinkHmac, createBacklink, verifyBacklink } from '../activities/epaybl/soap-client';
+import { EpayblSoapClient, backlinkHmac, createBacklink, verifyBacklink } from '../integrations/epaybl/soap-client';
 import {
   EpayblError,
   verwendungszweck,
   type EpayblPaymentConfig,
   type KassenzeichenInfo,
   type Zahlverfahren,
-} from '../activities/epaybl/types';
+} from '../integrations/epaybl/types';
 import { startEpayblSimulator, type EpayblSimulator, type SimKassenzeichenView } from '../simulators/epaybl/server';
 
 const MANDANT = '1610000000';

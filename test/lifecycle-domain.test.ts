@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gateCheck, gateCheckAll, type GateMasterData } from '../workflows/lifecycle/gate-check';
-import { checkTransition, nextPhase, PHASE_IDS, PHASES, ROLES, type PhaseId, type Role } from '../workflows/lifecycle/phases';
+import { gateCheck, gateCheckAll, type GateMasterData } from '../domain/onlinedienst/gate-check';
+import { checkTransition, nextPhase, PHASE_IDS, PHASES, ROLES, type PhaseId, type Role } from '../domain/onlinedienst/phases';
 import {
   classifyOnlinedienst,
   csvCell,
@@ -14,9 +14,9 @@ import {
   type OnlinedienstProfile,
   type Release,
   type ReleaseCampaign,
-} from '../workflows/lifecycle/release-campaign';
-import { applyRolloutCommand, requestRollout, rolloutSla, type RolloutTicket } from '../workflows/lifecycle/rollout-ticket';
-import { appendSlaEvent, computeSla, type SlaEvent, type SlaPolicy } from '../workflows/lifecycle/sla';
+} from '../domain/release/campaign';
+import { applyRolloutCommand, requestRollout, rolloutSla, type RolloutTicket } from '../domain/rollout/ticket';
+import { appendSlaEvent, computeSla, type SlaEvent, type SlaPolicy } from '../domain/rollout/sla';
 import {
   addMandant,
   completeTask,
@@ -31,7 +31,7 @@ import {
   type CompleteTaskResult,
   type LifecycleContext,
   type LifecycleState,
-} from '../workflows/lifecycle/tasks';
+} from '../domain/onlinedienst/tasks';
 import {
   addCalendarDays,
   addWorkingDays,
@@ -46,7 +46,7 @@ import {
   saxonHolidays,
   workingDaysBetween,
   workingMillisBetween,
-} from '../workflows/lifecycle/working-days';
+} from '../domain/working-days';
 
 const H = 3_600_000;
 /** Instants written with their explicit UTC offset, independent of the code under test. */

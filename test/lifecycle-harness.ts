@@ -9,7 +9,7 @@ import type { LifecycleApiSettings } from '../api/lifecycle-api';
 import { seedDemoData } from '../db/seed';
 import { parameterKey } from '../runtime/secrets';
 import type { StoredMail } from '../runtime/mail-server';
-import { lifecycleStateQuery, lifecycleWorkflowId, type LifecycleView } from '../workflows/onlinedienst-messages';
+import { lifecycleStateQuery, lifecycleWorkflowId, type LifecycleView } from '../messages/onlinedienst';
 import { createTestDatabase, eventually, mails, startWorker, temporalClient, testLog, testMailer, uniqueId, type RunningWorker } from './helpers';
 
 export const SECRET = 'lifecycle-test-secret-0123456789abcdef01';

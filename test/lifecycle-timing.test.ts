@@ -4,8 +4,8 @@
 // real calendar dates; the timers sleep 1/14,400 of the domain time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LifecycleApiSettings } from '../api/lifecycle-api';
-import { formatBerlin, workingMillisBetween, berlinDateOf } from '../workflows/lifecycle/working-days';
-import { rolloutStateQuery, rolloutWorkflowId } from '../workflows/rollout-messages';
+import { formatBerlin, workingMillisBetween, berlinDateOf } from '../domain/working-days';
+import { rolloutStateQuery, rolloutWorkflowId } from '../messages/rollout';
 import { eventually } from './helpers';
 import { H, lifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
 

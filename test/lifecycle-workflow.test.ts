@@ -2,7 +2,7 @@
 // would: the full path from Klärung to Abschaltung, the loops, the gate check, refusals, Prozessparameter.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptParameter } from '../runtime/secrets';
-import { rolloutStateQuery } from '../workflows/rollout-messages';
+import { rolloutStateQuery } from '../messages/rollout';
 import { PARAMETER_KEY, VALID, lifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
 import { eventually } from './helpers';
 import { runChain } from './histories/scenarios';

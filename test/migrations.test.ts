@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createMigrator, migrateToLatest } from '../db/client';
 import { migrations } from '../db/migrations';
-import { appendAudit } from '../activities/audit';
+import { appendAudit } from '../db/stores/audit';
 import { createTestDatabase } from './helpers';
 
 const { db } = await createTestDatabase('mig');

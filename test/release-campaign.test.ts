@@ -5,9 +5,9 @@
 // 16 November 2026, 06:00 — the release date — right when the release is published.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LifecycleApiSettings } from '../api/lifecycle-api';
-import type { DomainClock } from '../workflows/lifecycle/clock';
-import { recheckDueAt, type CampaignPolicy } from '../workflows/lifecycle/release-campaign';
-import { campaignProgressQuery, releaseWorkflowId } from '../workflows/release-messages';
+import type { DomainClock } from '../domain/clock';
+import { recheckDueAt, type CampaignPolicy } from '../domain/release/campaign';
+import { campaignProgressQuery, releaseWorkflowId } from '../messages/release';
 import { eventually } from './helpers';
 import { H, lifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
 

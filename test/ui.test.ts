@@ -10,8 +10,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createApp } from '../api/app';
 import { demoUsers } from '../api/auth';
-import { lifecycleStateQuery, lifecycleWorkflowId } from '../workflows/onlinedienst-messages';
-import { rolloutStateQuery } from '../workflows/rollout-messages';
+import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
+import { rolloutStateQuery } from '../messages/rollout';
 import { antragHarness, antragsteller, anwohnerparken, SECRET, type Harness } from './antrag-harness';
 import { eventually, testLog, uniqueId } from './helpers';
 import { ACTING, VALID } from './lifecycle-harness';

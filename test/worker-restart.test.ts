@@ -11,7 +11,7 @@ const taskQueue = uniqueId('tq-restart');
 const children: ChildProcess[] = [];
 
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'app/worker.ts'], {
     env: {
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: inject('temporalAddress'),

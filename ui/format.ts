@@ -1,5 +1,5 @@
 // Dates, numbers and German labels as people read them; every page formats through here.
-import { PHASES, ROLE_LABELS, isPhaseId } from '../workflows/lifecycle/phases';
+import { PHASES, ROLE_LABELS, isPhaseId } from '../domain/onlinedienst/phases';
 
 const TZ = 'Europe/Berlin';
 const dateTime = new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: TZ });

@@ -39,4 +39,4 @@ export interface RolloutTicketItem {
   slaBreachAt: string | null;
 }
 
-export type { LifecycleView, OpenTaskView } from '../workflows/onlinedienst-messages';
+export type { LifecycleView, OpenTaskView } from '../messages/onlinedienst';

@@ -2,7 +2,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { User } from '../api/auth';
 import type { Database } from '../db/schema';
-import { PHASE_IDS } from '../workflows/lifecycle/phases';
+import { PHASE_IDS } from '../domain/onlinedienst/phases';
 
 export interface AntraegeZeile {
   leistungId: string;

@@ -2,7 +2,7 @@
 // with), and the way back from posted form fields to the JSON the API takes. The workflow stays the judge:
 // its German field messages come back and are shown at the fields.
 import { z } from 'zod';
-import type { TaskTemplate } from '../workflows/lifecycle/task-catalog';
+import type { TaskTemplate } from '../domain/onlinedienst/task-catalog';
 import { humanize } from './format';
 
 type JsonSchema = {

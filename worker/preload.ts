@@ -5,8 +5,9 @@
 // complete themselves on first use, which fails on a frozen schema), so the lifecycle modules export schema
 // accessors (lazySchema in field-errors.ts) that build each schema after the freeze, once per thread. With the schema
 // modules preloaded a cached lifecycle holds ~90 kB instead of ~1.3 MB (npm run bench:release -- --heap). A
-// deterministic memo (the Saxon holiday cache, a Map) is fine. Modules importing @temporalio/workflow (refusal.ts)
-// must not be preloaded: the SDK's workflow module carries per-workflow state.
+// deterministic memo (the Saxon holiday cache, a Map) is fine. Modules importing @temporalio/workflow (messages/,
+// workflows/) must not be preloaded: the SDK's workflow module carries per-workflow state. The pure rules in domain/
+// import neither, so all of them qualify.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -14,5 +15,19 @@ const require = createRequire(import.meta.url);
 export const PRELOAD_MODULES: string[] = [
   'zod',
   'feiertagejs',
-  ...['phases', 'working-days', 'sla', 'gate-check', 'gate-report', 'clock', 'field-errors', 'task-catalog', 'events', 'tasks', 'bestand', 'rollout-ticket', 'release-campaign'].map((m) => require.resolve(`../workflows/lifecycle/${m}.ts`)),
+  ...[
+    'onlinedienst/phases',
+    'working-days',
+    'rollout/sla',
+    'onlinedienst/gate-check',
+    'onlinedienst/gate-report',
+    'clock',
+    'field-errors',
+    'onlinedienst/task-catalog',
+    'onlinedienst/events',
+    'onlinedienst/tasks',
+    'onlinedienst/bestand',
+    'rollout/ticket',
+    'release/campaign',
+  ].map((m) => require.resolve(`../domain/${m}.ts`)),
 ];

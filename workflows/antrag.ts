@@ -29,8 +29,8 @@ import {
   type AntragPhase,
   type AntragSicht,
   type Bearbeitungsmeldung,
-} from './antrag-messages';
-import { AntragStatusKey } from './search-attributes';
+} from '../messages/antrag';
+import { AntragStatusKey } from '../messages/search-attributes';
 
 const kurz = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -15,9 +15,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { AuditRecord, LifecycleSnapshot, ReleaseCheckRow, TaskRow } from '../activities/lifecycle/projection';
-import { lifecycleInBetrieb } from './lifecycle/bestand';
-import { domainNow, realDelayMs, resolveClock } from './lifecycle/clock';
+import type { AuditRecord, LifecycleSnapshot, ReleaseCheckRow, TaskRow } from '../activities/onlinedienst/projection';
+import { lifecycleInBetrieb } from '../domain/onlinedienst/bestand';
+import { domainNow, realDelayMs, resolveClock } from '../domain/clock';
 import {
   abschaltungSchema,
   EVENT_KEY_PREFIX,
@@ -26,13 +26,13 @@ import {
   EVENT_TYPES,
   type AbschaltungEntscheidung,
   type EventType,
-} from './lifecycle/events';
-import { parseFields } from './lifecycle/field-errors';
-import { buildGateReport, GATE_LABELS, gateBefore, type GateId, type GateReport } from './lifecycle/gate-report';
-import { PHASES, ROLE_LABELS, type Role } from './lifecycle/phases';
-import { refusal } from './lifecycle/refusal';
-import { reportFromReleasePruefung } from './lifecycle/release-campaign';
-import { union, type Actor, type LifecycleContext } from './lifecycle/task-catalog';
+} from '../domain/onlinedienst/events';
+import { parseFields } from '../domain/field-errors';
+import { buildGateReport, GATE_LABELS, gateBefore, type GateId, type GateReport } from '../domain/onlinedienst/gate-report';
+import { PHASES, ROLE_LABELS, type Role } from '../domain/onlinedienst/phases';
+import { refusal } from '../messages/refusal';
+import { reportFromReleasePruefung } from '../domain/release/campaign';
+import { union, type Actor, type LifecycleContext } from '../domain/onlinedienst/task-catalog';
 import {
   addMandant,
   completeTask,
@@ -43,8 +43,8 @@ import {
   type LifecycleState,
   type OpenTask,
   type StateChange,
-} from './lifecycle/tasks';
-import { formatBerlin, startOfBerlinDay, type Instant } from './lifecycle/working-days';
+} from '../domain/onlinedienst/tasks';
+import { formatBerlin, startOfBerlinDay, type Instant } from '../domain/working-days';
 import {
   completeTaskUpdate,
   decideShutdownUpdate,
@@ -64,10 +64,10 @@ import {
   type ReleaseCheckState,
   type ReportEventRequest,
   type TaskUpdateResult,
-} from './onlinedienst-messages';
-import { rolloutWorkflowId } from './rollout-messages';
+} from '../messages/onlinedienst';
+import { rolloutWorkflowId } from '../messages/rollout';
 import { rolloutTicketWorkflow } from './rollout';
-import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey, ReleaseCheckStateKey } from './search-attributes';
+import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey, ReleaseCheckStateKey } from '../messages/search-attributes';
 
 import { acts, local } from './lifecycle-activities';
 

@@ -4,10 +4,10 @@
 // runs in an activity, so however many Onlinedienste there are, this workflow's history holds a handful of events.
 import { proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { domainNow, realDelayMs, resolveClock } from './lifecycle/clock';
-import { DEFAULT_CAMPAIGN_POLICY, type CampaignSummary } from './lifecycle/release-campaign';
-import { campaignProgressQuery, type CampaignProgress, type ReleaseCampaignInput } from './release-messages';
-import { ReleaseCheckStateKey } from './search-attributes';
+import { domainNow, realDelayMs, resolveClock } from '../domain/clock';
+import { DEFAULT_CAMPAIGN_POLICY, type CampaignSummary } from '../domain/release/campaign';
+import { campaignProgressQuery, type CampaignProgress, type ReleaseCampaignInput } from '../messages/release';
+import { ReleaseCheckStateKey } from '../messages/search-attributes';
 
 const acts = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',

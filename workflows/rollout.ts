@@ -13,14 +13,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { acts, local } from './lifecycle-activities';
-import type { AuditRecord } from '../activities/lifecycle/projection';
-import { domainNow, realDelayMs, resolveClock } from './lifecycle/clock';
-import { refusal } from './lifecycle/refusal';
-import { applyRolloutCommand, requestRollout, rolloutSla, ROLLOUT_STATUS_LABELS, type RolloutCommand, type RolloutTicket } from './lifecycle/rollout-ticket';
-import type { SlaClock, SlaPolicy } from './lifecycle/sla';
-import { formatBerlin, type Instant } from './lifecycle/working-days';
-import { rolloutClosedSignal, rolloutTransferredSignal, type Notice } from './onlinedienst-messages';
-import { rolloutCommandUpdate, rolloutStateQuery, type CarriedRollout, type RolloutTicketInput, type RolloutView } from './rollout-messages';
+import type { AuditRecord } from '../activities/onlinedienst/projection';
+import { domainNow, realDelayMs, resolveClock } from '../domain/clock';
+import { refusal } from '../messages/refusal';
+import { applyRolloutCommand, requestRollout, rolloutSla, ROLLOUT_STATUS_LABELS, type RolloutCommand, type RolloutTicket } from '../domain/rollout/ticket';
+import type { SlaClock, SlaPolicy } from '../domain/rollout/sla';
+import { formatBerlin, type Instant } from '../domain/working-days';
+import { rolloutClosedSignal, rolloutTransferredSignal, type Notice } from '../messages/onlinedienst';
+import { rolloutCommandUpdate, rolloutStateQuery, type CarriedRollout, type RolloutTicketInput, type RolloutView } from '../messages/rollout';
 
 export const DEFAULT_ROLLOUT_SLA: SlaPolicy = { target: { amount: 5, unit: 'working-days' }, warnAtRatio: 0.8 };
 const DAY = 86_400_000;

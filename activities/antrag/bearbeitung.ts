@@ -2,7 +2,7 @@
 // the technical delivery track), with a notification where the citizen must act or receives something.
 import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
-import { appendAudit } from '../audit';
+import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { ereignis, setAntragStatus } from './ereignis';
 import { formatBerlin, statusUrl } from './eingang';

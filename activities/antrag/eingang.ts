@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
 import { required } from '../deps';
-import { appendAudit } from '../audit';
+import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { findFormular } from '../../domain/formulare';
 import { statusToken } from '../../domain/vorgangsnummer';

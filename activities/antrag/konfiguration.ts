@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
-import type { EpayblPaymentConfig } from '../epaybl/types';
+import type { EpayblPaymentConfig } from '../../integrations/epaybl/types';
 import { DAUER } from '../../domain/dauer';
 import { decryptParameter } from '../../runtime/secrets';
 

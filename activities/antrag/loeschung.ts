@@ -2,7 +2,7 @@
 // is recorded. Payment and audit records keep only what they may (identifiers, hashes, amounts).
 import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
-import { appendAudit } from '../audit';
+import { appendAudit } from '../../db/stores/audit';
 import { ereignis } from './ereignis';
 
 export async function personendatenLoeschen(deps: ActivityDeps, input: { vorgangsnummer: string }): Promise<{ dateien: number }> {

@@ -5,10 +5,10 @@ import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
 import { required } from '../deps';
-import { appendAudit } from '../audit';
+import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
-import { createBacklink } from '../epaybl/soap-client';
-import { EpayblError, type EpayblPaymentConfig, type KassenzeichenInfo, type KassenzeichenState } from '../epaybl/types';
+import { createBacklink } from '../../integrations/epaybl/soap-client';
+import { EpayblError, type EpayblPaymentConfig, type KassenzeichenInfo, type KassenzeichenState } from '../../integrations/epaybl/types';
 import { ereignis, setAntragStatus } from './ereignis';
 import { statusUrl } from './eingang';
 

@@ -2,7 +2,7 @@
 // and the Wartungsmodus of an activation (its Mandant).
 import { Hono } from 'hono';
 import { sql } from 'kysely';
-import { appendAudit } from '../../activities/audit';
+import { appendAudit } from '../../db/stores/audit';
 import { assertMandantAccess, currentUser, requireRole, type AuthVariables } from '../auth';
 import type { ApiDeps } from '../deps';
 import type { ApiRegistry } from '../openapi';

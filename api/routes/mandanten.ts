@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { appendAudit } from '../../activities/audit';
+import { appendAudit } from '../../db/stores/audit';
 import { assertMandantAccess, canAccessMandant, currentUser, requireRole, type AuthVariables } from '../auth';
 import type { ApiDeps } from '../deps';
 import type { ApiRegistry } from '../openapi';

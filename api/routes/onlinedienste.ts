@@ -6,14 +6,14 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Hono } from 'hono';
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
-import { aktivierungId } from '../../activities/lifecycle/aktivierung';
-import { registerOnlinedienst } from '../../activities/lifecycle/register';
-import { appendAudit } from '../../activities/audit';
+import { aktivierungId } from '../../activities/onlinedienst/aktivierung';
+import { registerOnlinedienst } from '../../db/stores/onlinedienst';
+import { appendAudit } from '../../db/stores/audit';
 import type { LifecycleTable } from '../../db/schema';
 import { encryptParameter } from '../../runtime/secrets';
-import { resolveClock } from '../../workflows/lifecycle/clock';
-import { prozessRef } from '../../workflows/lifecycle/task-catalog';
-import { abschaltungSchema, EVENT_TYPES, konfigurationsaenderungSchema, rechtsaenderungSchema, stoerungSchema } from '../../workflows/lifecycle/events';
+import { resolveClock } from '../../domain/clock';
+import { prozessRef } from '../../domain/onlinedienst/task-catalog';
+import { abschaltungSchema, EVENT_TYPES, konfigurationsaenderungSchema, rechtsaenderungSchema, stoerungSchema } from '../../domain/onlinedienst/events';
 import {
   completeTaskUpdate,
   decideShutdownUpdate,
@@ -25,8 +25,8 @@ import {
   reportEventUpdate,
   type LifecycleInput,
   type LifecycleView,
-} from '../../workflows/onlinedienst-messages';
-import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey } from '../../workflows/search-attributes';
+} from '../../messages/onlinedienst';
+import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey } from '../../messages/search-attributes';
 import { canAccessMandant, currentUser, requireRole, type AuthVariables, type User } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
 import { actorOf, command, LIFECYCLE_READERS } from '../lifecycle-api';

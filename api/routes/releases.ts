@@ -3,12 +3,12 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { loadCampaign } from '../../activities/lifecycle/campaign-store';
-import { domainNow, resolveClock } from '../../workflows/lifecycle/clock';
-import { parseFields } from '../../workflows/lifecycle/field-errors';
-import { recheckCategory, releaseSchema, renderCampaignCsv, summarizeCampaign, CATEGORY_LABELS, type RecheckCategory } from '../../workflows/lifecycle/release-campaign';
-import { releaseWorkflowId, type ReleaseCampaignInput } from '../../workflows/release-messages';
-import { ReleaseCheckStateKey } from '../../workflows/search-attributes';
+import { loadCampaign } from '../../db/stores/release';
+import { domainNow, resolveClock } from '../../domain/clock';
+import { parseFields } from '../../domain/field-errors';
+import { recheckCategory, releaseSchema, renderCampaignCsv, summarizeCampaign, CATEGORY_LABELS, type RecheckCategory } from '../../domain/release/campaign';
+import { releaseWorkflowId, type ReleaseCampaignInput } from '../../messages/release';
+import { ReleaseCheckStateKey } from '../../messages/search-attributes';
 import { currentUser, requireRole, type AuthVariables, type User } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
 import { toInvalidParams } from '../lifecycle-api';

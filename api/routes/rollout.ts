@@ -3,8 +3,8 @@
 // assignee do not fit).
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { rolloutCommandSchema } from '../../workflows/lifecycle/rollout-ticket';
-import { rolloutCommandUpdate, rolloutStateQuery } from '../../workflows/rollout-messages';
+import { rolloutCommandSchema } from '../../domain/rollout/ticket';
+import { rolloutCommandUpdate, rolloutStateQuery } from '../../messages/rollout';
 import { currentUser, requireRole, type AuthVariables, type User } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
 import { actorOf, command } from '../lifecycle-api';

@@ -3,9 +3,9 @@
 import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { verifyBacklink } from '../../activities/epaybl/soap-client';
+import { verifyBacklink } from '../../integrations/epaybl/soap-client';
 import { antragWorkflowId, statusToken, verifyStatusToken } from '../../domain/vorgangsnummer';
-import { nachforderungAntwortUpdate } from '../../workflows/antrag-messages';
+import { nachforderungAntwortUpdate } from '../../messages/antrag';
 import type { ApiDeps } from '../deps';
 import type { ApiRegistry } from '../openapi';
 import { HttpProblem } from '../problem';

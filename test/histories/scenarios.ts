@@ -5,9 +5,9 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { LifecycleApiSettings } from '../../api/lifecycle-api';
 import type { Database } from '../../db/schema';
-import { lifecycleWorkflowId, lifecycleStateQuery } from '../../workflows/onlinedienst-messages';
-import { releaseWorkflowId } from '../../workflows/release-messages';
-import { rolloutWorkflowId } from '../../workflows/rollout-messages';
+import { lifecycleWorkflowId, lifecycleStateQuery } from '../../messages/onlinedienst';
+import { releaseWorkflowId } from '../../messages/release';
+import { rolloutWorkflowId } from '../../messages/rollout';
 
 export interface ScenarioContext {
   client: Client;

@@ -1,5 +1,5 @@
 // Every Onlinedienst by phase: the nine phases as one pipeline, each column with its count and its Onlinedienste.
-import { PHASE_IDS } from '../../workflows/lifecycle/phases';
+import { PHASE_IDS } from '../../domain/onlinedienst/phases';
 import { phaseLabel } from '../format';
 import type { LifecycleListItem } from '../lifecycle-types';
 

@@ -3,8 +3,8 @@
 import type { Hono } from 'hono';
 import { canAccessMandant, currentUser, requireRole, type Role, type User } from '../../api/auth';
 import { LIFECYCLE_READERS } from '../../api/lifecycle-api';
-import { taskTemplate } from '../../workflows/lifecycle/task-catalog';
-import { ROLLOUT_STATUS_LABELS, type RolloutTicketStatus } from '../../workflows/lifecycle/rollout-ticket';
+import { taskTemplate } from '../../domain/onlinedienst/task-catalog';
+import { ROLLOUT_STATUS_LABELS, type RolloutTicketStatus } from '../../domain/rollout/ticket';
 import type { Problem } from '../api-client';
 import { render, type Ui } from '../context';
 import type { AntragItem } from './antraege';

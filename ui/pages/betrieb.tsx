@@ -3,8 +3,8 @@
 import type { Hono } from 'hono';
 import { requireRole } from '../../api/auth';
 import { workflowUiUrl } from '../../api/deps';
-import { CLASSIFICATION_LABELS, type CampaignSummary, type RecheckTask } from '../../workflows/lifecycle/release-campaign';
-import { ROLLOUT_STATUS_LABELS, type RolloutTicketStatus } from '../../workflows/lifecycle/rollout-ticket';
+import { CLASSIFICATION_LABELS, type CampaignSummary, type RecheckTask } from '../../domain/release/campaign';
+import { ROLLOUT_STATUS_LABELS, type RolloutTicketStatus } from '../../domain/rollout/ticket';
 import { Pipeline } from '../components/pipeline';
 import { render, type Ui } from '../context';
 import { formatDateTime, formatDuration, isoOf, SLA_LABELS } from '../format';

@@ -2,7 +2,7 @@
 // accessible table and a CSV download (semicolon-separated, UTF-8 with BOM, decimal comma: opens in German Excel).
 import type { Hono } from 'hono';
 import { currentUser, requireRole } from '../../api/auth';
-import { toCsv } from '../../workflows/lifecycle/release-campaign';
+import { toCsv } from '../../domain/release/campaign';
 import { BarChart } from '../components/bar-chart';
 import { render, type Ui } from '../context';
 import { formatDuration, formatNumber, phaseLabel } from '../format';

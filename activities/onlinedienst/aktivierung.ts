@@ -1,0 +1,118 @@
+// What the lifecycle changes on the activations themselves: Wartungsmodus on for the productive acceptance test,
+// off when the Mandant says so, deactivation at the shutdown, and the retention of Prozessparameter at the end.
+import type { Client } from '@temporalio/client';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import { antragWorkflowId } from '../../domain/vorgangsnummer';
+import { wartungBeendetSignal } from '../../messages/antrag';
+import { appendAudit } from '../../db/stores/audit';
+import type { ActivityDeps } from '../deps';
+
+export interface SetAktivierungInput {
+  workflowId: string;
+  onlinedienstId: string;
+  /** one Mandant's activation, or all of the Onlinedienst's (shutdown) */
+  mandantId: string | '*';
+  wartungsmodus?: boolean;
+  wartungsmodusText?: string | null;
+  status?: 'entwurf' | 'aktiv' | 'deaktiviert';
+  actor: string;
+  reason: string;
+  /** idempotency key of the audit entry */
+  key: string;
+}
+
+export async function setAktivierung(deps: ActivityDeps, input: SetAktivierungInput): Promise<{ changed: number; freigegeben: number }> {
+  const { db } = deps;
+  const before = await db.selectFrom('aktivierung').select(['id', 'wartungsmodus', 'mandant_id']).where('onlinedienst_id', '=', input.onlinedienstId).execute();
+  const result = await db.transaction().execute(async (trx) => {
+    let query = trx
+      .updateTable('aktivierung')
+      .set({
+        ...(input.wartungsmodus !== undefined ? { wartungsmodus: input.wartungsmodus } : {}),
+        ...(input.wartungsmodusText !== undefined ? { wartungsmodus_text: input.wartungsmodusText } : {}),
+        ...(input.status !== undefined ? { status: input.status } : {}),
+        updated_at: sql<Date>`now()`,
+      })
+      .where('onlinedienst_id', '=', input.onlinedienstId);
+    if (input.mandantId !== '*') query = query.where('mandant_id', '=', input.mandantId);
+    const result = await query.executeTakeFirst();
+    await appendAudit(trx, {
+      actor: input.actor,
+      action: 'aktivierung.geaendert',
+      subjectType: 'onlinedienst',
+      subjectId: input.onlinedienstId,
+      mandantId: input.mandantId === '*' ? null : input.mandantId,
+      details: {
+        mandantId: input.mandantId,
+        reason: input.reason,
+        ...(input.wartungsmodus !== undefined ? { wartungsmodus: input.wartungsmodus } : {}),
+        ...(input.status !== undefined ? { status: input.status } : {}),
+      },
+      idempotencyKey: input.key,
+    });
+    return Number(result.numUpdatedRows);
+  });
+  // Like the Wartungsmodus endpoint: switching it off releases the Anträge held for the activation meanwhile.
+  let freigegeben = 0;
+  if (input.wartungsmodus === false && deps.temporal) {
+    const released = before.filter((a) => a.wartungsmodus && (input.mandantId === '*' || a.mandant_id === input.mandantId));
+    for (const a of released) freigegeben += await releaseHeldAntraege(db, deps.temporal, a.id);
+  }
+  return { changed: result, freigegeben };
+}
+
+/** Wartungsmodus off: every Antrag held for the activation goes on. Returns how many were signalled. */
+export async function releaseHeldAntraege(db: Kysely<Database>, temporal: Client, aktivierungId: string): Promise<number> {
+  const gehalten = await db.selectFrom('antrag').select('vorgangsnummer').where('aktivierung_id', '=', aktivierungId).where('status', '=', 'eingegangen').execute();
+  for (const { vorgangsnummer } of gehalten) {
+    await temporal.workflow.getHandle(antragWorkflowId(vorgangsnummer)).signal(wartungBeendetSignal).catch(() => undefined);
+  }
+  return gehalten.length;
+}
+
+/** One activation per Onlinedienst and Mandant. */
+export const aktivierungId = (onlinedienstId: string, mandantId: string) => `${onlinedienstId}-${mandantId}`;
+
+/** Antrag statuses after which nothing is open any more. */
+export const FINAL_ANTRAG_STATUSES = ['bescheid-zugestellt', 'abgeschlossen', 'abgebrochen', 'nicht-zustellbar', 'zurueckgezogen', 'uebergeben'];
+
+export async function openAntraege(db: Kysely<Database>, onlinedienstId: string): Promise<Array<{ vorgangsnummer: string; mandant_id: string }>> {
+  return db
+    .selectFrom('antrag')
+    .select(['vorgangsnummer', 'mandant_id'])
+    .where('onlinedienst_id', '=', onlinedienstId)
+    .where('status', 'not in', FINAL_ANTRAG_STATUSES)
+    .orderBy('vorgangsnummer')
+    .execute();
+}
+
+/**
+ * Protected Prozessparameter are the secrets of an activation (mailbox passwords, ePayBL credentials): when the
+ * Onlinedienst ends they are deleted, plain ones with them; activations stay as deactivated records.
+ */
+export async function applyRetention(
+  db: Kysely<Database>,
+  input: { workflowId: string; onlinedienstId: string; actor: string; loeschkonzept: string | null; key: string },
+): Promise<{ parameterDeleted: number; aktivierungenDeaktiviert: number }> {
+  return db.transaction().execute(async (trx) => {
+    const ids = (await trx.selectFrom('aktivierung').select('id').where('onlinedienst_id', '=', input.onlinedienstId).execute()).map((r) => r.id);
+    const deleted = ids.length === 0 ? { numDeletedRows: 0n } : await trx.deleteFrom('prozessparameter').where('aktivierung_id', 'in', ids).executeTakeFirst();
+    const deactivated = await trx
+      .updateTable('aktivierung')
+      .set({ status: 'deaktiviert', wartungsmodus: true, updated_at: sql<Date>`now()` })
+      .where('onlinedienst_id', '=', input.onlinedienstId)
+      .where('status', '!=', 'deaktiviert')
+      .executeTakeFirst();
+    const result = { parameterDeleted: Number(deleted.numDeletedRows), aktivierungenDeaktiviert: Number(deactivated.numUpdatedRows) };
+    await appendAudit(trx, {
+      actor: input.actor,
+      action: 'onlinedienst.aufbewahrung.angewendet',
+      subjectType: 'onlinedienst',
+      subjectId: input.onlinedienstId,
+      details: { ...result, loeschkonzept: input.loeschkonzept },
+      idempotencyKey: input.key,
+    });
+    return result;
+  });
+}

@@ -1,0 +1,59 @@
+// Loads what the gate check looks at from the Mandant master data in PostgreSQL: the Onlinedienst's recorded
+// activations and, for their Mandanten, Leistungen with their OE links, OEs with their Behördenkonto channel,
+// Behördenkonten, Impressum, Logo and Datenschutzbeauftragte(r). The check itself is pure (gate-check.ts).
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema';
+import type { GateActivation, GateMasterData, Kommunikationskanal } from '../../domain/onlinedienst/gate-check';
+
+export interface GateData {
+  activations: GateActivation[];
+  data: GateMasterData;
+}
+
+export async function loadGateData(db: Kysely<Database>, onlinedienstId: string): Promise<GateData> {
+  const rows = await db
+    .selectFrom('aktivierung')
+    .select(['mandant_id', 'leistung_id', 'oe_id'])
+    .where('onlinedienst_id', '=', onlinedienstId)
+    .where('status', '!=', 'deaktiviert')
+    .orderBy('mandant_id')
+    .execute();
+  const activations = rows.map((r): GateActivation => ({ mandantId: r.mandant_id, leistungId: r.leistung_id, zustaendigeStelleId: r.oe_id }));
+  const mandantIds = [...new Set(activations.map((a) => a.mandantId))];
+  const leistungIds = [...new Set(activations.map((a) => a.leistungId))];
+  const oeIds = [...new Set(activations.map((a) => a.zustaendigeStelleId))];
+  if (activations.length === 0) return { activations, data: { leistungen: [], organisationseinheiten: [], behoerdenkonten: [], mandanten: [] } };
+
+  const [leistungen, links, oes, konten, mandanten] = await Promise.all([
+    db.selectFrom('leistung').select(['id', 'name']).where('id', 'in', leistungIds).execute(),
+    db.selectFrom('leistung_oe').select(['leistung_id', 'oe_id']).where('leistung_id', 'in', leistungIds).execute(),
+    db.selectFrom('organisationseinheit').select(['id', 'name', 'mandant_id', 'behoerdenkonto_id', 'email']).where('id', 'in', oeIds).execute(),
+    db.selectFrom('behoerdenkonto').select(['id', 'mandant_id']).where('mandant_id', 'in', mandantIds).execute(),
+    db.selectFrom('mandant').select(['id', 'name', 'impressum', 'logo_url', 'datenschutzbeauftragte_r']).where('id', 'in', mandantIds).execute(),
+  ]);
+  return {
+    activations,
+    data: {
+      leistungen: leistungen.map((l) => ({
+        id: l.id,
+        name: l.name,
+        organisationseinheitIds: links.filter((k) => k.leistung_id === l.id).map((k) => k.oe_id),
+      })),
+      organisationseinheiten: oes.map((o) => {
+        const kommunikation: Kommunikationskanal[] = [];
+        if (o.behoerdenkonto_id) kommunikation.push({ typ: 'behoerdenkonto', behoerdenkontoId: o.behoerdenkonto_id });
+        if (o.email) kommunikation.push({ typ: 'email', wert: o.email });
+        return { id: o.id, name: o.name, mandantId: o.mandant_id, kommunikation };
+      }),
+      // A Behördenkonto row exists only while the account is in use; there is no inactive state in the schema.
+      behoerdenkonten: konten.map((k) => ({ id: k.id, mandantId: k.mandant_id, aktiv: true })),
+      mandanten: mandanten.map((m) => ({
+        id: m.id,
+        name: m.name,
+        impressum: m.impressum,
+        logo: m.logo_url,
+        datenschutzbeauftragter: m.datenschutzbeauftragte_r ? { name: m.datenschutzbeauftragte_r.name, email: m.datenschutzbeauftragte_r.email } : null,
+      })),
+    },
+  };
+}

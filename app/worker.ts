@@ -1,0 +1,56 @@
+// The worker process: runs workflow code and activities against the configured Temporal, PostgreSQL and SMTP.
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { createDb, migrateToLatest } from '../db/client';
+import { loadConfigOrExit } from '../runtime/config';
+import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
+import { createLogger } from '../runtime/logger';
+import { createMailer } from '../runtime/mailer';
+import { createEpaybl, createFitConnect } from './external';
+import { parameterKey } from '../runtime/secrets';
+import { dauerMs } from '../domain/dauer';
+import { createWorker } from '../worker/worker';
+
+const config = loadConfigOrExit();
+const log = createLogger('worker', config.logLevel);
+Runtime.install({
+  logger: {
+    log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
+    trace: (m, meta) => log.trace(meta ?? {}, m),
+    debug: (m, meta) => log.debug(meta ?? {}, m),
+    info: (m, meta) => log.info(meta ?? {}, m),
+    warn: (m, meta) => log.warn(meta ?? {}, m),
+    error: (m, meta) => log.error(meta ?? {}, m),
+  },
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+});
+
+const db = createDb(databaseUrl(config), { onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost') });
+// Every process migrates on start (the migrator holds a lock, so API and worker may race safely).
+await migrateToLatest(db);
+const mailer = createMailer(smtpUrl(config), config.mail.from);
+const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+const worker = await createWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  deps: {
+    db,
+    mailer,
+    log,
+    epaybl: createEpaybl(config),
+    fitconnect: createFitConnect(config),
+    transferRoot: config.transferDir,
+    parameterKey: parameterKey(config.parameterKey),
+    linkSecret: config.auth.secret,
+    publicBaseUrl: config.api.publicBaseUrl,
+    awbEmail: config.awbEmail,
+    endpointAlertAfterMs: dauerMs(config.endpointAlertAfter),
+  },
+});
+log.info({ taskQueue: config.temporal.taskQueue, address: temporalAddress(config) }, 'worker started');
+// Worker.run() drains and returns on SIGINT/SIGTERM (the SDK installs those handlers).
+await worker.run();
+await connection.close();
+await db.destroy();
+mailer.close();
+log.info('worker stopped');
