@@ -7,7 +7,7 @@ import { required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { findFormular } from '../../domain/formulare';
-import { statusToken } from '../../domain/vorgangsnummer';
+import { statusToken } from '../../runtime/tokens';
 import { ereignis } from './ereignis';
 import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
 import { renderAntragPdf } from './pdf';

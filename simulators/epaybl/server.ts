@@ -19,7 +19,7 @@ import {
   type EpayblOperation,
   type KassenzeichenState,
   type Zahlverfahren,
-} from '../../activities/epaybl/types';
+} from '../../integrations/epaybl/types'; // interim: the split simulator has its own
 
 const SOAP_PATH = '/soap/servlet/rpcrouter';
 const PAYPAGE_LOGIN_PATH = '/paypage/login.do';
