@@ -173,12 +173,7 @@ export interface PaypageLinkInput {
 }
 
 export type EpayblOperation =
-  | 'isAlive'
-  | 'anlegenKunde'
-  | 'loeschenKunde'
-  | 'anlegenKassenzeichen'
-  | 'lesenKassenzeichenInfo'
-  | 'lesenTransaktion';
+  'isAlive' | 'anlegenKunde' | 'loeschenKunde' | 'anlegenKassenzeichen' | 'lesenKassenzeichenInfo' | 'lesenTransaktion';
 
 export const EPAYBL_OPERATIONS: readonly EpayblOperation[] = [
   'isAlive',
