@@ -199,7 +199,9 @@ export async function cleanupTransferDir(dir: string, options: CleanupOptions = 
     const since = Number.isFinite(submitted) ? submitted : info.mtimeMs;
     if (now - since < maxAgeMs) continue;
     const kind = record
-      ? record.mode === 'transfer-xfall' ? 'xfall-file' : 'vorgang-folder'
+      ? record.mode === 'transfer-xfall'
+        ? 'xfall-file'
+        : 'vorgang-folder'
       : await looksLikeOurs(dir, entry);
     if (!kind) {
       result.skipped.push(entry.name);

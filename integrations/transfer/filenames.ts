@@ -55,20 +55,18 @@ export function extensionForMediaType(mediaType: string | undefined): string | u
 /** Removes what can never be part of a safe name; keeps separators for the caller to decide on. */
 function scrub(raw: unknown): string {
   const text = typeof raw === 'string' ? raw : '';
-  return text
-    .replace(LONE_SURROGATE, '')
-    .normalize('NFC')
-    .replace(CONTROL, '')
-    .replace(INVISIBLE, '');
+  return text.replace(LONE_SURROGATE, '').normalize('NFC').replace(CONTROL, '').replace(INVISIBLE, '');
 }
 
 function tidy(name: string): string {
-  return name
-    .replace(FORBIDDEN, '_')
-    .replace(WHITESPACE, ' ')
-    // Leading dots hide files (and collide with our own temporary names); Windows drops trailing dots and spaces.
-    .replace(/^[\s.]+/, '')
-    .replace(/[\s.]+$/, '');
+  return (
+    name
+      .replace(FORBIDDEN, '_')
+      .replace(WHITESPACE, ' ')
+      // Leading dots hide files (and collide with our own temporary names); Windows drops trailing dots and spaces.
+      .replace(/^[\s.]+/, '')
+      .replace(/[\s.]+$/, '')
+  );
 }
 
 function codePoints(text: string): string[] {

@@ -16,7 +16,7 @@ import {
   type LedgerRecord,
 } from './cleanup';
 import { DeliveryError, type AntragPackage, type DeliveryResult, type TransferHooks } from './types';
-import { buildXFall, documentsOf, type XFallDocument } from './xfall';
+import { buildXFall, documentsOf, type XFallDocument } from './xfall-xml';
 
 export interface PlainDeliveryOptions {
   now?: () => Date;
