@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { FileNameAllocator } from '../integrations/transfer/filenames';
-import { badRequest, HttpProblem } from './problem';
+import { badRequest, HttpProblem, invalidParams } from './problem';
 
 export const LIMITS = { anlagen: 10, anlageBytes: 10 * 1024 * 1024, gesamtBytes: 20 * 1024 * 1024 };
 
@@ -61,7 +61,7 @@ export async function leseEingabe(c: Context): Promise<{ eingabe: Omit<AntragEin
     throw new HttpProblem(415, 'Falscher Medientyp', 'Expected application/json or multipart/form-data');
   }
   const parsed = antragEingabe.safeParse(raw);
-  if (!parsed.success) throw badRequest(parsed.error, 'body');
+  if (!parsed.success) throw badRequest(invalidParams(parsed.error), 'body');
   const { anlagen: base64Anlagen, ...eingabe } = parsed.data;
   for (const a of base64Anlagen) dateien.push({ name: a.dateiname, type: a.medientyp, content: Buffer.from(a.inhaltBase64, 'base64') });
   return { eingabe, anlagen: pruefeAnlagen(dateien) };

@@ -1,27 +1,36 @@
-// The HTTP API: small sub-apps mounted on one Hono app; cross-cutting concerns as middleware; one error format.
-import { Hono } from 'hono';
-import { requestId, type RequestIdVariables } from 'hono/request-id';
-import { authenticate, type AuthVariables } from './auth';
+// The HTTP API: small routers mounted on one app; cross-cutting concerns as middleware; one error format; the
+// OpenAPI document generated from the routes' own declarations. The web UI and the docs page are mounted next to
+// it by the composition root (app/http.ts).
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { authenticate } from './auth';
 import type { ApiDeps } from './deps';
-import { docsPage } from './docs-page';
-import { ApiRegistry } from './openapi';
+import { ApiRegistry, openApiDocument, registerSharedComponents, type OpenApiDocument } from './openapi';
 import { HttpProblem, problemJson } from './problem';
+import { defaultHook } from './validation';
+import type { AppEnv } from './route';
 import { echoRoutes } from './routes/echo';
 import { healthRoutes } from './routes/health';
 import { mandantenRoutes } from './routes/mandanten';
+import { meRoutes } from './routes/me';
 import { onlinediensteRoutes } from './routes/onlinedienste';
 import { releasesRoutes } from './routes/releases';
 import { rolloutRoutes } from './routes/rollout';
 import { antraegeRoutes } from './routes/antraege';
 import { betriebRoutes } from './routes/betrieb';
 import { statusRoutes, zahlungRoutes } from './routes/status';
-import { uiRoutes } from '../ui/app';
 
-export type AppEnv = { Variables: AuthVariables & RequestIdVariables };
+export type { AppEnv };
 
-export function createApp(deps: ApiDeps) {
-  const app = new Hono<AppEnv>();
-  const registry = new ApiRegistry();
+export type Api = OpenAPIHono<AppEnv>;
+
+export function createApi(deps: ApiDeps): Api {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook });
+  const registry = new ApiRegistry(app.openAPIRegistry);
+  registerSharedComponents(app.openAPIRegistry);
 
   app.use(requestId({ limitLength: 128 }));
   app.use(async (c, next) => {
@@ -43,7 +52,8 @@ export function createApp(deps: ApiDeps) {
 
   app.route('/', healthRoutes(deps, registry));
   app.route('/api/echo', echoRoutes(deps, registry));
-  app.route('/api/mandanten', mandantenRoutes(deps, registry));
+  app.route('/api', meRoutes());
+  app.route('/api/mandanten', mandantenRoutes(deps));
   app.route('/api/onlinedienste', onlinediensteRoutes(deps, registry));
   app.route('/api/rollout-tickets', rolloutRoutes(deps, registry));
   app.route('/api/releases', releasesRoutes(deps, registry));
@@ -52,28 +62,41 @@ export function createApp(deps: ApiDeps) {
   app.route('/api/zahlung', zahlungRoutes(deps, registry));
   app.route('/api', betriebRoutes(deps, registry));
 
-  registry.add({
-    method: 'get', path: '/api/me', tag: 'Anmeldung', roles: [],
-    summary: 'The signed-in user with roles and Mandanten',
-    response: { status: 200, description: 'the user' },
-  });
-  app.get('/api/me', (c) => {
-    const user = c.get('user');
-    if (!user) throw new HttpProblem(401, 'Nicht angemeldet', 'Bearer token required');
-    return c.json(user);
-  });
+  let doc: OpenApiDocument | undefined;
+  app.get('/openapi.json', (c) => c.json((doc ??= apiDocument(app, deps))));
 
-  const openapi = () => registry.document({ title: 'Amt24 Orchestrierung', version: deps.version, serverUrl: deps.publicBaseUrl });
-  app.get('/openapi.json', (c) => c.json(openapi()));
-  app.get('/docs', (c) => c.html(docsPage(openapi() as never)));
-  // The web UI: server-rendered pages at / (signed in by cookie); it reads and acts through this API in-process.
-  app.route('/', uiRoutes(deps, (request) => app.fetch(request)));
-
-  app.notFound((c) => problemJson(c, new HttpProblem(404, 'Nicht gefunden', `No route for ${c.req.method} ${c.req.path}`)));
-  app.onError((err, c) => {
-    if (err instanceof HttpProblem) return problemJson(c, err);
-    deps.log.error({ requestId: c.get('requestId'), err }, 'unhandled error');
-    return problemJson(c, new HttpProblem(500, 'Interner Fehler', 'An unexpected error occurred; the request id identifies it in the logs.'));
-  });
+  app.notFound(notFoundProblem);
+  app.onError(errorProblem(deps));
   return app;
+}
+
+/** The API's OpenAPI 3.1 document (also rendered by the docs page). */
+export function apiDocument(app: Api, deps: Pick<ApiDeps, 'version' | 'publicBaseUrl'>): OpenApiDocument {
+  return openApiDocument(app, { version: deps.version, serverUrl: deps.publicBaseUrl });
+}
+
+export const notFoundProblem: NotFoundHandler = (c) =>
+  problemJson(c, new HttpProblem(404, 'Nicht gefunden', `No route for ${c.req.method} ${c.req.path}`));
+
+const TITLES: Partial<Record<number, string>> = { 400: 'Ungültige Eingabe', 415: 'Falscher Medientyp' };
+
+/** Every error becomes problem+json; an unexpected one is logged with the request id and answered 500. */
+export function errorProblem(deps: Pick<ApiDeps, 'log'>): ErrorHandler {
+  return (err, c: Context) => {
+    if (err instanceof HttpProblem) return problemJson(c, err);
+    // What the validators of @hono/zod-openapi refuse before our gate sees it (e.g. a malformed multipart body).
+    if (err instanceof HTTPException && err.status < 500) {
+      const status = err.status as ContentfulStatusCode;
+      return problemJson(c, new HttpProblem(status, TITLES[status] ?? 'Ungültige Anfrage', err.message));
+    }
+    deps.log.error({ requestId: c.get('requestId'), err }, 'unhandled error');
+    return problemJson(
+      c,
+      new HttpProblem(
+        500,
+        'Interner Fehler',
+        'An unexpected error occurred; the request id identifies it in the logs.',
+      ),
+    );
+  };
 }

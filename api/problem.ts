@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { z } from 'zod';
+import type { FieldError } from '../domain/field-errors';
 
 export interface InvalidParam {
   name: string;
@@ -47,6 +48,7 @@ export function problemJson(c: Context, problem: HttpProblem): Response {
   });
 }
 
+/** zod's own messages, for a schema the German messages cannot be had for (see validation.ts). */
 export function invalidParams(error: z.ZodError, prefix = ''): InvalidParam[] {
   return error.issues.map((issue) => ({
     name: [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(body)',
@@ -54,8 +56,15 @@ export function invalidParams(error: z.ZodError, prefix = ''): InvalidParam[] {
   }));
 }
 
-export function badRequest(error: z.ZodError, where: 'body' | 'query' | 'path'): HttpProblem {
-  const params = invalidParams(error);
+/** The domain's German field messages as problem+json invalidParams. */
+export function toInvalidParams(fieldErrors: FieldError[], whole = '(body)'): InvalidParam[] {
+  return fieldErrors.map((f) => ({ name: f.path || whole, reason: f.message }));
+}
+
+export type InputPart = 'body' | 'query' | 'path' | 'header';
+
+/** 400 naming every invalid field, as the validation of every declared route answers. */
+export function badRequest(params: InvalidParam[], where: InputPart): HttpProblem {
   return new HttpProblem(400, 'Ungültige Eingabe', `Fehler in: ${params.map((p) => p.name).join(', ')}`, {
     where,
     invalidParams: params,

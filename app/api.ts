@@ -9,7 +9,7 @@ import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
 import { createMailer } from '../runtime/mailer';
 import { parameterKey } from '../runtime/secrets';
-import { createApp } from '../api/app';
+import { createApp } from './http';
 
 const config = loadConfigOrExit();
 const log = createLogger('api', config.logLevel);

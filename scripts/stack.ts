@@ -7,7 +7,7 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createApp } from '../api/app';
+import { createApp } from '../app/http';
 import { demoUsers, signToken } from '../api/auth';
 import type { LifecycleApiSettings } from '../api/lifecycle-api';
 import { FitConnectSender } from '../integrations/fitconnect/client';

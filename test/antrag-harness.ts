@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { inject } from 'vitest';
-import { createApp } from '../api/app';
+import { createApp } from '../app/http';
 import { demoUsers, signToken } from '../api/auth';
 import { FitConnectSender } from '../integrations/fitconnect/client';
 import { EpayblSoapClient } from '../integrations/epaybl/soap-client';

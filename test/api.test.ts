@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../api/app';
+import { createApp } from '../app/http';
 import { demoUsers, signToken, type User } from '../api/auth';
 import { seedDemoData } from '../db/seed';
-import { createTestDatabase, startWorker, temporalClient, testLog, testMailer, uniqueId, waitForMail, type RunningWorker } from './helpers';
+import { createTestDatabase, startWorker, temporalClient, testLog, testMailer, type RunningWorker } from './helpers';
 
 const secret = 'test-secret-0123456789abcdef0123456789';
 const { db } = await createTestDatabase('api');
@@ -98,9 +98,9 @@ describe('operations endpoints', () => {
   it('serves an OpenAPI 3.1 document and a docs page', async () => {
     const doc = await call('GET', '/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/api/echo', '/api/mandanten', '/api/mandanten/{id}']));
-    const echoBody = doc.body.paths['/api/echo'].post.requestBody.content['application/json'].schema;
-    expect(echoBody.required).toEqual(['message']);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/api/mandanten', '/api/mandanten/{id}']));
+    const mandantBody = doc.body.paths['/api/mandanten/{id}'].put.requestBody.content['application/json'].schema;
+    expect(mandantBody.required).toEqual(['name']);
     expect(doc.body.paths['/api/mandanten/{id}'].put['x-roles']).toEqual(['mandant-admin', 'projektleitung']);
     const page = await call('GET', '/docs');
     expect(page.type).toContain('text/html');
@@ -128,33 +128,16 @@ describe('one error format', () => {
   });
 
   it('names the field of invalid input, refuses bad JSON and wrong media types', async () => {
-    const token = await tokenFor('awb-sid');
-    const invalid = await call('POST', '/api/echo', { token, body: { message: 42, notify: 'not-a-mail' } });
+    const token = await tokenFor('pl-sk');
+    const invalid = await call('PUT', '/api/mandanten/dresden', { token, body: { name: 42, logoUrl: 'not-a-url' } });
     expect(invalid.status).toBe(400);
-    expect(invalid.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual(['message', 'notify']);
-    const badJson = await call('POST', '/api/echo', { token, rawBody: '{"message": ' });
+    expect(invalid.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual(['logoUrl', 'name']);
+    const badJson = await call('PUT', '/api/mandanten/dresden', { token, rawBody: '{"name": ' });
     expect(badJson.status).toBe(400);
     expect(badJson.body.detail).toBe('Request body is not valid JSON');
-    const wrongType = await call('POST', '/api/echo', { token, rawBody: 'message=x', contentType: 'application/x-www-form-urlencoded' });
+    const wrongType = await call('PUT', '/api/mandanten/dresden', { token, rawBody: 'name=x', contentType: 'application/x-www-form-urlencoded' });
     expect(wrongType.status).toBe(415);
     expect(wrongType.type).toBe('application/problem+json');
-  });
-});
-
-describe('echo through the API', () => {
-  it('runs the workflow end to end and is idempotent by business id', async () => {
-    const token = await tokenFor('awb-sid');
-    const id = uniqueId('api');
-    const to = `${id}@example.org`;
-    const first = await call('POST', '/api/echo', { token, body: { message: 'über die API', id, notify: to } });
-    expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ workflowId: `echo-${id}`, message: 'über die API' });
-    expect(first.body.temporalUiUrl).toBe(`http://localhost:8233/namespaces/default/workflows/echo-${id}`);
-    const again = await call('POST', '/api/echo', { token, body: { message: 'über die API', id, notify: to } });
-    expect(again.body.auditId).toBe(first.body.auditId);
-    await waitForMail((m) => m.envelopeTo.includes(to));
-    const audit = await db.selectFrom('audit_log').select('actor').where('subject_id', '=', `echo-${id}`).execute();
-    expect(audit).toEqual([{ actor: 'awb-sid' }]);
   });
 });
 

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { inject } from 'vitest';
-import { createApp } from '../api/app';
+import { createApp } from '../app/http';
 import { demoUsers, signToken } from '../api/auth';
 import type { LifecycleApiSettings } from '../api/lifecycle-api';
 import { seedDemoData } from '../db/seed';

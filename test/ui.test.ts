@@ -8,7 +8,7 @@ import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp } from '../api/app';
+import { createApp } from '../app/http';
 import { demoUsers } from '../api/auth';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
 import { rolloutStateQuery } from '../messages/rollout';

@@ -1,10 +1,8 @@
 // What the lifecycle changes on the activations themselves: Wartungsmodus on for the productive acceptance test,
 // off when the Mandant says so, deactivation at the shutdown, and the retention of Prozessparameter at the end.
-import type { Client } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
+import { releaseHeldAntraege } from '../../api/wartungsmodus';
 import type { Database } from '../../db/schema';
-import { antragWorkflowId } from '../../domain/vorgangsnummer';
-import { wartungBeendetSignal } from '../../messages/antrag';
 import { appendAudit } from '../../db/stores/audit';
 import type { ActivityDeps } from '../deps';
 
@@ -60,31 +58,6 @@ export async function setAktivierung(deps: ActivityDeps, input: SetAktivierungIn
     for (const a of released) freigegeben += await releaseHeldAntraege(db, deps.temporal, a.id);
   }
   return { changed: result, freigegeben };
-}
-
-/** Wartungsmodus off: every Antrag held for the activation goes on. Returns how many were signalled. */
-export async function releaseHeldAntraege(db: Kysely<Database>, temporal: Client, aktivierungId: string): Promise<number> {
-  const gehalten = await db.selectFrom('antrag').select('vorgangsnummer').where('aktivierung_id', '=', aktivierungId).where('status', '=', 'eingegangen').execute();
-  for (const { vorgangsnummer } of gehalten) {
-    await temporal.workflow.getHandle(antragWorkflowId(vorgangsnummer)).signal(wartungBeendetSignal).catch(() => undefined);
-  }
-  return gehalten.length;
-}
-
-/** One activation per Onlinedienst and Mandant. */
-export const aktivierungId = (onlinedienstId: string, mandantId: string) => `${onlinedienstId}-${mandantId}`;
-
-/** Antrag statuses after which nothing is open any more. */
-export const FINAL_ANTRAG_STATUSES = ['bescheid-zugestellt', 'abgeschlossen', 'abgebrochen', 'nicht-zustellbar', 'zurueckgezogen', 'uebergeben'];
-
-export async function openAntraege(db: Kysely<Database>, onlinedienstId: string): Promise<Array<{ vorgangsnummer: string; mandant_id: string }>> {
-  return db
-    .selectFrom('antrag')
-    .select(['vorgangsnummer', 'mandant_id'])
-    .where('onlinedienst_id', '=', onlinedienstId)
-    .where('status', 'not in', FINAL_ANTRAG_STATUSES)
-    .orderBy('vorgangsnummer')
-    .execute();
 }
 
 /**

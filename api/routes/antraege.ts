@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { releaseHeldAntraege } from '../../activities/onlinedienst/aktivierung';
+import { releaseHeldAntraege } from '../wartungsmodus';
 import { findFormular } from '../../domain/formulare';
 import { antragWorkflowId, VORGANGSNUMMER } from '../../domain/vorgangsnummer';
 import { statusToken, vorgangsnummerFor } from '../../runtime/tokens';
@@ -20,7 +20,7 @@ import { antragEingabe, canonical, leseEingabe, sha256 } from '../antrag-eingabe
 import { assertMandantAccess, canAccessMandant, currentUser, requireRole, type AuthVariables } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
 import type { ApiRegistry } from '../openapi';
-import { badRequest, HttpProblem } from '../problem';
+import { badRequest, HttpProblem, invalidParams } from '../problem';
 import { jsonBody, queryParams } from '../validation';
 
 const quittung = z.object({
@@ -68,7 +68,7 @@ export function antraegeRoutes(deps: ApiDeps, registry: ApiRegistry) {
     }
     const daten = formular.schema.safeParse(eingabe.daten);
     if (!daten.success) {
-      const problem = badRequest(daten.error, 'body');
+      const problem = badRequest(invalidParams(daten.error), 'body');
       const params = (problem.extra.invalidParams as { name: string; reason: string }[]).map((p) => ({ ...p, name: `daten.${p.name}` }));
       throw new HttpProblem(400, 'Ungültige Eingabe', `Fehler in: ${params.map((p) => p.name).join(', ')}`, { where: 'body', invalidParams: params });
     }

@@ -6,7 +6,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Hono } from 'hono';
 import { sql, type Selectable } from 'kysely';
 import { z } from 'zod';
-import { aktivierungId } from '../../activities/onlinedienst/aktivierung';
+import { aktivierungId } from '../../domain/onlinedienst/aktivierung';
 import { registerOnlinedienst } from '../../db/stores/onlinedienst';
 import { appendAudit } from '../../db/stores/audit';
 import type { LifecycleTable } from '../../db/schema';

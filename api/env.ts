@@ -1,0 +1,11 @@
+// What every API request carries through its middleware.
+import type { RouteConfig } from '@hono/zod-openapi';
+import type { RequestIdVariables } from 'hono/request-id';
+import type { AuthVariables } from './auth';
+
+export type RouteRequest = NonNullable<RouteConfig['request']>;
+
+/** The route's declared request, kept for the validation hook (validation.ts). */
+export type ValidationVariables = { declaredRequest?: RouteRequest };
+
+export type AppEnv = { Variables: AuthVariables & RequestIdVariables & ValidationVariables };
