@@ -18,13 +18,13 @@ export class Auth {
 
   async handleToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = new URLSearchParams((await readBody(req)).toString('utf8'));
-    let clientId = form.get('client_id') ?? '';
-    let clientSecret = form.get('client_secret') ?? '';
-    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-    if (basic) {
-      const [id, secret] = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':');
-      clientId = decodeURIComponent(id ?? '');
-      clientSecret = decodeURIComponent(secret ?? '');
+    const clientId = form.get('client_id') ?? '';
+    const clientSecret = form.get('client_secret') ?? '';
+    // Credentials go in the body (client_secret_post); FIT-Connect refuses HTTP Basic.
+    if (/^Basic\b/i.test(req.headers.authorization ?? '')) {
+      const description = 'send client_id and client_secret in the body (client_secret_post)';
+      sendJson(res, 401, { error: 'invalid_client', error_description: description });
+      return;
     }
     if (form.get('grant_type') !== 'client_credentials') {
       sendJson(res, 400, { error: 'unsupported_grant_type' });

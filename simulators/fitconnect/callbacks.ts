@@ -1,4 +1,5 @@
-// Callbacks the service sends: "go and look" notices, HMAC-signed, retried when the receiver does not answer.
+// Callbacks the service sends: "go and look" notices, HMAC-signed, retried until the receiver answers 200 (so
+// receivers must expect duplicates).
 import { signCallbackBody } from './jose';
 import type { CallbackDelivery } from './types';
 
@@ -31,7 +32,7 @@ export class Callbacks {
     };
     this.deliveries.push(record);
     const retry = () => {
-      const delay = this.retryDelaysMs[attempt - 1];
+      const delay = this.retryDelaysMs[Math.min(attempt, this.retryDelaysMs.length) - 1];
       if (delay === undefined || this.closed) return;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
@@ -53,7 +54,8 @@ export class Callbacks {
       async (res) => {
         record.status = res.status;
         await res.body?.cancel();
-        if (!res.ok) retry();
+        // Only 200 counts as answered, not any 2xx.
+        if (res.status !== 200) retry();
       },
       (err: unknown) => {
         record.error = err instanceof Error ? err.message : String(err);

@@ -23,16 +23,13 @@ export async function runDeadlines(
     const age = at - submission.submittedAt;
     if (age >= rules.autoRejectAfterMs) {
       submission.status = 'rejected';
-      await events.service(submission, EVENTS.reject, {
-        problems: [
-          {
-            type: PROBLEM_NOT_PICKED_UP,
-            title: 'Submission not picked up',
-            detail: `Not accepted within ${Math.round(rules.autoRejectAfterMs / DAY_MS)} days`,
-            instance: `submission:${submission.submissionId}`,
-          },
-        ],
-      });
+      const problem = {
+        type: PROBLEM_NOT_PICKED_UP,
+        title: 'Submission not picked up',
+        detail: `Not accepted within ${Math.round(rules.autoRejectAfterMs / DAY_MS)} days`,
+        instance: `submission:${submission.submissionId}`,
+      };
+      await events.service(submission, EVENTS.reject, { problems: [problem] }, 'service');
     } else if (age >= rules.reminderAfterMs && !submission.pickedUpAt && !submission.reminded) {
       submission.reminded = true;
       reminders.push({

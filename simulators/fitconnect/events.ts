@@ -28,10 +28,18 @@ export class EventLog {
     private readonly now: () => number,
   ) {}
 
-  /** An event the service itself signs. */
-  async service(sub: SubmissionState, event: string, details: Record<string, unknown> = {}): Promise<void> {
+  /**
+   * An event the service itself signs: for a step of the sender (create, submit), or of its own (the rejection of
+   * what nobody picked up). A system is not told of its own changes, so only the latter calls the sender back.
+   */
+  async service(
+    sub: SubmissionState,
+    event: string,
+    details: Record<string, unknown>,
+    causedBy: 'sender' | 'service',
+  ): Promise<void> {
     const token = await this.sign(sub, event, details, this.serviceKey, this.issuer());
-    this.append(sub, token);
+    this.append(sub, token, causedBy === 'service');
   }
 
   /** Signs an event as the authority would with its own key, then records it through the same checks. */
@@ -77,12 +85,12 @@ export class EventLog {
     if (!transition) throw unprocessable(`event ${event} not allowed for a destination`);
     if (!transition.from.includes(submission.status)) throw conflict(`submission is ${submission.status}`);
     submission.status = transition.to;
-    this.append(submission, token);
+    this.append(submission, token, true);
   }
 
-  private append(sub: SubmissionState, token: string): void {
+  private append(sub: SubmissionState, token: string, tellSender: boolean): void {
     this.state.cases.get(sub.caseId)!.push(token);
-    if (sub.callback) {
+    if (tellSender && sub.callback) {
       this.callbacks.send(sub.callback, {
         type: CALLBACK_NEW_EVENTS,
         submissions: [{ destinationId: sub.destinationId, submissionId: sub.submissionId, caseId: sub.caseId }],

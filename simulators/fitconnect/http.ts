@@ -1,6 +1,6 @@
 // HTTP helpers: problem+json answers, bounded bodies, JSON objects.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_BODY_BYTES } from './limits';
+import { MAX_BODY_BYTES, MAX_PAGE } from './limits';
 
 /** Thrown anywhere while handling a request; answered as problem+json with its status. */
 export class HttpProblem extends Error {
@@ -44,6 +44,13 @@ export function parseJson(body: Buffer): Record<string, unknown> {
   } catch {
     throw new HttpProblem(400, 'Bad Request', 'body is not a JSON object');
   }
+}
+
+/** offset and limit of a list request; FIT-Connect pages hold at most MAX_PAGE entries. */
+export function page(query: URLSearchParams, defaultLimit: number): { offset: number; limit: number } {
+  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
+  const limit = Math.min(MAX_PAGE, Math.max(1, Number(query.get('limit') ?? defaultLimit) || defaultLimit));
+  return { offset, limit };
 }
 
 export const unprocessable = (detail: string) => new HttpProblem(422, 'Unprocessable Entity', detail);

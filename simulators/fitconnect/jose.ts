@@ -34,8 +34,11 @@ export function authTag(jwe: string): string {
   return jwe.split('.')[4] ?? '';
 }
 
-/** Wrong algorithms or a key other than the destination's are refused before anything is stored. */
-export function checkJweHeader(jwe: string, encryptionKid: string): void {
+/**
+ * Wrong algorithms, a key other than the destination's, or (for metadata and data) a content type other than
+ * JSON are refused before anything is stored.
+ */
+export function checkJweHeader(jwe: string, encryptionKid: string, cty?: string): void {
   let header;
   try {
     header = decodeProtectedHeader(jwe);
@@ -46,6 +49,7 @@ export function checkJweHeader(jwe: string, encryptionKid: string): void {
     throw unprocessable(`JWE must use ${JWE_ALG} / ${JWE_ENC}`);
   }
   if (header.kid !== encryptionKid) throw unprocessable('JWE kid is not the destination encryption key');
+  if (cty !== undefined && header.cty !== cty) throw unprocessable(`JWE must carry cty ${cty}`);
 }
 
 /** `callback-authentication`: hex HMAC-SHA512 over `timestamp + "." + body`. */

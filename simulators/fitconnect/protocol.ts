@@ -2,7 +2,8 @@
 // a sender reads its outcome from and the authority posts its signed events to.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from './context';
-import { forbidden, notFound, readBody, sendJson } from './http';
+import { forbidden, notFound, page, readBody, sendJson } from './http';
+import { MAX_PAGE } from './limits';
 import { publicDestination } from './state';
 import {
   createSubmission,
@@ -13,6 +14,9 @@ import {
   submitSubmission,
 } from './submissions';
 
+/** The documented prefix is /v1; current clients report /v2 with the same shapes, so both are served. */
+const API_VERSIONS = ['v1', 'v2'];
+
 export async function handleApi(
   ctx: Context,
   req: IncomingMessage,
@@ -22,7 +26,7 @@ export async function handleApi(
   query: URLSearchParams,
 ): Promise<void> {
   const [version, resource, id, sub, subId] = parts;
-  if (version !== 'v1') throw notFound();
+  if (!version || !API_VERSIONS.includes(version)) throw notFound();
 
   if (resource === 'destinations' && id && parts.length === 3 && method === 'GET') {
     ctx.auth.authenticate(req);
@@ -57,7 +61,9 @@ export async function handleApi(
     if (method === 'GET') {
       const owner = ctx.state.submissionOfCase(id)!;
       if (client.role === 'sender' && owner.senderClientId !== client.clientId) throw forbidden();
-      return sendJson(res, 200, { eventLog: log });
+      const { offset, limit } = page(query, MAX_PAGE);
+      const eventLog = log.slice(offset, offset + limit);
+      return sendJson(res, 200, { count: eventLog.length, offset, totalCount: log.length, eventLog });
     }
     if (method === 'POST') {
       if (client.role !== 'subscriber') throw forbidden('only the destination posts events');

@@ -4,11 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from './context';
 import { authenticationTags } from './events';
-import { HttpProblem, conflict, forbidden, notFound, parseJson, readBody, sendJson, unprocessable } from './http';
+import { HttpProblem, conflict, forbidden, notFound, page, parseJson, readBody, sendJson, unprocessable } from './http';
 import { checkJweHeader, isCompactJwe } from './jose';
-import { MAX_PAGE } from './limits';
 import type { SubmissionState } from './state';
-import { CALLBACK_NEW_SUBMISSIONS, EVENTS } from './vocabulary';
+import { CALLBACK_NEW_SUBMISSIONS, EVENTS, JSON_CTY } from './vocabulary';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -50,7 +49,7 @@ export async function createSubmission(ctx: Context, req: IncomingMessage, res: 
   };
   ctx.state.submissions.set(submission.submissionId, submission);
   ctx.state.cases.set(submission.caseId, []);
-  await ctx.events.service(submission, EVENTS.create);
+  await ctx.events.service(submission, EVENTS.create, {}, 'sender');
   sendJson(res, 201, { destinationId, submissionId: submission.submissionId, caseId: submission.caseId });
 }
 
@@ -58,17 +57,16 @@ export async function createSubmission(ctx: Context, req: IncomingMessage, res: 
 export function listSubmissions(ctx: Context, req: IncomingMessage, res: ServerResponse, query: URLSearchParams) {
   ctx.auth.requireRole(req, 'subscriber');
   const destinationId = query.get('destinationId');
-  const offset = Math.max(0, Number(query.get('offset') ?? 0) || 0);
-  const limit = Math.min(MAX_PAGE, Math.max(1, Number(query.get('limit') ?? 100) || 100));
+  const { offset, limit } = page(query, 100);
   const ready = [...ctx.state.submissions.values()].filter(
     (s) => s.status === 'submitted' && (!destinationId || s.destinationId === destinationId),
   );
-  const page = ready.slice(offset, offset + limit);
+  const shown = ready.slice(offset, offset + limit);
   sendJson(res, 200, {
-    count: page.length,
+    count: shown.length,
     offset,
     totalCount: ready.length,
-    submissions: page.map((s) => ({ destinationId: s.destinationId, submissionId: s.submissionId, caseId: s.caseId })),
+    submissions: shown.map((s) => ({ destinationId: s.destinationId, submissionId: s.submissionId, caseId: s.caseId })),
   });
 }
 
@@ -85,13 +83,14 @@ export async function submitSubmission(ctx: Context, req: IncomingMessage, res: 
     throw unprocessable('encryptedData must be a compact JWE');
   }
   const destination = ctx.state.destinationOf(submission.destinationId);
-  checkJweHeader(body.encryptedMetadata, destination.encryption.kid);
-  if (typeof body.encryptedData === 'string') checkJweHeader(body.encryptedData, destination.encryption.kid);
+  checkJweHeader(body.encryptedMetadata, destination.encryption.kid, JSON_CTY);
+  if (typeof body.encryptedData === 'string') checkJweHeader(body.encryptedData, destination.encryption.kid, JSON_CTY);
   submission.encryptedMetadata = body.encryptedMetadata;
   if (typeof body.encryptedData === 'string') submission.encryptedData = body.encryptedData;
   submission.status = 'submitted';
   submission.submittedAt = ctx.now();
-  await ctx.events.service(submission, EVENTS.submit, { authenticationTags: authenticationTags(submission) });
+  const tags = authenticationTags(submission);
+  await ctx.events.service(submission, EVENTS.submit, { authenticationTags: tags }, 'sender');
   if (destination.callback) {
     const entry = { destinationId: submission.destinationId, submissionId: id, caseId: submission.caseId };
     const payload = { type: CALLBACK_NEW_SUBMISSIONS, submissionIds: [id], submissions: [entry] };

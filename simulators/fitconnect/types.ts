@@ -46,6 +46,7 @@ export interface FitConnectSimulatorOptions {
   host?: string;
   sender?: SimClient;
   subscriber?: SimClient;
+  /** Default 1800, as FIT-Connect's tokens live. */
   tokenLifetimeSeconds?: number;
   /** Modulus of every generated RSA key; FIT-Connect requires 4096. */
   keyBits?: number;
@@ -55,7 +56,7 @@ export interface FitConnectSimulatorOptions {
   autoRejectAfterMs?: number;
   /** How often reminders and auto-rejects run; 0 = only via `runMaintenance`. */
   maintenanceIntervalMs?: number;
-  /** Delays before the 2nd, 3rd ... callback attempt. */
+  /** Delays before the 2nd, 3rd ... callback attempt; the last repeats until the receiver answers 200. */
   callbackRetryDelaysMs?: number[];
   now?: () => number;
 }

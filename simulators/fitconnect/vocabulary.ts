@@ -25,6 +25,8 @@ export const PROBLEM_NOT_PICKED_UP = `${EVENT_BASE}problems/submission-not-picke
 /** Attachments, metadata and data are JWEs with these algorithms, for the destination's encryption key. */
 export const JWE_ALG = 'RSA-OAEP-256';
 export const JWE_ENC = 'A256GCM';
+/** The content type metadata and data JWEs carry. */
+export const JSON_CTY = 'application/json';
 /** Event tokens (SETs) are JWS with this algorithm and type. */
 export const SET_ALG = 'PS512';
 export const SET_TYP = 'secevent+jwt';
