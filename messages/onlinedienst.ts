@@ -4,11 +4,12 @@ import type { ClockSettings, DomainClock } from '../domain/clock';
 import type { AbschaltungEntscheidung, EventType } from '../domain/onlinedienst/events';
 import type { FieldError } from '../domain/field-errors';
 import type { GateReport } from '../domain/onlinedienst/gate-report';
+import type { Notice } from '../domain/onlinedienst/notices';
 import type { PhaseId, Role, TransitionKind } from '../domain/onlinedienst/phases';
-import type { SlaPolicy } from '../domain/rollout/sla';
 import type { Actor, ProzessRef } from '../domain/onlinedienst/task-catalog';
 import type { HistoryEntry, LifecycleState, OpenTask, TaskDeadline } from '../domain/onlinedienst/tasks';
 import type { DeadlineSpec, Instant } from '../domain/working-days';
+import type { RolloutSettings } from './rollout';
 
 export const lifecycleWorkflowId = (onlinedienstId: string) => `onlinedienst-${onlinedienstId}`;
 
@@ -26,14 +27,6 @@ export interface LifecycleSettings {
   /** how often open Anträge are counted while they run out after the shutdown decision (default one hour) */
   drainPollIntervalMs?: number;
   rollout?: RolloutSettings;
-}
-
-export interface RolloutSettings {
-  /** default: 5 Saxon working days, warning at 80 % */
-  sla?: SlaPolicy;
-  /** between reminders to whoever the ticket waits for (default one working day of 24 h) */
-  reminderIntervalMs?: number;
-  maxReminders?: number;
 }
 
 export interface BestandInput {
@@ -61,7 +54,8 @@ export interface LifecycleInput {
   carried?: CarriedLifecycle;
 }
 
-export type ReleaseCheckState = 'offen' | 'ueberfaellig' | 'geprueft' | 'befund' | 'rezertifizierung' | 'nicht-in-betrieb';
+export type ReleaseCheckState =
+  'offen' | 'ueberfaellig' | 'geprueft' | 'befund' | 'rezertifizierung' | 'nicht-in-betrieb';
 
 export interface ReleaseCheckEntry {
   version: string;
@@ -102,15 +96,6 @@ export interface AbschaltungState {
   drained: boolean;
   nextPollAt: Instant | null;
   retentionApplied: boolean;
-}
-
-/** A mail for a role, sent at most once per key. */
-export interface Notice {
-  key: string;
-  role: Role;
-  mandantId?: string;
-  subject: string;
-  text: string;
 }
 
 export interface CarriedLifecycle {
@@ -172,7 +157,9 @@ export interface RegisterMandantRequest {
 export const completeTaskUpdate = defineUpdate<TaskUpdateResult, [CompleteTaskRequest]>('completeTask');
 export const reportEventUpdate = defineUpdate<{ taskId: string; dueAt: Instant }, [ReportEventRequest]>('reportEvent');
 export const decideShutdownUpdate = defineUpdate<TaskUpdateResult, [ShutdownRequest]>('decideShutdown');
-export const registerMandantUpdate = defineUpdate<{ added: boolean; opened: string[] }, [RegisterMandantRequest]>('registerMandant');
+export const registerMandantUpdate = defineUpdate<{ added: boolean; opened: string[] }, [RegisterMandantRequest]>(
+  'registerMandant',
+);
 /** Runs the held gate check again now (after the master data was fixed). */
 export const recheckGateUpdate = defineUpdate<TaskUpdateResult | null, [{ actor: Actor }]>('recheckGate');
 
@@ -189,11 +176,10 @@ export interface ReleaseCheckNotice {
 
 export const openReleaseCheckSignal = defineSignal<[ReleaseCheckNotice]>('openReleaseCheck');
 /** Protected values never travel here: only which keys changed. */
-export const prozessparameterChangedSignal = defineSignal<[{ mandantId: string; keys: string[]; actor: string }]>('prozessparameterChanged');
-export const rolloutTransferredSignal = defineSignal<[{ ticketWorkflowId: string; ticketId: string; produktivVersion: string; by: string }]>(
-  'rolloutTransferred',
-);
-export const rolloutClosedSignal = defineSignal<[{ ticketWorkflowId: string }]>('rolloutClosed');
+export const prozessparameterChangedSignal =
+  defineSignal<[{ mandantId: string; keys: string[]; actor: string }]>('prozessparameterChanged');
+// The rollout ticket owns the signals it sends its lifecycle (messages/rollout.ts); re-exported for the lifecycle.
+export { rolloutClosedSignal, rolloutTransferredSignal } from './rollout';
 
 // Query: the live state of the run.
 
@@ -239,7 +225,15 @@ export interface LifecycleView {
   openTasks: OpenTaskView[];
   deadlines: TaskDeadline[];
   history: HistoryEntry[];
-  completedTasks: Array<{ id: string; phase: PhaseId; attempt: number; completedBy: string; completedAt: Instant; late: boolean; reopened: boolean }>;
+  completedTasks: Array<{
+    id: string;
+    phase: PhaseId;
+    attempt: number;
+    completedBy: string;
+    completedAt: Instant;
+    late: boolean;
+    reopened: boolean;
+  }>;
   gate: { last: GateReport | null; hold: { gate: GateReport['gate']; taskId: string; since: Instant } | null };
   rollout: { active: RolloutRef | null; tickets: RolloutRef[] };
   releaseChecks: ReleaseCheckEntry[];
@@ -257,4 +251,5 @@ export interface LifecycleOutcome {
   history: HistoryEntry[];
 }
 
-export type { OpenTask, FieldError };
+export type { OpenTask, FieldError, Notice };
+export type { RolloutSettings } from './rollout';

@@ -1,12 +1,20 @@
 // Messages of the rollout ticket workflow (the service-desk ticket for the transfer to the Produktivsystem).
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ClockSettings, DomainClock } from '../domain/clock';
 import type { RolloutTicket } from '../domain/rollout/ticket';
-import type { SlaClock } from '../domain/rollout/sla';
 import type { Actor } from '../domain/onlinedienst/task-catalog';
-import type { RolloutSettings, Notice } from './onlinedienst';
+import type { Notice } from '../domain/onlinedienst/notices';
+import type { SlaClock, SlaPolicy } from '../domain/rollout/sla';
 
 export const rolloutWorkflowId = (onlinedienstId: string, n: number) => `rollout-${onlinedienstId}-${n}`;
+
+export interface RolloutSettings {
+  /** default: 5 Saxon working days, warning at 80 % */
+  sla?: SlaPolicy;
+  /** between reminders to whoever the ticket waits for (default one working day of 24 h) */
+  reminderIntervalMs?: number;
+  maxReminders?: number;
+}
 
 export interface RolloutTicketInput {
   /** the request as requestRollout expects it (ticketId, onlinedienstId, mandantId, prozess, formular, zertifizierungsReferenz) */
@@ -47,3 +55,10 @@ export interface RolloutView {
 
 export const rolloutCommandUpdate = defineUpdate<RolloutView, [RolloutCommandRequest]>('ticketCommand');
 export const rolloutStateQuery = defineQuery<RolloutView>('ticket');
+
+// Signals the ticket sends the lifecycle that started it (parentWorkflowId): the child owns them.
+export const rolloutTransferredSignal =
+  defineSignal<[{ ticketWorkflowId: string; ticketId: string; produktivVersion: string; by: string }]>(
+    'rolloutTransferred',
+  );
+export const rolloutClosedSignal = defineSignal<[{ ticketWorkflowId: string }]>('rolloutClosed');

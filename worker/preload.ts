@@ -38,5 +38,7 @@ export const PRELOAD_MODULES: string[] = [
     'onlinedienst/bestand',
     'rollout/ticket',
     'release/campaign',
+    'onlinedienst/notices',
+    'rollout/notices',
   ].map((m) => require.resolve(`../domain/${m}.ts`)),
 ];

@@ -2,6 +2,6 @@
 export { echoWorkflow } from './echo';
 export { antragWorkflow } from './antrag';
 export { minimalWorkflow } from './minimal';
-export { onlinedienstLifecycleWorkflow } from './onlinedienst';
-export { rolloutTicketWorkflow } from './rollout';
+export { onlinedienstLifecycleWorkflow } from './onlinedienst/workflow';
+export { rolloutTicketWorkflow } from './rollout/workflow';
 export { releaseCampaignWorkflow } from './release';

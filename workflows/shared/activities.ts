@@ -1,6 +1,6 @@
 // Activity proxies shared by the lifecycle workflow and its rollout ticket (same options: they move together).
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { Activities } from '../../activities';
 
 export const acts = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
