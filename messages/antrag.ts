@@ -1,5 +1,6 @@
 // Messages of the Antrag workflow, shared by the workflow and its callers (API, tests).
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AntragPhase, BearbeitungStatus, ZahlungStatus, ZustellungStatus } from '../domain/antrag/phases';
 
 export interface AntragInput {
   vorgangsnummer: string;
@@ -13,18 +14,7 @@ export interface AntragInput {
   zustellungMaxIntervall?: string;
 }
 
-export type AntragPhase =
-  | 'angenommen'
-  | 'eingegangen'
-  | 'wartet-wartung'
-  | 'zahlung-offen'
-  | 'zustellung'
-  | 'zugestellt'
-  | 'in-bearbeitung'
-  | 'nachforderung'
-  | 'abgeschlossen'
-  | 'abgebrochen'
-  | 'nicht-zustellbar';
+export type { AntragPhase } from '../domain/antrag/phases';
 
 /** What a query shows about one Antrag: identifiers and states, never personal data. */
 export interface AntragSicht {
@@ -32,15 +22,15 @@ export interface AntragSicht {
   phase: AntragPhase;
   test: boolean;
   eingegangenAm?: string;
-  zahlung?: { kassenzeichen: string; status: 'offen' | 'bezahlt' | 'nicht-bezahlt' | 'erstattung-angefordert' | 'erstattet'; erinnert: boolean };
-  zustellung: { status: 'ausstehend' | 'laeuft' | 'zugestellt' | 'abgelehnt'; zugestelltAm?: string; fehler?: string };
-  bearbeitung: { status?: 'in-bearbeitung' | 'nachforderung' | 'abgeschlossen'; nachforderung?: { frist: string; beantwortet: boolean } };
+  zahlung?: { kassenzeichen: string; status: ZahlungStatus; erinnert: boolean };
+  zustellung: { status: ZustellungStatus; zugestelltAm?: string; fehler?: string };
+  bearbeitung: { status?: BearbeitungStatus; nachforderung?: { frist: string; beantwortet: boolean } };
   bescheid?: { dateiId: string; zugestelltAm: string; widerspruchBis: string };
   personendatenGeloescht: boolean;
 }
 
 export interface Bearbeitungsmeldung {
-  status: 'in-bearbeitung' | 'nachforderung' | 'abgeschlossen';
+  status: BearbeitungStatus;
   actor: string;
   /** The authority's request (Nachforderung): shown to the citizen in the mail, not kept in history longer than the run. */
   text?: string;

@@ -40,5 +40,8 @@ export const PRELOAD_MODULES: string[] = [
     'release/campaign',
     'onlinedienst/notices',
     'rollout/notices',
+    'antrag/phases',
+    'antrag/bearbeitung',
+    'antrag/notices',
   ].map((m) => require.resolve(`../domain/${m}.ts`)),
 ];

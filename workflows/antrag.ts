@@ -17,6 +17,9 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AktivierungsKonfiguration, ZahlungsErgebnis } from '../activities/antrag';
+import { bearbeitungRefusal, bescheidRefusal, nachforderungAntwortRefusal } from '../domain/antrag/bearbeitung';
+import { ANTRAG_ENDE_TEXTE } from '../domain/antrag/notices';
+import type { AntragPhase } from '../domain/antrag/phases';
 import { dauerMs } from '../domain/dauer';
 import {
   antragQuery,
@@ -26,7 +29,6 @@ import {
   wartungBeendetSignal,
   zahlungPruefenSignal,
   type AntragInput,
-  type AntragPhase,
   type AntragSicht,
   type Bearbeitungsmeldung,
 } from '../messages/antrag';
@@ -62,28 +64,26 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   // The receipt time was fixed by the API when it stored the Antrag; the run's start is the fallback.
   sicht.eingegangenAm = input.eingegangenAm ?? workflowInfo().runStartTime.toISOString();
 
-  const zugestellt = () => sicht.zustellung.status === 'zugestellt';
   setHandler(
     bearbeitungUpdate,
     async (meldung: Bearbeitungsmeldung) => {
       bearbeitungNr += 1;
-      if (meldung.status === 'nachforderung') sicht.bearbeitung.nachforderung = { frist: meldung.frist!, beantwortet: false };
+      if (meldung.status === 'nachforderung')
+        sicht.bearbeitung.nachforderung = { frist: meldung.frist!, beantwortet: false };
       sicht.bearbeitung.status = meldung.status;
-      await kurz.bearbeitungsstand({ vorgangsnummer: vn, nr: bearbeitungNr, status: meldung.status, actor: meldung.actor, text: meldung.text, frist: meldung.frist });
+      await kurz.bearbeitungsstand({
+        vorgangsnummer: vn,
+        nr: bearbeitungNr,
+        status: meldung.status,
+        actor: meldung.actor,
+        text: meldung.text,
+        frist: meldung.frist,
+      });
       phase(meldung.status);
       return sicht;
     },
     {
-      validator: (meldung: Bearbeitungsmeldung) => {
-        if (!zugestellt()) throw new Error(`Antrag ${vn} ist der Behörde noch nicht zugestellt (${sicht.phase})`);
-        if (sicht.bearbeitung.status === 'abgeschlossen') throw new Error(`Antrag ${vn} ist bereits abgeschlossen`);
-        if (meldung.status === 'nachforderung') {
-          if (!meldung.text?.trim()) throw new Error('Nachforderung braucht einen Text: was fehlt?');
-          if (!meldung.frist || Number.isNaN(Date.parse(meldung.frist))) throw new Error('Nachforderung braucht eine Frist (ISO-Zeitpunkt)');
-          if (Date.parse(meldung.frist) <= Date.now()) throw new Error('Die Frist der Nachforderung muss in der Zukunft liegen');
-          if (sicht.bearbeitung.nachforderung && !sicht.bearbeitung.nachforderung.beantwortet) throw new Error('Es gibt bereits eine offene Nachforderung');
-        }
-      },
+      validator: (meldung: Bearbeitungsmeldung) => refuseIf(bearbeitungRefusal(sicht, meldung, Date.now())),
     },
   );
   setHandler(
@@ -91,16 +91,18 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
     async ({ actor }) => {
       sicht.bearbeitung.nachforderung!.beantwortet = true;
       bearbeitungNr += 1;
-      await kurz.bearbeitungsstand({ vorgangsnummer: vn, nr: bearbeitungNr, status: 'nachforderung-beantwortet', actor });
+      await kurz.bearbeitungsstand({
+        vorgangsnummer: vn,
+        nr: bearbeitungNr,
+        status: 'nachforderung-beantwortet',
+        actor,
+      });
       sicht.bearbeitung.status = 'in-bearbeitung';
       phase('in-bearbeitung');
       return sicht;
     },
     {
-      validator: (_antwort: { actor: string }) => {
-        const n = sicht.bearbeitung.nachforderung;
-        if (!n || n.beantwortet) throw new Error('Es gibt keine offene Nachforderung');
-      },
+      validator: (_antwort: { actor: string }) => refuseIf(nachforderungAntwortRefusal(sicht)),
     },
   );
   const geladen: { konfiguration?: AktivierungsKonfiguration } = {};
@@ -108,17 +110,19 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
     bescheidUpdate,
     async ({ dateiId, actor }) => {
       const widerspruchsfristMs = dauerMs(geladen.konfiguration?.fristen.widerspruch ?? '30d');
-      const { zugestelltAm, widerspruchBis } = await kurz.bescheidZustellen({ vorgangsnummer: vn, dateiId, widerspruchsfristMs, actor });
+      const { zugestelltAm, widerspruchBis } = await kurz.bescheidZustellen({
+        vorgangsnummer: vn,
+        dateiId,
+        widerspruchsfristMs,
+        actor,
+      });
       sicht.bescheid = { dateiId, zugestelltAm, widerspruchBis };
       sicht.bearbeitung.status = 'abgeschlossen';
       phase('abgeschlossen');
       return sicht;
     },
     {
-      validator: (_bescheid: { dateiId: string; actor: string }) => {
-        if (!zugestellt()) throw new Error(`Antrag ${vn} ist der Behörde noch nicht zugestellt (${sicht.phase})`);
-        if (sicht.bescheid) throw new Error(`Zu Antrag ${vn} wurde bereits ein Bescheid zugestellt`);
-      },
+      validator: (_bescheid: { dateiId: string; actor: string }) => refuseIf(bescheidRefusal(sicht)),
     },
   );
 
@@ -147,11 +151,20 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
     const erinnerungAm = eingang + dauerMs(k.fristen.zahlungErinnerung);
     const abbruchAm = eingang + dauerMs(k.fristen.zahlungAbbruch);
     const abwarten = (bis: number, ziel: 'bezahlt' | 'storniert') =>
-      zahlungAbwarten(vn, k.gebuehr!.mandantNr, kassenzeichen, bis, dauerMs(k.fristen.zahlungAbfrage), ziel, () => {
-        const jetzt = zahlungPruefen;
-        zahlungPruefen = false;
-        return jetzt;
-      }, () => zahlungPruefen);
+      zahlungAbwarten(
+        vn,
+        k.gebuehr!.mandantNr,
+        kassenzeichen,
+        bis,
+        dauerMs(k.fristen.zahlungAbfrage),
+        ziel,
+        () => {
+          const jetzt = zahlungPruefen;
+          zahlungPruefen = false;
+          return jetzt;
+        },
+        () => zahlungPruefen,
+      );
     let ergebnis = erinnerungAm < abbruchAm ? await abwarten(erinnerungAm, 'bezahlt') : undefined;
     if (!ergebnis || ergebnis.ergebnis === 'frist') {
       if (erinnerungAm < abbruchAm) {
@@ -166,9 +179,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
       await kurz.antragBeenden({
         vorgangsnummer: vn,
         grund: 'nicht-bezahlt',
-        text: ergebnis.ergebnis === 'storniert'
-          ? 'Die Gebührenforderung wurde storniert; der Antrag wird nicht bearbeitet.'
-          : 'Die Gebühr wurde nicht fristgerecht bezahlt; der Antrag wird nicht bearbeitet.',
+        text: ANTRAG_ENDE_TEXTE[ergebnis.ergebnis === 'storniert' ? 'storniert' : 'nicht-bezahlt'],
       });
       phase('abgebrochen');
       await aufbewahrenUndLoeschen(vn, k, sicht);
@@ -203,11 +214,20 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
       await kurz.stornoAnfordern({ vorgangsnummer: vn, grund: err.cause.message });
       sicht.zahlung.status = 'erstattung-angefordert';
       const fern = Date.now() + dauerMs(k.fristen.aufbewahrung);
-      await zahlungAbwarten(vn, k.gebuehr!.mandantNr, sicht.zahlung.kassenzeichen, fern, dauerMs(k.fristen.zahlungAbfrage), 'storniert', () => false, () => false);
+      await zahlungAbwarten(
+        vn,
+        k.gebuehr!.mandantNr,
+        sicht.zahlung.kassenzeichen,
+        fern,
+        dauerMs(k.fristen.zahlungAbfrage),
+        'storniert',
+        () => false,
+        () => false,
+      );
       await kurz.stornoErfasst({ vorgangsnummer: vn });
       sicht.zahlung.status = 'erstattet';
     }
-    await kurz.antragBeenden({ vorgangsnummer: vn, grund: 'abgelehnt', text: 'Ihr Antrag konnte der zuständigen Stelle nicht zugestellt werden. Bitte wenden Sie sich an die Behörde.' });
+    await kurz.antragBeenden({ vorgangsnummer: vn, grund: 'abgelehnt', text: ANTRAG_ENDE_TEXTE['nicht-zustellbar'] });
     phase('nicht-zustellbar');
     await aufbewahrenUndLoeschen(vn, k, sicht);
     return sicht;
@@ -224,6 +244,11 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   await transferGeloescht;
   await aufbewahrenUndLoeschen(vn, k, sicht);
   return sicht;
+}
+
+/** An Update's validator refuses with the check's text (the API answers 409 with it). */
+function refuseIf(refusal: string | null): void {
+  if (refusal !== null) throw new Error(refusal);
 }
 
 /** Keeps the data for the retention period, then deletes the personal data; waits for running handlers. */
@@ -258,17 +283,26 @@ async function zahlungAbwarten(
     });
     takeWake();
     const scope = new CancellationScope();
-    const outcome = await scope.run(async () => {
-      const poll = acts.zahlungAbwarten({ vorgangsnummer, mandantNr, kassenzeichen, bis: new Date(bis).toISOString(), abfrageMs, ziel });
-      poll.catch(() => undefined); // observed below or deliberately abandoned on a wake-up
-      const woken = condition(wakeRequested).then(() => 'woken' as const);
-      const first = await Promise.race([poll, woken]);
-      if (first === 'woken') scope.cancel();
-      return first;
-    }).catch((err: unknown) => {
-      if (isCancellation(err)) return 'woken' as const;
-      throw err;
-    });
+    const outcome = await scope
+      .run(async () => {
+        const poll = acts.zahlungAbwarten({
+          vorgangsnummer,
+          mandantNr,
+          kassenzeichen,
+          bis: new Date(bis).toISOString(),
+          abfrageMs,
+          ziel,
+        });
+        poll.catch(() => undefined); // observed below or deliberately abandoned on a wake-up
+        const woken = condition(wakeRequested).then(() => 'woken' as const);
+        const first = await Promise.race([poll, woken]);
+        if (first === 'woken') scope.cancel();
+        return first;
+      })
+      .catch((err: unknown) => {
+        if (isCancellation(err)) return 'woken' as const;
+        throw err;
+      });
     if (outcome !== 'woken') return outcome;
     if (workflowInfo().historyLength > 5000) return { ergebnis: 'frist' }; // a storm of back-links must not grow history without end
   }
