@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import { claimMail, getMail, markMailSent } from '../db/stores/outbox';
 import type { Mailer } from '../runtime/mailer';
 
 export interface NotificationInput {
@@ -21,23 +22,11 @@ export async function sendNotificationOnce(
   input: NotificationInput,
 ): Promise<{ messageId: string; alreadySent: boolean }> {
   const messageId = `<${sanitize(input.idempotencyKey)}@${domain}>`;
-  await db
-    .insertInto('mail_outbox')
-    .values({ idempotency_key: input.idempotencyKey, message_id: messageId, recipient: input.to, subject: input.subject, status: 'sending' })
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .execute();
-  const row = await db
-    .selectFrom('mail_outbox')
-    .select(['status', 'message_id'])
-    .where('idempotency_key', '=', input.idempotencyKey)
-    .executeTakeFirstOrThrow();
+  await claimMail(db, { idempotencyKey: input.idempotencyKey, messageId, recipient: input.to, subject: input.subject });
+  const row = await getMail(db, input.idempotencyKey);
   if (row.status === 'sent') return { messageId: row.message_id, alreadySent: true };
   await mailer.send({ to: input.to, subject: input.subject, text: input.text, messageId: row.message_id });
-  await db
-    .updateTable('mail_outbox')
-    .set({ status: 'sent', sent_at: sql`now()` })
-    .where('idempotency_key', '=', input.idempotencyKey)
-    .execute();
+  await markMailSent(db, input.idempotencyKey);
   return { messageId: row.message_id, alreadySent: false };
 }
 
