@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
-import { ereignis, setAntragStatus } from './ereignis';
+import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
 import { formatBerlin, statusUrl } from './eingang';
 
 export interface BearbeitungInput {
@@ -29,7 +29,7 @@ export async function bearbeitungsstand(deps: ActivityDeps, input: BearbeitungIn
   const vn = input.vorgangsnummer;
   const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
   await setAntragStatus(db, vn, { status: input.status, bearbeitung_status: input.status });
-  await ereignis(db, {
+  await appendEreignis(db, {
     vorgangsnummer: vn, spur: 'bearbeitung', status: input.status, key: `${vn}:bearbeitung:${input.nr}`,
     text: TEXTE[input.status], details: input.frist ? { frist: input.frist } : {},
   });
@@ -67,7 +67,7 @@ export async function bescheidZustellen(
   const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
   // A Bescheid ends the processing, whatever status the authority reported last.
   await setAntragStatus(db, vn, { status: 'bescheid-zugestellt', bearbeitung_status: 'abgeschlossen' });
-  await ereignis(db, {
+  await appendEreignis(db, {
     vorgangsnummer: vn, spur: 'bearbeitung', status: 'bescheid', key: `${vn}:bescheid:${input.dateiId}`,
     text: 'Ihr Bescheid liegt vor.', details: { dateiId: input.dateiId, zugestelltAm, widerspruchBis },
   });
@@ -94,7 +94,7 @@ export async function antragBeenden(deps: ActivityDeps, input: { vorgangsnummer:
   const vn = input.vorgangsnummer;
   const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
   await setAntragStatus(db, vn, { status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar' });
-  await ereignis(db, { vorgangsnummer: vn, spur: 'technisch', status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar', key: `${vn}:ende`, text: input.text });
+  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar', key: `${vn}:ende`, text: input.text });
   await appendAudit(db, {
     actor: 'system', action: `antrag.${input.grund}`, subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
     details: {}, idempotencyKey: `${vn}:ende`,

@@ -8,7 +8,7 @@ import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { findFormular } from '../../domain/formulare';
 import { statusToken } from '../../runtime/tokens';
-import { ereignis } from './ereignis';
+import { appendEreignis } from '../../db/stores/antrag-ereignis';
 import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
 import { renderAntragPdf } from './pdf';
 
@@ -71,7 +71,7 @@ export async function antragEingang(
     details: { pdfSha256: pdf.sha256, onlinedienstId: antrag.onlinedienst_id, formularVersion: antrag.formular_version, test: antrag.test },
     idempotencyKey: `${vn}:eingang`,
   });
-  await ereignis(db, {
+  await appendEreignis(db, {
     vorgangsnummer: vn, spur: 'technisch', status: 'eingegangen', key: `${vn}:eingegangen`,
     text: 'Ihr Antrag ist eingegangen.', details: { eingegangenAm: input.eingegangenAm },
   });

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
-import { ereignis } from './ereignis';
+import { appendEreignis } from '../../db/stores/antrag-ereignis';
 
 export async function personendatenLoeschen(deps: ActivityDeps, input: { vorgangsnummer: string }): Promise<{ dateien: number }> {
   const { db } = deps;
@@ -20,6 +20,6 @@ export async function personendatenLoeschen(deps: ActivityDeps, input: { vorgang
     actor: 'system', action: 'antrag.personendaten-geloescht', subjectType: 'antrag', subjectId: vn, mandantId: result.mandantId,
     details: { dateienGeleert: result.dateien }, idempotencyKey: `${vn}:personendaten-geloescht`,
   });
-  await ereignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'daten-geloescht', key: `${vn}:daten-geloescht`, text: 'Die personenbezogenen Daten wurden fristgerecht gelöscht.' });
+  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'daten-geloescht', key: `${vn}:daten-geloescht`, text: 'Die personenbezogenen Daten wurden fristgerecht gelöscht.' });
   return { dateien: result.dateien };
 }

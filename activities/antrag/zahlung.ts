@@ -9,7 +9,7 @@ import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { createBacklink } from '../../integrations/epaybl/soap-client';
 import { EpayblError, type EpayblPaymentConfig, type KassenzeichenInfo, type KassenzeichenState } from '../../integrations/epaybl/types';
-import { ereignis, setAntragStatus } from './ereignis';
+import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
 import { statusUrl } from './eingang';
 
 
@@ -68,7 +68,7 @@ export async function zahlungAnlegen(
       .execute();
     const stored = await db.selectFrom('zahlung').select(['kassenzeichen', 'paypage_url']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
     await setAntragStatus(db, vn, { status: 'wartet-auf-zahlung' });
-    await ereignis(db, {
+    await appendEreignis(db, {
       vorgangsnummer: vn, spur: 'technisch', status: 'zahlung-offen', key: `${vn}:zahlung-offen`,
       text: `Gebühr von ${euro(g.betragCent)} ist zu zahlen.`, details: { kassenzeichen: stored.kassenzeichen, betragCent: g.betragCent },
     });
@@ -149,7 +149,7 @@ async function zahlungGebucht(deps: ActivityDeps, vn: string, info: Kassenzeiche
     idempotencyKey: `${vn}:zahlung-gebucht`,
   });
   await setAntragStatus(db, vn, { status: 'bezahlt' });
-  await ereignis(db, {
+  await appendEreignis(db, {
     vorgangsnummer: vn, spur: 'technisch', status: 'bezahlt', key: `${vn}:bezahlt`,
     text: info.state === 'ueberbezahlt' ? 'Gebühr bezahlt (Überzahlung wird erstattet).' : 'Gebühr bezahlt.',
   });
@@ -161,7 +161,7 @@ export async function zahlungErinnern(deps: ActivityDeps, input: { vorgangsnumme
   const row = await db.selectFrom('antrag').innerJoin('zahlung', 'zahlung.vorgangsnummer', 'antrag.vorgangsnummer')
     .select(['antrag.antragsteller', 'zahlung.paypage_url', 'zahlung.betrag_cent', 'zahlung.kassenzeichen'])
     .where('antrag.vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
-  await ereignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'zahlungserinnerung', key: `${vn}:zahlungserinnerung`, text: 'Erinnerung: Die Gebühr ist noch offen.' });
+  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'zahlungserinnerung', key: `${vn}:zahlungserinnerung`, text: 'Erinnerung: Die Gebühr ist noch offen.' });
   if (!row.antragsteller) return;
   await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
     idempotencyKey: `${vn}:zahlungserinnerung`,
@@ -195,7 +195,7 @@ export async function stornoAnfordern(deps: ActivityDeps, input: { vorgangsnumme
     actor: 'system', action: 'zahlung.storno-angefordert', subjectType: 'antrag', subjectId: vn, mandantId: row.mandant_id,
     details: { kassenzeichen: row.kassenzeichen, grund: input.grund }, idempotencyKey: `${vn}:storno-angefordert`,
   });
-  await ereignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'erstattung-angefordert', key: `${vn}:erstattung-angefordert`, text: 'Die Gebühr wird erstattet.' });
+  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'erstattung-angefordert', key: `${vn}:erstattung-angefordert`, text: 'Die Gebühr wird erstattet.' });
   if (deps.awbEmail) {
     await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
       idempotencyKey: `${vn}:storno-aufgabe`, to: deps.awbEmail, subject: `Erstattung nötig: ${vn}`,
@@ -209,7 +209,7 @@ export async function stornoErfasst(deps: ActivityDeps, input: { vorgangsnummer:
   const vn = input.vorgangsnummer;
   await db.updateTable('aufgabe').set({ status: 'erledigt', erledigt_von: 'epaybl', erledigt_am: sql`now()` })
     .where('id', '=', `${vn}:storno`).where('status', '=', 'offen').execute();
-  await ereignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'erstattet', key: `${vn}:erstattet`, text: 'Die Gebühr wurde storniert und wird erstattet.' });
+  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'erstattet', key: `${vn}:erstattet`, text: 'Die Gebühr wurde storniert und wird erstattet.' });
 }
 
 export function euro(cents: number): string {

@@ -15,7 +15,7 @@ import { safeFolderName } from '../../integrations/transfer/filenames';
 import { LEDGER_DIR } from '../../integrations/transfer/cleanup';
 import { isDeliveryError, type AntragPackage, type DeliveryResult } from '../../integrations/transfer/types';
 import type { SubmissionRef } from '../../integrations/fitconnect/client';
-import { ereignis, setAntragStatus } from './ereignis';
+import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
 import type { AktivierungsKonfiguration } from './konfiguration';
 
 type Zustellung = AktivierungsKonfiguration['zustellung'];
@@ -110,7 +110,7 @@ export async function zustellen(
     actor: 'system', action: 'antrag.zugestellt', subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
     details: { modus: z.modus, endpunkt: z.endpunkt, referenz: result.reference, versuche: before.versuche + 1 }, idempotencyKey: `${vn}:zugestellt`,
   });
-  await ereignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'zugestellt', key: `${vn}:zugestellt`, text: 'Ihr Antrag wurde der zuständigen Stelle zugestellt.' });
+  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'zugestellt', key: `${vn}:zugestellt`, text: 'Ihr Antrag wurde der zuständigen Stelle zugestellt.' });
   return { referenz: result.reference, zugestelltAm, bereitsZugestellt: result.alreadyDelivered };
 }
 
@@ -124,7 +124,7 @@ async function endpunktGestoert(deps: ActivityDeps, vn: string, endpunkt: string
     .returningAll()
     .executeTakeFirstOrThrow();
   await setAntragStatus(db, vn, { zustell_status: 'wartet-auf-endpunkt' });
-  await ereignis(db, {
+  await appendEreignis(db, {
     vorgangsnummer: vn, spur: 'technisch', status: 'zustellung-verzoegert', key: `${vn}:zustellung-verzoegert`,
     text: 'Die Zustellung an die Behörde verzögert sich; sie wird automatisch nachgeholt.',
   });
