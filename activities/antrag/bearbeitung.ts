@@ -27,15 +27,28 @@ const TEXTE: Record<BearbeitungInput['status'], string> = {
 export async function bearbeitungsstand(deps: ActivityDeps, input: BearbeitungInput): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  const antrag = await db
+    .selectFrom('antrag')
+    .select(['mandant_id', 'antragsteller'])
+    .where('vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
   await setAntragStatus(db, vn, { status: input.status, bearbeitung_status: input.status });
   await appendEreignis(db, {
-    vorgangsnummer: vn, spur: 'bearbeitung', status: input.status, key: `${vn}:bearbeitung:${input.nr}`,
-    text: TEXTE[input.status], details: input.frist ? { frist: input.frist } : {},
+    vorgangsnummer: vn,
+    spur: 'bearbeitung',
+    status: input.status,
+    key: `${vn}:bearbeitung:${input.nr}`,
+    text: TEXTE[input.status],
+    details: input.frist ? { frist: input.frist } : {},
   });
   await appendAudit(db, {
-    actor: input.actor, action: `antrag.${input.status}`, subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
-    details: input.frist ? { frist: input.frist } : {}, idempotencyKey: `${vn}:bearbeitung:${input.nr}`,
+    actor: input.actor,
+    action: `antrag.${input.status}`,
+    subjectType: 'antrag',
+    subjectId: vn,
+    mandantId: antrag.mandant_id,
+    details: input.frist ? { frist: input.frist } : {},
+    idempotencyKey: `${vn}:bearbeitung:${input.nr}`,
   });
   if (input.status === 'nachforderung' && antrag.antragsteller) {
     await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
@@ -56,24 +69,45 @@ export async function bescheidZustellen(
 ): Promise<{ zugestelltAm: string; widerspruchBis: string }> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const datei = await db.selectFrom('antrag_datei').select(['metadata', 'sha256', 'created_at']).where('id', '=', input.dateiId).executeTakeFirstOrThrow();
+  const datei = await db
+    .selectFrom('antrag_datei')
+    .select(['metadata', 'sha256', 'created_at'])
+    .where('id', '=', input.dateiId)
+    .executeTakeFirstOrThrow();
   const meta = datei.metadata as { zugestelltAm?: string };
   // The delivery instant is fixed at the first attempt so that a retry does not move the Widerspruch period.
   const zugestelltAm = meta.zugestelltAm ?? new Date().toISOString();
   if (!meta.zugestelltAm) {
-    await db.updateTable('antrag_datei').set({ metadata: sql`metadata || ${JSON.stringify({ zugestelltAm })}::jsonb` }).where('id', '=', input.dateiId).execute();
+    await db
+      .updateTable('antrag_datei')
+      .set({ metadata: sql`metadata || ${JSON.stringify({ zugestelltAm })}::jsonb` })
+      .where('id', '=', input.dateiId)
+      .execute();
   }
   const widerspruchBis = new Date(Date.parse(zugestelltAm) + input.widerspruchsfristMs).toISOString();
-  const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  const antrag = await db
+    .selectFrom('antrag')
+    .select(['mandant_id', 'antragsteller'])
+    .where('vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
   // A Bescheid ends the processing, whatever status the authority reported last.
   await setAntragStatus(db, vn, { status: 'bescheid-zugestellt', bearbeitung_status: 'abgeschlossen' });
   await appendEreignis(db, {
-    vorgangsnummer: vn, spur: 'bearbeitung', status: 'bescheid', key: `${vn}:bescheid:${input.dateiId}`,
-    text: 'Ihr Bescheid liegt vor.', details: { dateiId: input.dateiId, zugestelltAm, widerspruchBis },
+    vorgangsnummer: vn,
+    spur: 'bearbeitung',
+    status: 'bescheid',
+    key: `${vn}:bescheid:${input.dateiId}`,
+    text: 'Ihr Bescheid liegt vor.',
+    details: { dateiId: input.dateiId, zugestelltAm, widerspruchBis },
   });
   await appendAudit(db, {
-    actor: input.actor, action: 'antrag.bescheid-zugestellt', subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
-    details: { dateiId: input.dateiId, sha256: datei.sha256, zugestelltAm, widerspruchBis }, idempotencyKey: `${vn}:bescheid:${input.dateiId}`,
+    actor: input.actor,
+    action: 'antrag.bescheid-zugestellt',
+    subjectType: 'antrag',
+    subjectId: vn,
+    mandantId: antrag.mandant_id,
+    details: { dateiId: input.dateiId, sha256: datei.sha256, zugestelltAm, widerspruchBis },
+    idempotencyKey: `${vn}:bescheid:${input.dateiId}`,
   });
   if (antrag.antragsteller) {
     await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
@@ -89,19 +123,39 @@ export async function bescheidZustellen(
   return { zugestelltAm, widerspruchBis };
 }
 
-export async function antragBeenden(deps: ActivityDeps, input: { vorgangsnummer: string; grund: 'nicht-bezahlt' | 'abgelehnt'; text: string }): Promise<void> {
+export async function antragBeenden(
+  deps: ActivityDeps,
+  input: { vorgangsnummer: string; grund: 'nicht-bezahlt' | 'abgelehnt'; text: string },
+): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const antrag = await db.selectFrom('antrag').select(['mandant_id', 'antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  const antrag = await db
+    .selectFrom('antrag')
+    .select(['mandant_id', 'antragsteller'])
+    .where('vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
   await setAntragStatus(db, vn, { status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar' });
-  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar', key: `${vn}:ende`, text: input.text });
+  await appendEreignis(db, {
+    vorgangsnummer: vn,
+    spur: 'technisch',
+    status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar',
+    key: `${vn}:ende`,
+    text: input.text,
+  });
   await appendAudit(db, {
-    actor: 'system', action: `antrag.${input.grund}`, subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
-    details: {}, idempotencyKey: `${vn}:ende`,
+    actor: 'system',
+    action: `antrag.${input.grund}`,
+    subjectType: 'antrag',
+    subjectId: vn,
+    mandantId: antrag.mandant_id,
+    details: {},
+    idempotencyKey: `${vn}:ende`,
   });
   if (antrag.antragsteller) {
     await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
-      idempotencyKey: `${vn}:ende`, to: antrag.antragsteller.email, subject: `Ihr Antrag ${vn}`,
+      idempotencyKey: `${vn}:ende`,
+      to: antrag.antragsteller.email,
+      subject: `Ihr Antrag ${vn}`,
       text: `Guten Tag ${antrag.antragsteller.name},\n\n${input.text}\n\nIhr Amt24-Serviceportal Sachsen\n`,
     });
   }

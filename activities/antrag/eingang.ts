@@ -27,16 +27,28 @@ export async function antragEingang(
 
   await db
     .updateTable('antrag')
-    .set({ eingegangen_am: sql`coalesce(eingegangen_am, ${new Date(input.eingegangenAm)})`, status: 'eingegangen', updated_at: sql`now()` })
+    .set({
+      eingegangen_am: sql`coalesce(eingegangen_am, ${new Date(input.eingegangenAm)})`,
+      status: 'eingegangen',
+      updated_at: sql`now()`,
+    })
     .where('vorgangsnummer', '=', vn)
     .where('status', '=', 'angenommen')
     .execute();
 
-  let pdf = await db.selectFrom('antrag_datei').select(['sha256']).where('id', '=', `${vn}:antrag-pdf`).executeTakeFirst();
+  let pdf = await db
+    .selectFrom('antrag_datei')
+    .select(['sha256'])
+    .where('id', '=', `${vn}:antrag-pdf`)
+    .executeTakeFirst();
   if (!pdf) {
     const formular = findFormular(antrag.onlinedienst_id, antrag.formular_version);
     if (!formular) throw new Error(`Formular ${antrag.onlinedienst_id}@${antrag.formular_version} unbekannt`);
-    const mandant = await db.selectFrom('mandant').select('name').where('id', '=', antrag.mandant_id).executeTakeFirstOrThrow();
+    const mandant = await db
+      .selectFrom('mandant')
+      .select('name')
+      .where('id', '=', antrag.mandant_id)
+      .executeTakeFirstOrThrow();
     const anlagen = await db
       .selectFrom('antrag_datei')
       .select(['file_name', 'size', 'sha256'])
@@ -58,22 +70,46 @@ export async function antragEingang(
     await db
       .insertInto('antrag_datei')
       .values({
-        id: `${vn}:antrag-pdf`, vorgangsnummer: vn, art: 'antrag-pdf', file_name: `Antrag-${vn}.pdf`,
-        media_type: 'application/pdf', size: bytes.length, sha256, content: Buffer.from(bytes), metadata: '{}',
+        id: `${vn}:antrag-pdf`,
+        vorgangsnummer: vn,
+        art: 'antrag-pdf',
+        file_name: `Antrag-${vn}.pdf`,
+        media_type: 'application/pdf',
+        size: bytes.length,
+        sha256,
+        content: Buffer.from(bytes),
+        metadata: '{}',
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
-    pdf = await db.selectFrom('antrag_datei').select(['sha256']).where('id', '=', `${vn}:antrag-pdf`).executeTakeFirstOrThrow();
+    pdf = await db
+      .selectFrom('antrag_datei')
+      .select(['sha256'])
+      .where('id', '=', `${vn}:antrag-pdf`)
+      .executeTakeFirstOrThrow();
   }
 
   await appendAudit(db, {
-    actor: 'system', action: 'antrag.eingegangen', subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
-    details: { pdfSha256: pdf.sha256, onlinedienstId: antrag.onlinedienst_id, formularVersion: antrag.formular_version, test: antrag.test },
+    actor: 'system',
+    action: 'antrag.eingegangen',
+    subjectType: 'antrag',
+    subjectId: vn,
+    mandantId: antrag.mandant_id,
+    details: {
+      pdfSha256: pdf.sha256,
+      onlinedienstId: antrag.onlinedienst_id,
+      formularVersion: antrag.formular_version,
+      test: antrag.test,
+    },
     idempotencyKey: `${vn}:eingang`,
   });
   await appendEreignis(db, {
-    vorgangsnummer: vn, spur: 'technisch', status: 'eingegangen', key: `${vn}:eingegangen`,
-    text: 'Ihr Antrag ist eingegangen.', details: { eingegangenAm: input.eingegangenAm },
+    vorgangsnummer: vn,
+    spur: 'technisch',
+    status: 'eingegangen',
+    key: `${vn}:eingegangen`,
+    text: 'Ihr Antrag ist eingegangen.',
+    details: { eingegangenAm: input.eingegangenAm },
   });
   if (antrag.antragsteller) {
     await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
@@ -92,5 +128,9 @@ export async function antragEingang(
 }
 
 export function formatBerlin(iso: string): string {
-  return new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('de-DE', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: 'Europe/Berlin',
+  }).format(new Date(iso));
 }

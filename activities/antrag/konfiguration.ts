@@ -66,7 +66,10 @@ export interface AktivierungsKonfiguration {
 }
 
 export class KonfigurationsFehler extends Error {
-  constructor(readonly aktivierungId: string, readonly probleme: string[]) {
+  constructor(
+    readonly aktivierungId: string,
+    readonly probleme: string[],
+  ) {
     super(`Aktivierung ${aktivierungId}: ${probleme.join('; ')}`);
     this.name = 'KonfigurationsFehler';
   }
@@ -79,20 +82,35 @@ export async function ladeKonfiguration(
 ): Promise<AktivierungsKonfiguration> {
   const aktivierung = await db.selectFrom('aktivierung').selectAll().where('id', '=', aktivierungId).executeTakeFirst();
   if (!aktivierung) throw new KonfigurationsFehler(aktivierungId, ['Aktivierung existiert nicht']);
-  const rows = await db.selectFrom('prozessparameter').selectAll().where('aktivierung_id', '=', aktivierungId).execute();
+  const rows = await db
+    .selectFrom('prozessparameter')
+    .selectAll()
+    .where('aktivierung_id', '=', aktivierungId)
+    .execute();
   const raw: Record<string, string> = {};
   for (const row of rows) {
-    raw[row.key] = row.protected && row.value_encrypted ? decryptParameter(parameterKey, Buffer.from(row.value_encrypted)) : (row.value ?? '');
+    raw[row.key] =
+      row.protected && row.value_encrypted
+        ? decryptParameter(parameterKey, Buffer.from(row.value_encrypted))
+        : (row.value ?? '');
   }
   const parsed = parameterSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new KonfigurationsFehler(aktivierungId, parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`));
+    throw new KonfigurationsFehler(
+      aktivierungId,
+      parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`),
+    );
   }
   const p = parsed.data;
   const probleme: string[] = [];
   let gebuehr: AktivierungsKonfiguration['gebuehr'] = null;
   if (p['gebuehr.betragCent']) {
-    for (const key of ['epaybl.mandantNr', 'epaybl.bewirtschafterNr', 'epaybl.haushaltsstelle', 'epaybl.buchungstext'] as const) {
+    for (const key of [
+      'epaybl.mandantNr',
+      'epaybl.bewirtschafterNr',
+      'epaybl.haushaltsstelle',
+      'epaybl.buchungstext',
+    ] as const) {
       if (!p[key]) probleme.push(`${key}: fehlt (nötig, weil gebuehr.betragCent gesetzt ist)`);
     }
     gebuehr = {
@@ -109,7 +127,8 @@ export async function ladeKonfiguration(
   const modus = p['zustellung.modus'];
   let fitconnect: AktivierungsKonfiguration['zustellung']['fitconnect'];
   if (modus === 'fitconnect') {
-    if (!p['fitconnect.destinationId']) probleme.push('fitconnect.destinationId: fehlt (nötig für zustellung.modus=fitconnect)');
+    if (!p['fitconnect.destinationId'])
+      probleme.push('fitconnect.destinationId: fehlt (nötig für zustellung.modus=fitconnect)');
     fitconnect = {
       destinationId: p['fitconnect.destinationId'] ?? '',
       schemaUri: p['fitconnect.schemaUri'],
@@ -125,7 +144,11 @@ export async function ladeKonfiguration(
     oeId: aktivierung.oe_id,
     leistungId: aktivierung.leistung_id,
     status: aktivierung.status,
-    wartung: { aktiv: aktivierung.wartungsmodus, art: aktivierung.wartungsmodus_art, text: aktivierung.wartungsmodus_text },
+    wartung: {
+      aktiv: aktivierung.wartungsmodus,
+      art: aktivierung.wartungsmodus_art,
+      text: aktivierung.wartungsmodus_text,
+    },
     gebuehr,
     zustellung: {
       modus,

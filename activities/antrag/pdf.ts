@@ -22,7 +22,9 @@ function flatten(value: unknown, prefix = ''): [string, string][] {
   if (value === null || value === undefined) return [[prefix, '–']];
   if (Array.isArray(value)) return value.flatMap((v, i) => flatten(v, `${prefix} ${i + 1}`));
   if (typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => flatten(v, prefix ? `${prefix} / ${k}` : k));
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
+      flatten(v, prefix ? `${prefix} / ${k}` : k),
+    );
   }
   if (typeof value === 'boolean') return [[prefix, value ? 'ja' : 'nein']];
   return [[prefix, String(value)]];
@@ -77,7 +79,11 @@ export async function renderAntragPdf(input: AntragPdfInput): Promise<Uint8Array
 class Writer {
   private page: PDFPage;
   private y = 0;
-  constructor(private pdf: PDFDocument, private font: PDFFont, private bold: PDFFont) {
+  constructor(
+    private pdf: PDFDocument,
+    private font: PDFFont,
+    private bold: PDFFont,
+  ) {
     this.page = this.newPage();
   }
   private newPage() {
@@ -91,7 +97,13 @@ class Writer {
     const font = opts.font ?? this.font;
     for (const chunk of this.wrap(winAnsi(text), font, size, 495)) {
       if (this.y < 50) this.newPage();
-      this.page.drawText(chunk, { x: 50, y: this.y, size, font, color: opts.color ? rgb(...opts.color) : rgb(0, 0, 0) });
+      this.page.drawText(chunk, {
+        x: 50,
+        y: this.y,
+        size,
+        font,
+        color: opts.color ? rgb(...opts.color) : rgb(0, 0, 0),
+      });
       this.y -= size + 4;
     }
   }

@@ -8,16 +8,23 @@ import { required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { createBacklink } from '../../integrations/epaybl/soap-client';
-import { EpayblError, type EpayblPaymentConfig, type KassenzeichenInfo, type KassenzeichenState } from '../../integrations/epaybl/types';
+import {
+  EpayblError,
+  type EpayblPaymentConfig,
+  type KassenzeichenInfo,
+  type KassenzeichenState,
+} from '../../integrations/epaybl/types';
 import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
 import { statusUrl } from './eingang';
-
 
 // An Antrag the portal confirmed must not fail because of ePayBL: even a configuration error at the operator
 // (-0611) gets fixed. So every ePayBL error is retried (back-off capped by the workflow) and logged with its code.
 function asFailure(err: unknown): never {
   if (err instanceof EpayblError) {
-    throw ApplicationFailure.retryable(`ePayBL ${err.code}: ${err.message}`, 'EpayblFehler', { code: err.code, retryable: err.retryable });
+    throw ApplicationFailure.retryable(`ePayBL ${err.code}: ${err.message}`, 'EpayblFehler', {
+      code: err.code,
+      retryable: err.retryable,
+    });
   }
   throw err;
 }
@@ -33,7 +40,11 @@ export async function zahlungAnlegen(
 ): Promise<{ kassenzeichen: string; paypageUrl: string }> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const existing = await db.selectFrom('zahlung').select(['kassenzeichen', 'paypage_url']).where('vorgangsnummer', '=', vn).executeTakeFirst();
+  const existing = await db
+    .selectFrom('zahlung')
+    .select(['kassenzeichen', 'paypage_url'])
+    .where('vorgangsnummer', '=', vn)
+    .executeTakeFirst();
   if (existing) return { kassenzeichen: existing.kassenzeichen, paypageUrl: existing.paypage_url };
 
   const epaybl = required(deps, 'epaybl');
@@ -42,14 +53,20 @@ export async function zahlungAnlegen(
   try {
     let kz = await epaybl.lesenTransaktion({ mandantNr: g.mandantNr, eShopTransaktionsNr: transaktionsnummer });
     if (!kz) {
-      await epaybl.anlegenKunde({ mandantNr: g.mandantNr, bewirtschafterNr: g.bewirtschafterNr, kunde: { eShopKundenNr: vn } });
+      await epaybl.anlegenKunde({
+        mandantNr: g.mandantNr,
+        bewirtschafterNr: g.bewirtschafterNr,
+        kunde: { eShopKundenNr: vn },
+      });
       kz = await epaybl.anlegenKassenzeichen({
         config: { ...g, buchungstext: buchungstext(g.buchungstext) },
         eShopKundenNr: vn,
         eShopTransaktionsNr: transaktionsnummer,
       });
       // Deleting the one-time customer fails while the Kassenzeichen is open (-0119); real clients ignore that.
-      await epaybl.loeschenKunde({ mandantNr: g.mandantNr, bewirtschafterNr: g.bewirtschafterNr, eShopKundenNr: vn }).catch(() => {});
+      await epaybl
+        .loeschenKunde({ mandantNr: g.mandantNr, bewirtschafterNr: g.bewirtschafterNr, eShopKundenNr: vn })
+        .catch(() => {});
     }
     const secret = required(deps, 'linkSecret');
     const base = `${required(deps, 'publicBaseUrl')}/api/zahlung/rueckkehr?vorgangsnummer=${encodeURIComponent(vn)}`;
@@ -63,16 +80,37 @@ export async function zahlungAnlegen(
     });
     await db
       .insertInto('zahlung')
-      .values({ vorgangsnummer: vn, kassenzeichen: kz.kassenzeichen, transaktionsnummer, betrag_cent: g.betragCent, status: 'offen', paypage_url: paypageUrl, zahlverfahren: null, gebucht_am: null })
+      .values({
+        vorgangsnummer: vn,
+        kassenzeichen: kz.kassenzeichen,
+        transaktionsnummer,
+        betrag_cent: g.betragCent,
+        status: 'offen',
+        paypage_url: paypageUrl,
+        zahlverfahren: null,
+        gebucht_am: null,
+      })
       .onConflict((oc) => oc.column('vorgangsnummer').doNothing())
       .execute();
-    const stored = await db.selectFrom('zahlung').select(['kassenzeichen', 'paypage_url']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom('zahlung')
+      .select(['kassenzeichen', 'paypage_url'])
+      .where('vorgangsnummer', '=', vn)
+      .executeTakeFirstOrThrow();
     await setAntragStatus(db, vn, { status: 'wartet-auf-zahlung' });
     await appendEreignis(db, {
-      vorgangsnummer: vn, spur: 'technisch', status: 'zahlung-offen', key: `${vn}:zahlung-offen`,
-      text: `Gebühr von ${euro(g.betragCent)} ist zu zahlen.`, details: { kassenzeichen: stored.kassenzeichen, betragCent: g.betragCent },
+      vorgangsnummer: vn,
+      spur: 'technisch',
+      status: 'zahlung-offen',
+      key: `${vn}:zahlung-offen`,
+      text: `Gebühr von ${euro(g.betragCent)} ist zu zahlen.`,
+      details: { kassenzeichen: stored.kassenzeichen, betragCent: g.betragCent },
     });
-    const antrag = await db.selectFrom('antrag').select(['antragsteller']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+    const antrag = await db
+      .selectFrom('antrag')
+      .select(['antragsteller'])
+      .where('vorgangsnummer', '=', vn)
+      .executeTakeFirstOrThrow();
     if (antrag.antragsteller) {
       await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
         idempotencyKey: `${vn}:zahlungsaufforderung`,
@@ -90,7 +128,11 @@ export async function zahlungAnlegen(
   }
 }
 
-export type ZahlungsErgebnis = { ergebnis: 'bezahlt' | 'storniert' | 'frist'; state?: KassenzeichenState; saldoCent?: number };
+export type ZahlungsErgebnis = {
+  ergebnis: 'bezahlt' | 'storniert' | 'frist';
+  state?: KassenzeichenState;
+  saldoCent?: number;
+};
 
 /**
  * Polls until the claim is settled (paid, overpaid, cancelled) or `bis` is reached. One long activity with
@@ -99,7 +141,14 @@ export type ZahlungsErgebnis = { ergebnis: 'bezahlt' | 'storniert' | 'frist'; st
  */
 export async function zahlungAbwarten(
   deps: ActivityDeps,
-  input: { vorgangsnummer: string; mandantNr: string; kassenzeichen: string; bis: string; abfrageMs: number; ziel?: 'bezahlt' | 'storniert' },
+  input: {
+    vorgangsnummer: string;
+    mandantNr: string;
+    kassenzeichen: string;
+    bis: string;
+    abfrageMs: number;
+    ziel?: 'bezahlt' | 'storniert';
+  },
 ): Promise<ZahlungsErgebnis> {
   const epaybl = required(deps, 'epaybl');
   const ctx = Context.current();
@@ -111,7 +160,10 @@ export async function zahlungAbwarten(
       info = await epaybl.lesenKassenzeichenInfo({ mandantNr: input.mandantNr, kassenzeichen: input.kassenzeichen });
     } catch (err) {
       const code = err instanceof EpayblError ? err.code : undefined;
-      deps.log.warn({ vorgangsnummer: input.vorgangsnummer, code, err: (err as Error).message }, 'ePayBL read failed; polling on');
+      deps.log.warn(
+        { vorgangsnummer: input.vorgangsnummer, code, err: (err as Error).message },
+        'ePayBL read failed; polling on',
+      );
     }
     ctx.heartbeat({ state: info?.state ?? 'unbekannt' });
     if (info) {
@@ -120,12 +172,20 @@ export async function zahlungAbwarten(
         return { ergebnis: 'bezahlt', state: info.state, saldoCent: info.saldoCent };
       }
       if (info.storniert || info.state === 'storniert') {
-        await deps.db.updateTable('zahlung').set({ status: 'storniert', updated_at: sql`now()` }).where('vorgangsnummer', '=', input.vorgangsnummer).execute();
+        await deps.db
+          .updateTable('zahlung')
+          .set({ status: 'storniert', updated_at: sql`now()` })
+          .where('vorgangsnummer', '=', input.vorgangsnummer)
+          .execute();
         return { ergebnis: 'storniert', state: info.state, saldoCent: info.saldoCent };
       }
       if (info.state === 'teilbezahlt') {
-        await deps.db.updateTable('zahlung').set({ status: 'teilbezahlt', bezahlt_cent: info.paidCent, updated_at: sql`now()` })
-          .where('vorgangsnummer', '=', input.vorgangsnummer).where('status', '=', 'offen').execute();
+        await deps.db
+          .updateTable('zahlung')
+          .set({ status: 'teilbezahlt', bezahlt_cent: info.paidCent, updated_at: sql`now()` })
+          .where('vorgangsnummer', '=', input.vorgangsnummer)
+          .where('status', '=', 'offen')
+          .execute();
       }
     }
     const rest = bis - Date.now();
@@ -139,29 +199,63 @@ async function zahlungGebucht(deps: ActivityDeps, vn: string, info: Kassenzeiche
   // Booked exactly once: the status flip is the guard, the audit key the proof.
   await db
     .updateTable('zahlung')
-    .set({ status: info.state, bezahlt_cent: info.paidCent, zahlverfahren: info.zahlverfahren, gebucht_am: sql`coalesce(gebucht_am, now())`, updated_at: sql`now()` })
+    .set({
+      status: info.state,
+      bezahlt_cent: info.paidCent,
+      zahlverfahren: info.zahlverfahren,
+      gebucht_am: sql`coalesce(gebucht_am, now())`,
+      updated_at: sql`now()`,
+    })
     .where('vorgangsnummer', '=', vn)
     .execute();
-  const antrag = await db.selectFrom('antrag').select(['mandant_id']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  const antrag = await db
+    .selectFrom('antrag')
+    .select(['mandant_id'])
+    .where('vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
   await appendAudit(db, {
-    actor: 'epaybl', action: 'zahlung.gebucht', subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
-    details: { kassenzeichen: info.kassenzeichen, bezahltCent: info.paidCent, saldoCent: info.saldoCent, zahlverfahren: info.zahlverfahren },
+    actor: 'epaybl',
+    action: 'zahlung.gebucht',
+    subjectType: 'antrag',
+    subjectId: vn,
+    mandantId: antrag.mandant_id,
+    details: {
+      kassenzeichen: info.kassenzeichen,
+      bezahltCent: info.paidCent,
+      saldoCent: info.saldoCent,
+      zahlverfahren: info.zahlverfahren,
+    },
     idempotencyKey: `${vn}:zahlung-gebucht`,
   });
   await setAntragStatus(db, vn, { status: 'bezahlt' });
   await appendEreignis(db, {
-    vorgangsnummer: vn, spur: 'technisch', status: 'bezahlt', key: `${vn}:bezahlt`,
+    vorgangsnummer: vn,
+    spur: 'technisch',
+    status: 'bezahlt',
+    key: `${vn}:bezahlt`,
     text: info.state === 'ueberbezahlt' ? 'Gebühr bezahlt (Überzahlung wird erstattet).' : 'Gebühr bezahlt.',
   });
 }
 
-export async function zahlungErinnern(deps: ActivityDeps, input: { vorgangsnummer: string; abbruchAm: string }): Promise<void> {
+export async function zahlungErinnern(
+  deps: ActivityDeps,
+  input: { vorgangsnummer: string; abbruchAm: string },
+): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const row = await db.selectFrom('antrag').innerJoin('zahlung', 'zahlung.vorgangsnummer', 'antrag.vorgangsnummer')
+  const row = await db
+    .selectFrom('antrag')
+    .innerJoin('zahlung', 'zahlung.vorgangsnummer', 'antrag.vorgangsnummer')
     .select(['antrag.antragsteller', 'zahlung.paypage_url', 'zahlung.betrag_cent', 'zahlung.kassenzeichen'])
-    .where('antrag.vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
-  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'zahlungserinnerung', key: `${vn}:zahlungserinnerung`, text: 'Erinnerung: Die Gebühr ist noch offen.' });
+    .where('antrag.vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
+  await appendEreignis(db, {
+    vorgangsnummer: vn,
+    spur: 'technisch',
+    status: 'zahlungserinnerung',
+    key: `${vn}:zahlungserinnerung`,
+    text: 'Erinnerung: Die Gebühr ist noch offen.',
+  });
   if (!row.antragsteller) return;
   await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
     idempotencyKey: `${vn}:zahlungserinnerung`,
@@ -173,32 +267,64 @@ export async function zahlungErinnern(deps: ActivityDeps, input: { vorgangsnumme
   });
 }
 
-export async function stornoAnfordern(deps: ActivityDeps, input: { vorgangsnummer: string; grund: string }): Promise<void> {
+export async function stornoAnfordern(
+  deps: ActivityDeps,
+  input: { vorgangsnummer: string; grund: string },
+): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const row = await db.selectFrom('antrag').innerJoin('zahlung', 'zahlung.vorgangsnummer', 'antrag.vorgangsnummer')
+  const row = await db
+    .selectFrom('antrag')
+    .innerJoin('zahlung', 'zahlung.vorgangsnummer', 'antrag.vorgangsnummer')
     .select(['antrag.mandant_id', 'zahlung.kassenzeichen', 'zahlung.bezahlt_cent'])
-    .where('antrag.vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+    .where('antrag.vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
   await db
     .insertInto('aufgabe')
     .values({
-      id: `${vn}:storno`, art: 'storno', rolle: 'mandant-admin', mandant_id: row.mandant_id, betreff_typ: 'antrag', betreff_id: vn,
+      id: `${vn}:storno`,
+      art: 'storno',
+      rolle: 'mandant-admin',
+      mandant_id: row.mandant_id,
+      betreff_typ: 'antrag',
+      betreff_id: vn,
       titel: `Gebühr erstatten: Kassenzeichen ${row.kassenzeichen}`,
-      beschreibung: `Der Antrag ${vn} kann nicht zugestellt werden (${input.grund}). Bitte die Forderung in ePayBL stornieren und ` +
+      beschreibung:
+        `Der Antrag ${vn} kann nicht zugestellt werden (${input.grund}). Bitte die Forderung in ePayBL stornieren und ` +
         `${euro(row.bezahlt_cent)} erstatten. Die Orchestrierung erkennt den Storno selbst und schließt diese Aufgabe.`,
-      faellig_am: null, erledigt_von: null, erledigt_am: null,
+      faellig_am: null,
+      erledigt_von: null,
+      erledigt_am: null,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
-  await db.updateTable('zahlung').set({ status: 'storno-angefordert', updated_at: sql`now()` }).where('vorgangsnummer', '=', vn).where('status', 'in', ['bezahlt', 'ueberbezahlt']).execute();
+  await db
+    .updateTable('zahlung')
+    .set({ status: 'storno-angefordert', updated_at: sql`now()` })
+    .where('vorgangsnummer', '=', vn)
+    .where('status', 'in', ['bezahlt', 'ueberbezahlt'])
+    .execute();
   await appendAudit(db, {
-    actor: 'system', action: 'zahlung.storno-angefordert', subjectType: 'antrag', subjectId: vn, mandantId: row.mandant_id,
-    details: { kassenzeichen: row.kassenzeichen, grund: input.grund }, idempotencyKey: `${vn}:storno-angefordert`,
+    actor: 'system',
+    action: 'zahlung.storno-angefordert',
+    subjectType: 'antrag',
+    subjectId: vn,
+    mandantId: row.mandant_id,
+    details: { kassenzeichen: row.kassenzeichen, grund: input.grund },
+    idempotencyKey: `${vn}:storno-angefordert`,
   });
-  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'erstattung-angefordert', key: `${vn}:erstattung-angefordert`, text: 'Die Gebühr wird erstattet.' });
+  await appendEreignis(db, {
+    vorgangsnummer: vn,
+    spur: 'technisch',
+    status: 'erstattung-angefordert',
+    key: `${vn}:erstattung-angefordert`,
+    text: 'Die Gebühr wird erstattet.',
+  });
   if (deps.awbEmail) {
     await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
-      idempotencyKey: `${vn}:storno-aufgabe`, to: deps.awbEmail, subject: `Erstattung nötig: ${vn}`,
+      idempotencyKey: `${vn}:storno-aufgabe`,
+      to: deps.awbEmail,
+      subject: `Erstattung nötig: ${vn}`,
       text: `Für den nicht zustellbaren Antrag ${vn} (Mandant ${row.mandant_id}) muss die Gebühr (Kassenzeichen ${row.kassenzeichen}) erstattet werden.\n`,
     });
   }
@@ -207,9 +333,19 @@ export async function stornoAnfordern(deps: ActivityDeps, input: { vorgangsnumme
 export async function stornoErfasst(deps: ActivityDeps, input: { vorgangsnummer: string }): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  await db.updateTable('aufgabe').set({ status: 'erledigt', erledigt_von: 'epaybl', erledigt_am: sql`now()` })
-    .where('id', '=', `${vn}:storno`).where('status', '=', 'offen').execute();
-  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'erstattet', key: `${vn}:erstattet`, text: 'Die Gebühr wurde storniert und wird erstattet.' });
+  await db
+    .updateTable('aufgabe')
+    .set({ status: 'erledigt', erledigt_von: 'epaybl', erledigt_am: sql`now()` })
+    .where('id', '=', `${vn}:storno`)
+    .where('status', '=', 'offen')
+    .execute();
+  await appendEreignis(db, {
+    vorgangsnummer: vn,
+    spur: 'technisch',
+    status: 'erstattet',
+    key: `${vn}:erstattet`,
+    text: 'Die Gebühr wurde storniert und wird erstattet.',
+  });
 }
 
 export function euro(cents: number): string {

@@ -28,9 +28,20 @@ export function transferDir(deps: ActivityDeps, zustellung: Zustellung): string 
 async function paket(deps: ActivityDeps, vn: string): Promise<AntragPackage> {
   const { db } = deps;
   const antrag = await db.selectFrom('antrag').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
-  if (!antrag.form_data || !antrag.eingegangen_am) throw ApplicationFailure.nonRetryable(`Antrag ${vn} has no data to deliver`, 'KeineDaten');
-  const aktivierung = await db.selectFrom('aktivierung').select('leistung_id').where('id', '=', antrag.aktivierung_id).executeTakeFirstOrThrow();
-  const dateien = await db.selectFrom('antrag_datei').selectAll().where('vorgangsnummer', '=', vn).where('art', 'in', ['anlage', 'antrag-pdf']).orderBy('id').execute();
+  if (!antrag.form_data || !antrag.eingegangen_am)
+    throw ApplicationFailure.nonRetryable(`Antrag ${vn} has no data to deliver`, 'KeineDaten');
+  const aktivierung = await db
+    .selectFrom('aktivierung')
+    .select('leistung_id')
+    .where('id', '=', antrag.aktivierung_id)
+    .executeTakeFirstOrThrow();
+  const dateien = await db
+    .selectFrom('antrag_datei')
+    .selectAll()
+    .where('vorgangsnummer', '=', vn)
+    .where('art', 'in', ['anlage', 'antrag-pdf'])
+    .orderBy('id')
+    .execute();
   const pdf = dateien.find((d) => d.art === 'antrag-pdf');
   if (!pdf?.content) throw new Error(`PDF of ${vn} missing`); // retryable: the receipt activity writes it first
   return {
@@ -43,7 +54,12 @@ async function paket(deps: ActivityDeps, vn: string): Promise<AntragPackage> {
     pdf: new Uint8Array(pdf.content),
     attachments: dateien
       .filter((d) => d.art === 'anlage' && d.content)
-      .map((d) => ({ id: d.id.split(':').pop()!, fileName: d.file_name, mediaType: d.media_type, content: new Uint8Array(d.content!) })),
+      .map((d) => ({
+        id: d.id.split(':').pop()!,
+        fileName: d.file_name,
+        mediaType: d.media_type,
+        content: new Uint8Array(d.content!),
+      })),
   };
 }
 
@@ -56,14 +72,35 @@ export async function zustellen(
   const z = input.zustellung;
   await db
     .insertInto('zustellung')
-    .values({ vorgangsnummer: vn, modus: z.modus, endpunkt: z.endpunkt, referenz: null, letzter_fehler: null, wartet_seit: null, zugestellt_am: null, transfer_geloescht_am: null })
+    .values({
+      vorgangsnummer: vn,
+      modus: z.modus,
+      endpunkt: z.endpunkt,
+      referenz: null,
+      letzter_fehler: null,
+      wartet_seit: null,
+      zugestellt_am: null,
+      transfer_geloescht_am: null,
+    })
     .onConflict((oc) => oc.column('vorgangsnummer').doNothing())
     .execute();
-  const before = await db.selectFrom('zustellung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  const before = await db
+    .selectFrom('zustellung')
+    .selectAll()
+    .where('vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
   if (before.zugestellt_am) {
-    return { referenz: before.referenz ?? '', zugestelltAm: before.zugestellt_am.toISOString(), bereitsZugestellt: true };
+    return {
+      referenz: before.referenz ?? '',
+      zugestelltAm: before.zugestellt_am.toISOString(),
+      bereitsZugestellt: true,
+    };
   }
-  await db.updateTable('zustellung').set({ versuche: sql`versuche + 1` }).where('vorgangsnummer', '=', vn).execute();
+  await db
+    .updateTable('zustellung')
+    .set({ versuche: sql`versuche + 1` })
+    .where('vorgangsnummer', '=', vn)
+    .execute();
 
   let result: DeliveryResult;
   try {
@@ -76,64 +113,151 @@ export async function zustellen(
       const existing = before.referenz ? (JSON.parse(before.referenz) as SubmissionRef) : undefined;
       const delivered = await sender.deliverOrResume(
         pkg,
-        { destinationId: fc.destinationId, schemaUri: fc.schemaUri, serviceIdentifier: `urn:de:fim:leika:leistung:${fc.leistungId}` },
+        {
+          destinationId: fc.destinationId,
+          schemaUri: fc.schemaUri,
+          serviceIdentifier: `urn:de:fim:leika:leistung:${fc.leistungId}`,
+        },
         {
           existing,
           // Persist the submission before uploading, so a crash resumes this submission instead of creating another.
           onCreated: async (ref) => {
-            await db.updateTable('zustellung').set({ referenz: JSON.stringify(ref) }).where('vorgangsnummer', '=', vn).execute();
+            await db
+              .updateTable('zustellung')
+              .set({ referenz: JSON.stringify(ref) })
+              .where('vorgangsnummer', '=', vn)
+              .execute();
           },
         },
       );
-      result = { ...delivered, reference: JSON.stringify({ destinationId: delivered.destinationId, submissionId: delivered.submissionId, caseId: delivered.caseId }) };
+      result = {
+        ...delivered,
+        reference: JSON.stringify({
+          destinationId: delivered.destinationId,
+          submissionId: delivered.submissionId,
+          caseId: delivered.caseId,
+        }),
+      };
     }
   } catch (err) {
     const retryable = !isDeliveryError(err) || err.retryable;
     await endpunktGestoert(deps, vn, z.endpunkt, (err as Error).message);
     if (!retryable) {
-      throw ApplicationFailure.nonRetryable(`Zustellung abgelehnt: ${(err as Error).message}`, 'ZustellungAbgelehnt', { code: isDeliveryError(err) ? err.code : undefined });
+      throw ApplicationFailure.nonRetryable(`Zustellung abgelehnt: ${(err as Error).message}`, 'ZustellungAbgelehnt', {
+        code: isDeliveryError(err) ? err.code : undefined,
+      });
     }
-    throw ApplicationFailure.retryable(`Endpunkt ${z.endpunkt} nicht erreichbar: ${(err as Error).message}`, 'EndpunktNichtErreichbar');
+    throw ApplicationFailure.retryable(
+      `Endpunkt ${z.endpunkt} nicht erreichbar: ${(err as Error).message}`,
+      'EndpunktNichtErreichbar',
+    );
   }
 
   const zugestelltAm = result.deliveredAt;
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('zustellung').set({ referenz: result.reference, zugestellt_am: new Date(zugestelltAm), letzter_fehler: null, wartet_seit: null })
-      .where('vorgangsnummer', '=', vn).execute();
-    await trx.insertInto('endpunkt_status').values({ endpunkt: z.endpunkt, down_since: null, last_error: null, last_attempt_at: new Date(), last_success_at: new Date(), alert_sent_for: null })
-      .onConflict((oc) => oc.column('endpunkt').doUpdateSet({ down_since: null, last_error: null, last_attempt_at: sql`now()`, last_success_at: sql`now()` }))
+    await trx
+      .updateTable('zustellung')
+      .set({
+        referenz: result.reference,
+        zugestellt_am: new Date(zugestelltAm),
+        letzter_fehler: null,
+        wartet_seit: null,
+      })
+      .where('vorgangsnummer', '=', vn)
+      .execute();
+    await trx
+      .insertInto('endpunkt_status')
+      .values({
+        endpunkt: z.endpunkt,
+        down_since: null,
+        last_error: null,
+        last_attempt_at: new Date(),
+        last_success_at: new Date(),
+        alert_sent_for: null,
+      })
+      .onConflict((oc) =>
+        oc
+          .column('endpunkt')
+          .doUpdateSet({
+            down_since: null,
+            last_error: null,
+            last_attempt_at: sql`now()`,
+            last_success_at: sql`now()`,
+          }),
+      )
       .execute();
   });
-  const antrag = await db.selectFrom('antrag').select('mandant_id').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  const antrag = await db
+    .selectFrom('antrag')
+    .select('mandant_id')
+    .where('vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
   await setAntragStatus(db, vn, { status: 'zugestellt', zustell_status: 'zugestellt' });
   await appendAudit(db, {
-    actor: 'system', action: 'antrag.zugestellt', subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
-    details: { modus: z.modus, endpunkt: z.endpunkt, referenz: result.reference, versuche: before.versuche + 1 }, idempotencyKey: `${vn}:zugestellt`,
+    actor: 'system',
+    action: 'antrag.zugestellt',
+    subjectType: 'antrag',
+    subjectId: vn,
+    mandantId: antrag.mandant_id,
+    details: { modus: z.modus, endpunkt: z.endpunkt, referenz: result.reference, versuche: before.versuche + 1 },
+    idempotencyKey: `${vn}:zugestellt`,
   });
-  await appendEreignis(db, { vorgangsnummer: vn, spur: 'technisch', status: 'zugestellt', key: `${vn}:zugestellt`, text: 'Ihr Antrag wurde der zuständigen Stelle zugestellt.' });
+  await appendEreignis(db, {
+    vorgangsnummer: vn,
+    spur: 'technisch',
+    status: 'zugestellt',
+    key: `${vn}:zugestellt`,
+    text: 'Ihr Antrag wurde der zuständigen Stelle zugestellt.',
+  });
   return { referenz: result.reference, zugestelltAm, bereitsZugestellt: result.alreadyDelivered };
 }
 
 async function endpunktGestoert(deps: ActivityDeps, vn: string, endpunkt: string, fehler: string): Promise<void> {
   const { db } = deps;
-  await db.updateTable('zustellung').set({ letzter_fehler: fehler.slice(0, 500), wartet_seit: sql`coalesce(wartet_seit, now())` }).where('vorgangsnummer', '=', vn).execute();
+  await db
+    .updateTable('zustellung')
+    .set({ letzter_fehler: fehler.slice(0, 500), wartet_seit: sql`coalesce(wartet_seit, now())` })
+    .where('vorgangsnummer', '=', vn)
+    .execute();
   const status = await db
     .insertInto('endpunkt_status')
-    .values({ endpunkt, down_since: new Date(), last_error: fehler.slice(0, 500), last_attempt_at: new Date(), last_success_at: null, alert_sent_for: null })
-    .onConflict((oc) => oc.column('endpunkt').doUpdateSet({ down_since: sql`coalesce(endpunkt_status.down_since, now())`, last_error: fehler.slice(0, 500), last_attempt_at: sql`now()` }))
+    .values({
+      endpunkt,
+      down_since: new Date(),
+      last_error: fehler.slice(0, 500),
+      last_attempt_at: new Date(),
+      last_success_at: null,
+      alert_sent_for: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .column('endpunkt')
+        .doUpdateSet({
+          down_since: sql`coalesce(endpunkt_status.down_since, now())`,
+          last_error: fehler.slice(0, 500),
+          last_attempt_at: sql`now()`,
+        }),
+    )
     .returningAll()
     .executeTakeFirstOrThrow();
   await setAntragStatus(db, vn, { zustell_status: 'wartet-auf-endpunkt' });
   await appendEreignis(db, {
-    vorgangsnummer: vn, spur: 'technisch', status: 'zustellung-verzoegert', key: `${vn}:zustellung-verzoegert`,
+    vorgangsnummer: vn,
+    spur: 'technisch',
+    status: 'zustellung-verzoegert',
+    key: `${vn}:zustellung-verzoegert`,
     text: 'Die Zustellung an die Behörde verzögert sich; sie wird automatisch nachgeholt.',
   });
   const downSince = status.down_since!;
   const alertAfter = deps.endpointAlertAfterMs ?? 4 * 3_600_000;
   const alreadyAlerted = status.alert_sent_for && status.alert_sent_for.getTime() === downSince.getTime();
   if (!alreadyAlerted && Date.now() - downSince.getTime() >= alertAfter && deps.awbEmail) {
-    const wartend = await db.selectFrom('zustellung').select(({ fn }) => fn.countAll<string>().as('n'))
-      .where('endpunkt', '=', endpunkt).where('zugestellt_am', 'is', null).executeTakeFirstOrThrow();
+    const wartend = await db
+      .selectFrom('zustellung')
+      .select(({ fn }) => fn.countAll<string>().as('n'))
+      .where('endpunkt', '=', endpunkt)
+      .where('zugestellt_am', 'is', null)
+      .executeTakeFirstOrThrow();
     await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
       idempotencyKey: `endpunkt:${endpunkt}:${downSince.toISOString()}`,
       to: deps.awbEmail,
@@ -143,12 +267,19 @@ async function endpunktGestoert(deps: ActivityDeps, vn: string, endpunkt: string
         `Wartende Anträge: ${wartend.n}\nLetzter Fehler: ${fehler}\n\n` +
         'Die Anträge werden automatisch zugestellt, sobald der Endpunkt wieder erreichbar ist.\n',
     });
-    await db.updateTable('endpunkt_status').set({ alert_sent_for: downSince }).where('endpunkt', '=', endpunkt).execute();
+    await db
+      .updateTable('endpunkt_status')
+      .set({ alert_sent_for: downSince })
+      .where('endpunkt', '=', endpunkt)
+      .execute();
   }
 }
 
 /** Removes the Vorgang from the Transferverzeichnis after the retention period (default 90 days). */
-export async function transferLoeschen(deps: ActivityDeps, input: { vorgangsnummer: string; zustellung: Zustellung }): Promise<{ geloescht: string[] }> {
+export async function transferLoeschen(
+  deps: ActivityDeps,
+  input: { vorgangsnummer: string; zustellung: Zustellung },
+): Promise<{ geloescht: string[] }> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
   const geloescht: string[] = [];
@@ -165,11 +296,24 @@ export async function transferLoeschen(deps: ActivityDeps, input: { vorgangsnumm
       }
     }
   }
-  await db.updateTable('zustellung').set({ transfer_geloescht_am: sql`coalesce(transfer_geloescht_am, now())` }).where('vorgangsnummer', '=', vn).execute();
-  const antrag = await db.selectFrom('antrag').select('mandant_id').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  await db
+    .updateTable('zustellung')
+    .set({ transfer_geloescht_am: sql`coalesce(transfer_geloescht_am, now())` })
+    .where('vorgangsnummer', '=', vn)
+    .execute();
+  const antrag = await db
+    .selectFrom('antrag')
+    .select('mandant_id')
+    .where('vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
   await appendAudit(db, {
-    actor: 'system', action: 'transfer.geloescht', subjectType: 'antrag', subjectId: vn, mandantId: antrag.mandant_id,
-    details: { geloescht, modus: input.zustellung.modus }, idempotencyKey: `${vn}:transfer-geloescht`,
+    actor: 'system',
+    action: 'transfer.geloescht',
+    subjectType: 'antrag',
+    subjectId: vn,
+    mandantId: antrag.mandant_id,
+    details: { geloescht, modus: input.zustellung.modus },
+    idempotencyKey: `${vn}:transfer-geloescht`,
   });
   return { geloescht };
 }

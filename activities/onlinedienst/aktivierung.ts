@@ -20,9 +20,16 @@ export interface SetAktivierungInput {
   key: string;
 }
 
-export async function setAktivierung(deps: ActivityDeps, input: SetAktivierungInput): Promise<{ changed: number; freigegeben: number }> {
+export async function setAktivierung(
+  deps: ActivityDeps,
+  input: SetAktivierungInput,
+): Promise<{ changed: number; freigegeben: number }> {
   const { db } = deps;
-  const before = await db.selectFrom('aktivierung').select(['id', 'wartungsmodus', 'mandant_id']).where('onlinedienst_id', '=', input.onlinedienstId).execute();
+  const before = await db
+    .selectFrom('aktivierung')
+    .select(['id', 'wartungsmodus', 'mandant_id'])
+    .where('onlinedienst_id', '=', input.onlinedienstId)
+    .execute();
   const result = await db.transaction().execute(async (trx) => {
     let query = trx
       .updateTable('aktivierung')
@@ -54,7 +61,9 @@ export async function setAktivierung(deps: ActivityDeps, input: SetAktivierungIn
   // Like the Wartungsmodus endpoint: switching it off releases the Anträge held for the activation meanwhile.
   let freigegeben = 0;
   if (input.wartungsmodus === false && deps.temporal) {
-    const released = before.filter((a) => a.wartungsmodus && (input.mandantId === '*' || a.mandant_id === input.mandantId));
+    const released = before.filter(
+      (a) => a.wartungsmodus && (input.mandantId === '*' || a.mandant_id === input.mandantId),
+    );
     for (const a of released) freigegeben += await releaseHeldAntraege(db, deps.temporal, a.id);
   }
   return { changed: result, freigegeben };
@@ -69,15 +78,23 @@ export async function applyRetention(
   input: { workflowId: string; onlinedienstId: string; actor: string; loeschkonzept: string | null; key: string },
 ): Promise<{ parameterDeleted: number; aktivierungenDeaktiviert: number }> {
   return db.transaction().execute(async (trx) => {
-    const ids = (await trx.selectFrom('aktivierung').select('id').where('onlinedienst_id', '=', input.onlinedienstId).execute()).map((r) => r.id);
-    const deleted = ids.length === 0 ? { numDeletedRows: 0n } : await trx.deleteFrom('prozessparameter').where('aktivierung_id', 'in', ids).executeTakeFirst();
+    const ids = (
+      await trx.selectFrom('aktivierung').select('id').where('onlinedienst_id', '=', input.onlinedienstId).execute()
+    ).map((r) => r.id);
+    const deleted =
+      ids.length === 0
+        ? { numDeletedRows: 0n }
+        : await trx.deleteFrom('prozessparameter').where('aktivierung_id', 'in', ids).executeTakeFirst();
     const deactivated = await trx
       .updateTable('aktivierung')
       .set({ status: 'deaktiviert', wartungsmodus: true, updated_at: sql<Date>`now()` })
       .where('onlinedienst_id', '=', input.onlinedienstId)
       .where('status', '!=', 'deaktiviert')
       .executeTakeFirst();
-    const result = { parameterDeleted: Number(deleted.numDeletedRows), aktivierungenDeaktiviert: Number(deactivated.numUpdatedRows) };
+    const result = {
+      parameterDeleted: Number(deleted.numDeletedRows),
+      aktivierungenDeaktiviert: Number(deactivated.numUpdatedRows),
+    };
     await appendAudit(trx, {
       actor: input.actor,
       action: 'onlinedienst.aufbewahrung.angewendet',

@@ -18,18 +18,31 @@ export async function loadGateData(db: Kysely<Database>, onlinedienstId: string)
     .where('status', '!=', 'deaktiviert')
     .orderBy('mandant_id')
     .execute();
-  const activations = rows.map((r): GateActivation => ({ mandantId: r.mandant_id, leistungId: r.leistung_id, zustaendigeStelleId: r.oe_id }));
+  const activations = rows.map((r): GateActivation => ({
+    mandantId: r.mandant_id,
+    leistungId: r.leistung_id,
+    zustaendigeStelleId: r.oe_id,
+  }));
   const mandantIds = [...new Set(activations.map((a) => a.mandantId))];
   const leistungIds = [...new Set(activations.map((a) => a.leistungId))];
   const oeIds = [...new Set(activations.map((a) => a.zustaendigeStelleId))];
-  if (activations.length === 0) return { activations, data: { leistungen: [], organisationseinheiten: [], behoerdenkonten: [], mandanten: [] } };
+  if (activations.length === 0)
+    return { activations, data: { leistungen: [], organisationseinheiten: [], behoerdenkonten: [], mandanten: [] } };
 
   const [leistungen, links, oes, konten, mandanten] = await Promise.all([
     db.selectFrom('leistung').select(['id', 'name']).where('id', 'in', leistungIds).execute(),
     db.selectFrom('leistung_oe').select(['leistung_id', 'oe_id']).where('leistung_id', 'in', leistungIds).execute(),
-    db.selectFrom('organisationseinheit').select(['id', 'name', 'mandant_id', 'behoerdenkonto_id', 'email']).where('id', 'in', oeIds).execute(),
+    db
+      .selectFrom('organisationseinheit')
+      .select(['id', 'name', 'mandant_id', 'behoerdenkonto_id', 'email'])
+      .where('id', 'in', oeIds)
+      .execute(),
     db.selectFrom('behoerdenkonto').select(['id', 'mandant_id']).where('mandant_id', 'in', mandantIds).execute(),
-    db.selectFrom('mandant').select(['id', 'name', 'impressum', 'logo_url', 'datenschutzbeauftragte_r']).where('id', 'in', mandantIds).execute(),
+    db
+      .selectFrom('mandant')
+      .select(['id', 'name', 'impressum', 'logo_url', 'datenschutzbeauftragte_r'])
+      .where('id', 'in', mandantIds)
+      .execute(),
   ]);
   return {
     activations,
@@ -52,7 +65,9 @@ export async function loadGateData(db: Kysely<Database>, onlinedienstId: string)
         name: m.name,
         impressum: m.impressum,
         logo: m.logo_url,
-        datenschutzbeauftragter: m.datenschutzbeauftragte_r ? { name: m.datenschutzbeauftragte_r.name, email: m.datenschutzbeauftragte_r.email } : null,
+        datenschutzbeauftragter: m.datenschutzbeauftragte_r
+          ? { name: m.datenschutzbeauftragte_r.name, email: m.datenschutzbeauftragte_r.email }
+          : null,
       })),
     },
   };

@@ -5,10 +5,22 @@ import type { ActivityDeps } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { openAntraege } from '../../db/stores/antrag';
 import { applyRetention, setAktivierung, type SetAktivierungInput } from './aktivierung';
-import { fanOutReleaseChecks, finishCampaign, notifyCampaign, planCampaign, type CampaignNoticeInput, type PlanCampaignInput } from '../release/campaign';
+import {
+  fanOutReleaseChecks,
+  finishCampaign,
+  notifyCampaign,
+  planCampaign,
+  type CampaignNoticeInput,
+  type PlanCampaignInput,
+} from '../release/campaign';
 import { loadGateData } from './gate';
 import { sendNotices, type NoticeInput } from './notify';
-import { recordLifecycle, recordReleaseCheckOpened, type RecordLifecycleInput, type ReleaseCheckOpenedInput } from './projection';
+import {
+  recordLifecycle,
+  recordReleaseCheckOpened,
+  type RecordLifecycleInput,
+  type ReleaseCheckOpenedInput,
+} from './projection';
 import { recordRolloutTicket, type RecordRolloutInput } from '../rollout/projection';
 
 async function antraegeByMandant(db: Kysely<Database>, onlinedienstId: string): Promise<Record<string, string[]>> {
@@ -38,7 +50,13 @@ export function createLifecycleActivities(deps: ActivityDeps) {
       return (await openAntraege(deps.db, input.onlinedienstId)).length;
     },
     /** Hands the open Anträge over (recorded with their Vorgangsnummern); the workflow tells each zuständige Stelle. */
-    async handOverAntraege(input: { workflowId: string; onlinedienstId: string; an: string; actor: string; key: string }) {
+    async handOverAntraege(input: {
+      workflowId: string;
+      onlinedienstId: string;
+      an: string;
+      actor: string;
+      key: string;
+    }) {
       const byMandant = await antraegeByMandant(deps.db, input.onlinedienstId);
       await appendAudit(deps.db, {
         actor: input.actor,
@@ -50,7 +68,13 @@ export function createLifecycleActivities(deps: ActivityDeps) {
       });
       return byMandant;
     },
-    async applyRetention(input: { workflowId: string; onlinedienstId: string; actor: string; loeschkonzept: string | null; key: string }) {
+    async applyRetention(input: {
+      workflowId: string;
+      onlinedienstId: string;
+      actor: string;
+      loeschkonzept: string | null;
+      key: string;
+    }) {
       return applyRetention(deps.db, input);
     },
     async recordRolloutTicket(input: RecordRolloutInput): Promise<void> {

@@ -18,7 +18,11 @@ export interface NotifyResult {
   unaddressed: string[];
 }
 
-export async function sendNotices(deps: ActivityDeps, onlinedienstId: string, notices: readonly NoticeInput[]): Promise<NotifyResult> {
+export async function sendNotices(
+  deps: ActivityDeps,
+  onlinedienstId: string,
+  notices: readonly NoticeInput[],
+): Promise<NotifyResult> {
   let sent = 0;
   const unaddressed: string[] = [];
   const kontakte = await loadKontakte(deps.db, onlinedienstId);

@@ -8,7 +8,11 @@ export const DEFAULT_AWB_EMAIL = 'awb@sid.sachsen.de';
 
 /** The role mailboxes recorded for the Onlinedienst. */
 export async function loadKontakte(db: Kysely<Database>, onlinedienstId: string): Promise<Record<string, string>> {
-  const row = await db.selectFrom('lifecycle').select('kontakte').where('onlinedienst_id', '=', onlinedienstId).executeTakeFirst();
+  const row = await db
+    .selectFrom('lifecycle')
+    .select('kontakte')
+    .where('onlinedienst_id', '=', onlinedienstId)
+    .executeTakeFirst();
   return row?.kontakte ?? {};
 }
 

@@ -111,8 +111,18 @@ export async function planCampaign(deps: ActivityDeps, input: PlanCampaignInput)
     ])
     .where('version', '=', version)
     .executeTakeFirstOrThrow();
-  const dues = await db.selectFrom('release_recheck').select('due_at').distinct().where('version', '=', version).orderBy('due_at').execute();
-  await db.updateTable('release_campaign').set({ total: counts.total, status: 'verteilung' }).where('version', '=', version).execute();
+  const dues = await db
+    .selectFrom('release_recheck')
+    .select('due_at')
+    .distinct()
+    .where('version', '=', version)
+    .orderBy('due_at')
+    .execute();
+  await db
+    .updateTable('release_campaign')
+    .set({ total: counts.total, status: 'verteilung' })
+    .where('version', '=', version)
+    .execute();
   await appendAudit(db, {
     actor: input.createdBy,
     action: 'release.kampagne.geplant',
@@ -139,11 +149,18 @@ export interface FanOutResult {
  * have no signalled_at; a duplicate signal is ignored by the lifecycle (the task exists). Heartbeats report
  * progress; marks are written in batches.
  */
-export async function fanOutReleaseChecks(deps: ActivityDeps, input: { version: string; concurrency: number }): Promise<FanOutResult> {
+export async function fanOutReleaseChecks(
+  deps: ActivityDeps,
+  input: { version: string; concurrency: number },
+): Promise<FanOutResult> {
   const { db } = deps;
   const client = required(deps, 'temporal');
   const ctx = Context.current();
-  const campaign = await db.selectFrom('release_campaign').select(['release_date']).where('version', '=', input.version).executeTakeFirstOrThrow();
+  const campaign = await db
+    .selectFrom('release_campaign')
+    .select(['release_date'])
+    .where('version', '=', input.version)
+    .executeTakeFirstOrThrow();
   const rows = await db
     .selectFrom('release_recheck')
     .select(['onlinedienst_id', 'classification', 'due_at', 'matching_change_ids', 'breaking_change_ids'])
@@ -163,7 +180,12 @@ export async function fanOutReleaseChecks(deps: ActivityDeps, input: { version: 
     const ids = pendingMarks;
     pendingMarks = [];
     if (ids.length === 0) return;
-    await db.updateTable('release_recheck').set({ signalled_at: sql<Date>`now()` }).where('version', '=', input.version).where('onlinedienst_id', 'in', ids).execute();
+    await db
+      .updateTable('release_recheck')
+      .set({ signalled_at: sql<Date>`now()` })
+      .where('version', '=', input.version)
+      .where('onlinedienst_id', 'in', ids)
+      .execute();
   };
   const heartbeat = setInterval(() => {
     ctx.heartbeat({ signalled, notRunning, total: rows.length });
@@ -183,7 +205,9 @@ export async function fanOutReleaseChecks(deps: ActivityDeps, input: { version: 
           breakingChangeIds: row.breaking_change_ids,
         };
         try {
-          await client.workflow.getHandle(lifecycleWorkflowId(row.onlinedienst_id)).signal(openReleaseCheckSignal, notice);
+          await client.workflow
+            .getHandle(lifecycleWorkflowId(row.onlinedienst_id))
+            .signal(openReleaseCheckSignal, notice);
           signalled += 1;
           pendingMarks.push(row.onlinedienst_id);
         } catch (err) {
@@ -214,7 +238,11 @@ export async function fanOutReleaseChecks(deps: ActivityDeps, input: { version: 
     .where('signalled_at', 'is not', null)
     .where('not_applicable', 'is', null)
     .executeTakeFirstOrThrow();
-  await db.updateTable('release_campaign').set({ signalled: total.n, status: 'laufend' }).where('version', '=', input.version).execute();
+  await db
+    .updateTable('release_campaign')
+    .set({ signalled: total.n, status: 'laufend' })
+    .where('version', '=', input.version)
+    .execute();
   return { signalled: total.n, notRunning };
 }
 
@@ -236,7 +264,11 @@ export interface CampaignNoticeResult {
 
 export async function notifyCampaign(deps: ActivityDeps, input: CampaignNoticeInput): Promise<CampaignNoticeResult> {
   const { db } = deps;
-  const campaign = await db.selectFrom('release_campaign').selectAll().where('version', '=', input.version).executeTakeFirstOrThrow();
+  const campaign = await db
+    .selectFrom('release_campaign')
+    .selectAll()
+    .where('version', '=', input.version)
+    .executeTakeFirstOrThrow();
   let query = db
     .selectFrom('release_recheck')
     .innerJoin('lifecycle', 'lifecycle.onlinedienst_id', 'release_recheck.onlinedienst_id')
@@ -291,7 +323,11 @@ export async function notifyCampaign(deps: ActivityDeps, input: CampaignNoticeIn
       .updateTable('release_recheck')
       .set({ reminders: sql<number>`reminders + 1`, last_reminder_at: new Date(input.now) })
       .where('version', '=', input.version)
-      .where('onlinedienst_id', 'in', rows.map((r) => r.id))
+      .where(
+        'onlinedienst_id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .where((eb) => eb.or([eb('last_reminder_at', 'is', null), eb('last_reminder_at', '<', new Date(input.now))]))
       .execute();
   }
@@ -315,7 +351,10 @@ export async function notifyCampaign(deps: ActivityDeps, input: CampaignNoticeIn
   return { mailed, open: counts.open, late: counts.late };
 }
 
-export async function finishCampaign(deps: ActivityDeps, input: { version: string; now: number }): Promise<CampaignSummary> {
+export async function finishCampaign(
+  deps: ActivityDeps,
+  input: { version: string; now: number },
+): Promise<CampaignSummary> {
   const stored = await loadCampaign(deps.db, input.version);
   if (!stored) throw new Error(`unknown campaign ${input.version}`);
   const summary = summarizeCampaign(stored.campaign, input.now);
