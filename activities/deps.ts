@@ -33,3 +33,9 @@ export function required<K extends keyof ActivityDeps>(deps: ActivityDeps, key: 
   if (value === undefined || value === null) throw new Error(`activity dependency "${key}" is not configured`);
   return value as NonNullable<ActivityDeps[K]>;
 }
+
+/** A row an earlier step guarantees (the Antrag, its Zahlung); missing, the activity fails and its retry looks again. */
+export function mustExist<T>(row: T | undefined, what: string): T {
+  if (row === undefined) throw new Error(`${what} not found`);
+  return row;
+}

@@ -1,14 +1,16 @@
 // Receipt of an Antrag: the PDF of exactly what was submitted (its hash into the audit log), the timeline entry
 // and the Eingangsbestätigung. Each part is idempotent, so a retried activity completes what is missing.
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
-import { required } from '../deps';
+import { mustExist, required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { findFormular } from '../../domain/formulare';
 import { statusToken } from '../../runtime/tokens';
-import { appendEreignis } from '../../db/stores/antrag-ereignis';
+import { appendEreignis, markAntragEingegangen } from '../../db/stores/antrag-ereignis';
+import { findAntrag, insertDatei } from '../../db/stores/antrag';
+import { findAntragPdfHash, listAnlagen } from '../../db/stores/antrag-dokumente';
+import { findMandant } from '../../db/stores/mandant';
 import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
 import { renderAntragPdf } from './pdf';
 
@@ -22,40 +24,17 @@ export async function antragEingang(
 ): Promise<{ konfiguration: AktivierungsKonfiguration; pdfSha256: string }> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const antrag = await db.selectFrom('antrag').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
   const konfiguration = await ladeKonfiguration(db, required(deps, 'parameterKey'), antrag.aktivierung_id);
 
-  await db
-    .updateTable('antrag')
-    .set({
-      eingegangen_am: sql`coalesce(eingegangen_am, ${new Date(input.eingegangenAm)})`,
-      status: 'eingegangen',
-      updated_at: sql`now()`,
-    })
-    .where('vorgangsnummer', '=', vn)
-    .where('status', '=', 'angenommen')
-    .execute();
+  await markAntragEingegangen(db, vn, new Date(input.eingegangenAm));
 
-  let pdf = await db
-    .selectFrom('antrag_datei')
-    .select(['sha256'])
-    .where('id', '=', `${vn}:antrag-pdf`)
-    .executeTakeFirst();
+  let pdf = await findAntragPdfHash(db, vn);
   if (!pdf) {
     const formular = findFormular(antrag.onlinedienst_id, antrag.formular_version);
     if (!formular) throw new Error(`Formular ${antrag.onlinedienst_id}@${antrag.formular_version} unbekannt`);
-    const mandant = await db
-      .selectFrom('mandant')
-      .select('name')
-      .where('id', '=', antrag.mandant_id)
-      .executeTakeFirstOrThrow();
-    const anlagen = await db
-      .selectFrom('antrag_datei')
-      .select(['file_name', 'size', 'sha256'])
-      .where('vorgangsnummer', '=', vn)
-      .where('art', '=', 'anlage')
-      .orderBy('file_name')
-      .execute();
+    const mandant = mustExist(await findMandant(db, antrag.mandant_id), `Mandant ${antrag.mandant_id}`);
+    const anlagen = await listAnlagen(db, vn);
     const bytes = await renderAntragPdf({
       vorgangsnummer: vn,
       eingegangenAm: input.eingegangenAm,
@@ -67,26 +46,16 @@ export async function antragEingang(
       test: antrag.test,
     });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    await db
-      .insertInto('antrag_datei')
-      .values({
-        id: `${vn}:antrag-pdf`,
-        vorgangsnummer: vn,
-        art: 'antrag-pdf',
-        file_name: `Antrag-${vn}.pdf`,
-        media_type: 'application/pdf',
-        size: bytes.length,
-        sha256,
-        content: Buffer.from(bytes),
-        metadata: '{}',
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    pdf = await db
-      .selectFrom('antrag_datei')
-      .select(['sha256'])
-      .where('id', '=', `${vn}:antrag-pdf`)
-      .executeTakeFirstOrThrow();
+    await insertDatei(db, {
+      id: `${vn}:antrag-pdf`,
+      vorgangsnummer: vn,
+      art: 'antrag-pdf',
+      fileName: `Antrag-${vn}.pdf`,
+      mediaType: 'application/pdf',
+      content: Buffer.from(bytes),
+      sha256,
+    });
+    pdf = mustExist(await findAntragPdfHash(db, vn), `PDF of ${vn}`);
   }
 
   await appendAudit(db, {
