@@ -2,9 +2,8 @@
 // finds it again after a timed-out call. Paid is learnt by polling lesenKassenzeichenInfo; the back-link only
 // makes us look sooner. Refunds have no API: a person gets a task, and we watch for the storno to appear.
 import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
-import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
-import { required } from '../deps';
+import { mustExist, required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { createBacklink } from '../../integrations/epaybl/soap-client';
@@ -15,6 +14,18 @@ import {
   type KassenzeichenState,
 } from '../../integrations/epaybl/types';
 import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
+import { findAntrag, findZahlung } from '../../db/stores/antrag';
+import {
+  closeStornoAufgabe,
+  getZahlungForStorno,
+  getZahlungserinnerung,
+  insertStornoAufgabe,
+  insertZahlung,
+  markStornoAngefordert,
+  markZahlungGebucht,
+  markZahlungStorniert,
+  markZahlungTeilbezahlt,
+} from '../../db/stores/zahlung';
 import { statusUrl } from './eingang';
 
 // An Antrag the portal confirmed must not fail because of ePayBL: even a configuration error at the operator
@@ -40,11 +51,7 @@ export async function zahlungAnlegen(
 ): Promise<{ kassenzeichen: string; paypageUrl: string }> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const existing = await db
-    .selectFrom('zahlung')
-    .select(['kassenzeichen', 'paypage_url'])
-    .where('vorgangsnummer', '=', vn)
-    .executeTakeFirst();
+  const existing = await findZahlung(db, vn);
   if (existing) return { kassenzeichen: existing.kassenzeichen, paypageUrl: existing.paypage_url };
 
   const epaybl = required(deps, 'epaybl');
@@ -78,25 +85,14 @@ export async function zahlungAnlegen(
       backlinkSuccess: createBacklink(base, secret, { ...data, result: 'success' }),
       backlinkAbort: createBacklink(base, secret, { ...data, result: 'abort' }),
     });
-    await db
-      .insertInto('zahlung')
-      .values({
-        vorgangsnummer: vn,
-        kassenzeichen: kz.kassenzeichen,
-        transaktionsnummer,
-        betrag_cent: g.betragCent,
-        status: 'offen',
-        paypage_url: paypageUrl,
-        zahlverfahren: null,
-        gebucht_am: null,
-      })
-      .onConflict((oc) => oc.column('vorgangsnummer').doNothing())
-      .execute();
-    const stored = await db
-      .selectFrom('zahlung')
-      .select(['kassenzeichen', 'paypage_url'])
-      .where('vorgangsnummer', '=', vn)
-      .executeTakeFirstOrThrow();
+    await insertZahlung(db, {
+      vorgangsnummer: vn,
+      kassenzeichen: kz.kassenzeichen,
+      transaktionsnummer,
+      betragCent: g.betragCent,
+      paypageUrl,
+    });
+    const stored = mustExist(await findZahlung(db, vn), `Zahlung ${vn}`);
     await setAntragStatus(db, vn, { status: 'wartet-auf-zahlung' });
     await appendEreignis(db, {
       vorgangsnummer: vn,
@@ -106,11 +102,7 @@ export async function zahlungAnlegen(
       text: `Gebühr von ${euro(g.betragCent)} ist zu zahlen.`,
       details: { kassenzeichen: stored.kassenzeichen, betragCent: g.betragCent },
     });
-    const antrag = await db
-      .selectFrom('antrag')
-      .select(['antragsteller'])
-      .where('vorgangsnummer', '=', vn)
-      .executeTakeFirstOrThrow();
+    const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
     if (antrag.antragsteller) {
       await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
         idempotencyKey: `${vn}:zahlungsaufforderung`,
@@ -172,20 +164,11 @@ export async function zahlungAbwarten(
         return { ergebnis: 'bezahlt', state: info.state, saldoCent: info.saldoCent };
       }
       if (info.storniert || info.state === 'storniert') {
-        await deps.db
-          .updateTable('zahlung')
-          .set({ status: 'storniert', updated_at: sql`now()` })
-          .where('vorgangsnummer', '=', input.vorgangsnummer)
-          .execute();
+        await markZahlungStorniert(deps.db, input.vorgangsnummer);
         return { ergebnis: 'storniert', state: info.state, saldoCent: info.saldoCent };
       }
       if (info.state === 'teilbezahlt') {
-        await deps.db
-          .updateTable('zahlung')
-          .set({ status: 'teilbezahlt', bezahlt_cent: info.paidCent, updated_at: sql`now()` })
-          .where('vorgangsnummer', '=', input.vorgangsnummer)
-          .where('status', '=', 'offen')
-          .execute();
+        await markZahlungTeilbezahlt(deps.db, input.vorgangsnummer, info.paidCent);
       }
     }
     const rest = bis - Date.now();
@@ -197,22 +180,8 @@ export async function zahlungAbwarten(
 async function zahlungGebucht(deps: ActivityDeps, vn: string, info: KassenzeichenInfo): Promise<void> {
   const { db } = deps;
   // Booked exactly once: the status flip is the guard, the audit key the proof.
-  await db
-    .updateTable('zahlung')
-    .set({
-      status: info.state,
-      bezahlt_cent: info.paidCent,
-      zahlverfahren: info.zahlverfahren,
-      gebucht_am: sql`coalesce(gebucht_am, now())`,
-      updated_at: sql`now()`,
-    })
-    .where('vorgangsnummer', '=', vn)
-    .execute();
-  const antrag = await db
-    .selectFrom('antrag')
-    .select(['mandant_id'])
-    .where('vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
+  await markZahlungGebucht(db, vn, info);
+  const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
   await appendAudit(db, {
     actor: 'epaybl',
     action: 'zahlung.gebucht',
@@ -243,12 +212,7 @@ export async function zahlungErinnern(
 ): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const row = await db
-    .selectFrom('antrag')
-    .innerJoin('zahlung', 'zahlung.vorgangsnummer', 'antrag.vorgangsnummer')
-    .select(['antrag.antragsteller', 'zahlung.paypage_url', 'zahlung.betrag_cent', 'zahlung.kassenzeichen'])
-    .where('antrag.vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
+  const row = await getZahlungserinnerung(db, vn);
   await appendEreignis(db, {
     vorgangsnummer: vn,
     spur: 'technisch',
@@ -273,37 +237,16 @@ export async function stornoAnfordern(
 ): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const row = await db
-    .selectFrom('antrag')
-    .innerJoin('zahlung', 'zahlung.vorgangsnummer', 'antrag.vorgangsnummer')
-    .select(['antrag.mandant_id', 'zahlung.kassenzeichen', 'zahlung.bezahlt_cent'])
-    .where('antrag.vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
-  await db
-    .insertInto('aufgabe')
-    .values({
-      id: `${vn}:storno`,
-      art: 'storno',
-      rolle: 'mandant-admin',
-      mandant_id: row.mandant_id,
-      betreff_typ: 'antrag',
-      betreff_id: vn,
-      titel: `Gebühr erstatten: Kassenzeichen ${row.kassenzeichen}`,
-      beschreibung:
-        `Der Antrag ${vn} kann nicht zugestellt werden (${input.grund}). Bitte die Forderung in ePayBL stornieren und ` +
-        `${euro(row.bezahlt_cent)} erstatten. Die Orchestrierung erkennt den Storno selbst und schließt diese Aufgabe.`,
-      faellig_am: null,
-      erledigt_von: null,
-      erledigt_am: null,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
-  await db
-    .updateTable('zahlung')
-    .set({ status: 'storno-angefordert', updated_at: sql`now()` })
-    .where('vorgangsnummer', '=', vn)
-    .where('status', 'in', ['bezahlt', 'ueberbezahlt'])
-    .execute();
+  const row = await getZahlungForStorno(db, vn);
+  await insertStornoAufgabe(db, {
+    vorgangsnummer: vn,
+    mandantId: row.mandant_id,
+    titel: `Gebühr erstatten: Kassenzeichen ${row.kassenzeichen}`,
+    beschreibung:
+      `Der Antrag ${vn} kann nicht zugestellt werden (${input.grund}). Bitte die Forderung in ePayBL stornieren und ` +
+      `${euro(row.bezahlt_cent)} erstatten. Die Orchestrierung erkennt den Storno selbst und schließt diese Aufgabe.`,
+  });
+  await markStornoAngefordert(db, vn);
   await appendAudit(db, {
     actor: 'system',
     action: 'zahlung.storno-angefordert',
@@ -333,12 +276,7 @@ export async function stornoAnfordern(
 export async function stornoErfasst(deps: ActivityDeps, input: { vorgangsnummer: string }): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  await db
-    .updateTable('aufgabe')
-    .set({ status: 'erledigt', erledigt_von: 'epaybl', erledigt_am: sql`now()` })
-    .where('id', '=', `${vn}:storno`)
-    .where('status', '=', 'offen')
-    .execute();
+  await closeStornoAufgabe(db, vn);
   await appendEreignis(db, {
     vorgangsnummer: vn,
     spur: 'technisch',
