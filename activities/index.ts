@@ -1,7 +1,6 @@
 // Activities are built by a factory over their dependencies; workflows import only the type.
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { appendAudit } from '../db/stores/audit';
 import { sendNotificationOnce, type NotificationInput } from './mail';
 import { createAntragActivities } from './antrag';
 import { createLifecycleActivities } from './onlinedienst';
@@ -22,22 +21,6 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createAntragActivities(deps),
     ...createLifecycleActivities(deps),
-
-    /** For the reference workflow of the benchmarks. */
-    async noop(): Promise<void> {},
-
-    async recordEcho(input: { message: string; requestedBy: string }): Promise<{ auditId: string }> {
-      const info = Context.current().info;
-      const auditId = await appendAudit(deps.db, {
-        actor: input.requestedBy,
-        action: 'echo',
-        subjectType: 'workflow',
-        subjectId: workflowIdOf(info),
-        details: { message: input.message },
-        idempotencyKey: activityKey(),
-      });
-      return { auditId };
-    },
 
     async sendNotification(input: Omit<NotificationInput, 'idempotencyKey'> & { idempotencyKey?: string }) {
       return sendNotificationOnce(deps.db, deps.mailer, 'amt24.sachsen.de', {

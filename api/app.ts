@@ -12,7 +12,6 @@ import { ApiRegistry, openApiDocument, registerSharedComponents, type OpenApiDoc
 import { HttpProblem, problemJson } from './problem';
 import { defaultHook } from './validation';
 import type { AppEnv } from './route';
-import { echoRoutes } from './routes/echo';
 import { healthRoutes } from './routes/health';
 import { mandantenRoutes } from './routes/mandanten';
 import { meRoutes } from './routes/me';
@@ -51,7 +50,6 @@ export function createApi(deps: ApiDeps): Api {
   app.use(authenticate(deps.authSecret));
 
   app.route('/', healthRoutes(deps, registry));
-  app.route('/api/echo', echoRoutes(deps, registry));
   app.route('/api', meRoutes());
   app.route('/api/mandanten', mandantenRoutes(deps));
   app.route('/api/onlinedienste', onlinediensteRoutes(deps, registry));

@@ -1,7 +1,8 @@
 // npm run bench:antrag — submit latency next to a bare workflow.start, end-to-end Anträge per second next to a
 // minimal workflow with the same number of activities, and Temporal actions per paid and delivered Antrag.
 // Everything runs here: its own Temporal dev server, PostgreSQL, SMTP and ePayBL simulator; worker and API as
-// child processes (as in production), the load generator in this process. Ends with one line of JSON.
+// child processes (as in production; the worker is scripts/bench/worker.ts, production's with the bench bundle
+// entry), the load generator in this process. Ends with one line of JSON.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -126,7 +127,8 @@ async function main() {
       EPAYBL_URL: epaybl.soapUrl, EPAYBL_PAYPAGE_URL: epaybl.paypageUrl, AUTH_SECRET, API_PORT: String(apiPort),
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     });
-    for (const entry of ['app/worker.ts', 'app/api.ts']) {
+    // The worker is production's with the bench bundle entry (production workflows plus minimalWorkflow).
+    for (const entry of ['scripts/bench/worker.ts', 'app/api.ts']) {
       const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'ignore', 'inherit'] });
       children.push(child);
     }

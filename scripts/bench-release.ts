@@ -93,7 +93,7 @@ const [temporal, postgres, mail, bundle, idleBundle] = await Promise.all([
   startMailServer({ dir: path.join(dir, 'mail') }),
   bundleWorkflows(),
   // The baseline's idle workflows get a bundle of their own: nothing but the idle workflow.
-  bundleWorkflowCode({ workflowsPath: path.join(here, '../workflows/bench-idle.ts'), logger: quietBundler }),
+  bundleWorkflowCode({ workflowsPath: path.join(here, 'bench/idle-workflow.ts'), logger: quietBundler }),
 ]);
 const mailer = createMailer(mail.smtpUrl, 'Amt24 <noreply@amt24.local>');
 const connection = await Connection.connect({ address: temporal.address });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app/http';
 import { demoUsers, signToken, type User } from '../api/auth';
 import { seedDemoData } from '../db/seed';
-import { createTestDatabase, startWorker, temporalClient, testLog, testMailer, type RunningWorker } from './helpers';
+import { createTestDatabase, startWorker, temporalClient, testLog, testMailer, uniqueId, waitForMail, type RunningWorker } from './helpers';
 
 const secret = 'test-secret-0123456789abcdef0123456789';
 const { db } = await createTestDatabase('api');
@@ -138,6 +138,27 @@ describe('one error format', () => {
     const wrongType = await call('PUT', '/api/mandanten/dresden', { token, rawBody: 'name=x', contentType: 'application/x-www-form-urlencoded' });
     expect(wrongType.status).toBe(415);
     expect(wrongType.type).toBe('application/problem+json');
+  });
+});
+
+describe('a workflow through the API', () => {
+  it('starts the Onlinedienst lifecycle end to end, one run per business id', async () => {
+    const token = await tokenFor('pe-smk');
+    const id = uniqueId('api');
+    const to = `${id}@example.org`;
+    const body = { id, name: 'über die API', mandantId: 'leipzig', kontakte: { prozesseigner: to } };
+    const first = await call('POST', '/api/onlinedienste', { token, body });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ onlinedienstId: id, workflowId: `onlinedienst-${id}`, phase: 'klaerung' });
+    expect(first.body.temporalUiUrl).toBe(`http://localhost:8233/namespaces/default/workflows/onlinedienst-${id}`);
+    const again = await call('POST', '/api/onlinedienste', { token, body });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('exists');
+    // API → Temporal → worker → PostgreSQL and mail: the run records its start (once) and mails its first tasks.
+    await waitForMail((m) => m.envelopeTo.includes(to) && m.subject.startsWith('Neue Aufgabe: '));
+    const audit = await db.selectFrom('audit_log').select(['actor', 'action']).where('subject_id', '=', id).execute();
+    expect(audit).toEqual([{ actor: 'pe-smk', action: 'onlinedienst.lebenszyklus.gestartet' }]);
+    await client.workflow.getHandle(`onlinedienst-${id}`).terminate('test done');
   });
 });
 

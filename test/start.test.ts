@@ -7,10 +7,9 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { demoUsers, signToken } from '../api/auth';
-import { echoStateQuery, proceedSignal } from '../workflows/echo';
+import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
 import { eventually, uniqueId } from './helpers';
 import { freePort } from './ports';
-
 
 const dataDir = path.join(inject('testDataDir'), uniqueId('start'));
 const ports = {
@@ -72,7 +71,10 @@ describe('npm start', () => {
     expect((await fetch(`http://127.0.0.1:${ports.MAIL_VIEW_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
 
-    const token = await signToken('dev-only-secret-change-me-0123456789abcdef', demoUsers.find((u) => u.id === 'pl-sk')!);
+    const token = await signToken(
+      'dev-only-secret-change-me-0123456789abcdef',
+      demoUsers.find((u) => u.id === 'pl-sk')!,
+    );
     const put = await fetch(`${api}/api/mandanten/goerlitz`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -80,15 +82,32 @@ describe('npm start', () => {
     });
     expect(put.status).toBe(200);
 
+    // A lifecycle started through the API, waiting for its first tasks when the stack stops.
+    const pe = await signToken(
+      'dev-only-secret-change-me-0123456789abcdef',
+      demoUsers.find((u) => u.id === 'pe-smk')!,
+    );
+    const id = uniqueId('across-restart');
+    const created = await fetch(`${api}/api/onlinedienste`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pe}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        id,
+        name: 'vor dem Neustart begonnen',
+        mandantId: 'leipzig',
+        kontakte: { prozesseigner: `${id}@example.org` },
+      }),
+    });
+    expect(created.status).toBe(201);
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
     const client = new Client({ connection });
-    const workflowId = uniqueId('across-restart');
-    const handle = await client.workflow.start('echoWorkflow', {
-      workflowId,
-      taskQueue: 'amt24',
-      args: [{ message: 'vor dem Neustart begonnen', requestedBy: 'tester', waitForSignal: true }],
-    });
-    await eventually(async () => (await handle.query(echoStateQuery)) === 'waiting', 60_000, 'worker picked up the workflow');
+    const handle = client.workflow.getHandle(lifecycleWorkflowId(id));
+    await eventually(
+      async () => (await handle.query(lifecycleStateQuery)).openTasks.some((t) => t.id === 'ist-prozess'),
+      60_000,
+      'worker picked up the workflow',
+    );
+    const { runId } = await handle.describe();
     await connection.close();
 
     expect(await ctrlC(first.child)).toBe(0);
@@ -98,11 +117,20 @@ describe('npm start', () => {
     const second = npmStart();
     await second.up;
     expect(second.output()).toContain('schema up to date');
+    // The same run goes on after the restart: the task opened before it is completed now, through the API.
+    const done = await fetch(`${api}/api/onlinedienste/${id}/aufgaben/ist-prozess`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${pe}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ istProzess: 'BPMN', eAkte: true, bescheidUebermittlung: 'postfach' }),
+    });
+    expect(done.status).toBe(200);
+    expect(((await done.json()) as { status: string }).status).toBe('erledigt');
     const again = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
-    const client2 = new Client({ connection: again });
-    const resumed = client2.workflow.getHandle(workflowId);
-    await resumed.signal(proceedSignal);
-    expect((await resumed.result()).message).toBe('vor dem Neustart begonnen');
+    const resumedHandle = new Client({ connection: again }).workflow.getHandle(lifecycleWorkflowId(id));
+    expect((await resumedHandle.describe()).runId).toBe(runId);
+    const resumed = await resumedHandle.query(lifecycleStateQuery);
+    expect(resumed.name).toBe('vor dem Neustart begonnen');
+    expect(resumed.completedTasks.map((t) => t.id)).toEqual(['ist-prozess']);
     await again.close();
 
     const mandant = await fetch(`${api}/api/mandanten/goerlitz`, { headers: { authorization: `Bearer ${token}` } });

@@ -1,8 +1,14 @@
-// A worker process killed mid-flight: the running workflow resumes on a new worker process.
+// A worker process killed mid-flight: the running workflow resumes on a new worker process, takes the signal sent
+// while no worker ran, and repeats none of its side effects.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { echoStateQuery, proceedSignal } from '../workflows/echo';
+import {
+  lifecycleStateQuery,
+  lifecycleWorkflowId,
+  openReleaseCheckSignal,
+  type LifecycleInput,
+} from '../messages/onlinedienst';
 import { createTestDatabase, eventually, temporalClient, uniqueId } from './helpers';
 
 const { db, url } = await createTestDatabase('restart');
@@ -36,24 +42,86 @@ afterAll(async () => {
 describe('worker restart', () => {
   it('resumes a running workflow after the worker process is killed', async () => {
     const first = startWorkerProcess();
-    const workflowId = uniqueId('echo-restart');
-    const handle = await client.workflow.start('echoWorkflow', {
+    const id = uniqueId('od-restart');
+    const workflowId = lifecycleWorkflowId(id);
+    // An Onlinedienst already in production: its lifecycle starts in Betrieb and waits for commands and signals.
+    const input: LifecycleInput = {
+      onlinedienstId: id,
+      name: 'übersteht den Absturz',
+      mandantId: 'leipzig',
+      prozesseigner: 'pe-smk',
+      startedBy: 'tester',
+      bestand: {
+        prozess: { name: 'P', version: 'v1.0' },
+        formular: { name: 'F', version: 'v1.0' },
+        zertifizierungsReferenz: 'Z-1',
+        aktivierteMandanten: ['leipzig'],
+      },
+    };
+    const handle = await client.workflow.start('onlinedienstLifecycleWorkflow', {
       workflowId,
       taskQueue,
-      args: [{ message: 'übersteht den Absturz', requestedBy: 'tester', waitForSignal: true }],
+      args: [input],
     });
     // A query needs a live worker: this proves the first worker has the workflow in hand.
-    await eventually(async () => (await handle.query(echoStateQuery)) === 'waiting', 60_000, 'first worker picked up the workflow');
+    await eventually(
+      async () => (await handle.query(lifecycleStateQuery)).phase === 'betrieb',
+      60_000,
+      'first worker picked up the workflow',
+    );
+    await eventually(
+      async () =>
+        (await db.selectFrom('lifecycle').select('seq').where('onlinedienst_id', '=', id).executeTakeFirst())?.seq ===
+        1,
+      15_000,
+      'start recorded',
+    );
 
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
-    await handle.signal(proceedSignal); // accepted by the server while no worker runs
+    const version = uniqueId('rel');
+    const dueAt = Date.now() + 7 * 86_400_000;
+    // accepted by the server while no worker runs
+    await handle.signal(openReleaseCheckSignal, {
+      version,
+      releaseDate: '2026-11-16',
+      dueAt,
+      classification: 'regression-check',
+      matchingChangeIds: [],
+      breakingChangeIds: [],
+    });
 
     startWorkerProcess();
-    const result = await handle.result();
-    expect(result.message).toBe('übersteht den Absturz');
-    const audit = await db.selectFrom('audit_log').selectAll().where('subject_id', '=', workflowId).execute();
+    const taskId = `release-pruefung:${version}`;
+    const view = await eventually(
+      async () => {
+        const v = await handle.query(lifecycleStateQuery);
+        return v.openTasks.some((t) => t.id === taskId) && v;
+      },
+      60_000,
+      'the new worker took the signal',
+    );
+    expect(view.name).toBe('übersteht den Absturz');
+    expect(view.releaseChecks).toEqual([expect.objectContaining({ version, state: 'offen', dueAt })]);
+    const tasks = await db
+      .selectFrom('lifecycle_task')
+      .select(['task_id', 'status'])
+      .where('onlinedienst_id', '=', id)
+      .where('template_id', '=', 'release-pruefung')
+      .execute();
+    expect(tasks).toEqual([{ task_id: taskId, status: 'offen' }]);
+    expect(
+      await db
+        .selectFrom('lifecycle')
+        .select(['seq', 'release_check_state'])
+        .where('onlinedienst_id', '=', id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ seq: 2, release_check_state: 'offen' });
+    // The new worker replayed the start without doing it again.
+    const audit = await db.selectFrom('audit_log').selectAll().where('subject_id', '=', id).execute();
     expect(audit).toHaveLength(1);
-    expect(audit[0]!.action).toBe('echo');
+    expect(audit[0]!.action).toBe('onlinedienst.lebenszyklus.gestartet');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await handle.terminate('test done');
   }, 120_000);
 });

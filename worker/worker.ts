@@ -1,3 +1,6 @@
+// The worker: the production workflow bundle (workflows/index.ts is its only entry and the only production import
+// of workflows/) and the activities built over their dependencies. The benches pass an entry and activities of
+// their own (scripts/bench/): the production workflows plus their reference workflows.
 import { createRequire } from 'node:module';
 import { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -7,13 +10,25 @@ import { PRELOAD_MODULES } from './preload';
 const require = createRequire(import.meta.url);
 export const workflowsPath = require.resolve('../workflows/index.ts');
 
+export interface BundleOptions {
+  /** another bundle entry (benches only); default: the production workflows */
+  workflowsPath?: string;
+}
+
 /** Bundles the workflow code once (webpack); the bundle can be reused by many workers. */
-export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath, preloadModules: PRELOAD_MODULES, logger: quietBundlerLogger });
+export async function bundleWorkflows(opts: BundleOptions = {}): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({
+    workflowsPath: opts.workflowsPath ?? workflowsPath,
+    preloadModules: PRELOAD_MODULES,
+    logger: quietBundlerLogger,
+  });
 }
 
 const noop = () => {};
 const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+/** Activities beside the production ones, by registered name (benches only). */
+export type ExtraActivities = Record<string, (...args: never[]) => Promise<unknown>>;
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -22,16 +37,19 @@ export interface CreateWorkerOptions {
   deps: ActivityDeps;
   /** A pre-built bundle (tests); otherwise the workflows are bundled now. */
   workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
+  /** Benches only: their bundle entry (it re-exports the production workflows) and their activities. */
+  bench?: { workflowsPath: string; activities: ExtraActivities };
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const temporal = opts.deps.temporal ?? new Client({ connection: opts.connection, namespace: opts.namespace });
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
+    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows({ workflowsPath: opts.bench?.workflowsPath })),
     // Activities that signal other workflows use the worker's own connection unless the caller passes a client.
-    activities: createActivities({ ...opts.deps, temporal: opts.deps.temporal ?? new Client({ connection: opts.connection, namespace: opts.namespace }) }),
+    activities: { ...createActivities({ ...opts.deps, temporal }), ...opts.bench?.activities },
     // Let running activities finish on shutdown, but never hang when the server is already gone.
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '20 seconds',

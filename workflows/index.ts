@@ -1,7 +1,6 @@
-// Every workflow type the worker registers.
-export { echoWorkflow } from './echo';
+// The production bundle entry: every workflow type the worker registers, and nothing else (worker/worker.ts
+// resolves this file; the benches have an entry of their own, scripts/bench/workflows.ts).
 export { antragWorkflow } from './antrag';
-export { minimalWorkflow } from './minimal';
 export { onlinedienstLifecycleWorkflow } from './onlinedienst/workflow';
 export { rolloutTicketWorkflow } from './rollout/workflow';
 export { releaseCampaignWorkflow } from './release';

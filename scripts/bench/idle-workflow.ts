@@ -1,5 +1,5 @@
 // Only for `npm run bench:release`: an idle workflow that counts signals, to measure the raw signal rate of the
-// server next to the release campaign. Not registered in production (workflows/index.ts does not export it).
+// server next to the release campaign. It is its own bundle entry there (nothing but this workflow).
 import { condition, defineSignal, setHandler } from '@temporalio/workflow';
 
 export const pokeSignal = defineSignal<[unknown]>('poke');

@@ -1,0 +1,57 @@
+// The worker process of `npm run bench:antrag`: app/worker.ts with the bench bundle entry (production workflows
+// plus the minimal reference workflow) and the bench activities; configured from the environment like production.
+import { createRequire } from 'node:module';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { createEpaybl, createFitConnect } from '../../app/external';
+import { createDb, migrateToLatest } from '../../db/client';
+import { dauerMs } from '../../domain/dauer';
+import { loadConfigOrExit } from '../../runtime/config';
+import { databaseUrl, smtpUrl, temporalAddress } from '../../runtime/endpoints';
+import { createLogger } from '../../runtime/logger';
+import { createMailer } from '../../runtime/mailer';
+import { parameterKey } from '../../runtime/secrets';
+import { createWorker } from '../../worker/worker';
+import { benchActivities } from './activities';
+
+const require = createRequire(import.meta.url);
+const config = loadConfigOrExit();
+const log = createLogger('bench-worker', config.logLevel);
+Runtime.install({
+  logger: {
+    log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
+    trace: (m, meta) => log.trace(meta ?? {}, m),
+    debug: (m, meta) => log.debug(meta ?? {}, m),
+    info: (m, meta) => log.info(meta ?? {}, m),
+    warn: (m, meta) => log.warn(meta ?? {}, m),
+    error: (m, meta) => log.error(meta ?? {}, m),
+  },
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+});
+
+const db = createDb(databaseUrl(config));
+await migrateToLatest(db);
+const mailer = createMailer(smtpUrl(config), config.mail.from);
+const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+const worker = await createWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  deps: {
+    db,
+    mailer,
+    log,
+    epaybl: createEpaybl(config),
+    fitconnect: createFitConnect(config),
+    transferRoot: config.transferDir,
+    parameterKey: parameterKey(config.parameterKey),
+    linkSecret: config.auth.secret,
+    publicBaseUrl: config.api.publicBaseUrl,
+    awbEmail: config.awbEmail,
+    endpointAlertAfterMs: dauerMs(config.endpointAlertAfter),
+  },
+  bench: { workflowsPath: require.resolve('./workflows.ts'), activities: benchActivities },
+});
+await worker.run();
+await connection.close();
+await db.destroy();
+mailer.close();
