@@ -1,10 +1,12 @@
 // What happens at the zuständige Stelle, recorded for the citizen's timeline (processing track, kept apart from
 // the technical delivery track), with a notification where the citizen must act or receives something.
-import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
+import { mustExist } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
+import { findAntrag } from '../../db/stores/antrag';
+import { getBescheid, markBescheidZugestellt } from '../../db/stores/antrag-dokumente';
 import { formatBerlin, statusUrl } from './eingang';
 
 export interface BearbeitungInput {
@@ -27,11 +29,7 @@ const TEXTE: Record<BearbeitungInput['status'], string> = {
 export async function bearbeitungsstand(deps: ActivityDeps, input: BearbeitungInput): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const antrag = await db
-    .selectFrom('antrag')
-    .select(['mandant_id', 'antragsteller'])
-    .where('vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
+  const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
   await setAntragStatus(db, vn, { status: input.status, bearbeitung_status: input.status });
   await appendEreignis(db, {
     vorgangsnummer: vn,
@@ -69,27 +67,15 @@ export async function bescheidZustellen(
 ): Promise<{ zugestelltAm: string; widerspruchBis: string }> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const datei = await db
-    .selectFrom('antrag_datei')
-    .select(['metadata', 'sha256', 'created_at'])
-    .where('id', '=', input.dateiId)
-    .executeTakeFirstOrThrow();
+  const datei = await getBescheid(db, input.dateiId);
   const meta = datei.metadata as { zugestelltAm?: string };
   // The delivery instant is fixed at the first attempt so that a retry does not move the Widerspruch period.
   const zugestelltAm = meta.zugestelltAm ?? new Date().toISOString();
   if (!meta.zugestelltAm) {
-    await db
-      .updateTable('antrag_datei')
-      .set({ metadata: sql`metadata || ${JSON.stringify({ zugestelltAm })}::jsonb` })
-      .where('id', '=', input.dateiId)
-      .execute();
+    await markBescheidZugestellt(db, input.dateiId, zugestelltAm);
   }
   const widerspruchBis = new Date(Date.parse(zugestelltAm) + input.widerspruchsfristMs).toISOString();
-  const antrag = await db
-    .selectFrom('antrag')
-    .select(['mandant_id', 'antragsteller'])
-    .where('vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
+  const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
   // A Bescheid ends the processing, whatever status the authority reported last.
   await setAntragStatus(db, vn, { status: 'bescheid-zugestellt', bearbeitung_status: 'abgeschlossen' });
   await appendEreignis(db, {
@@ -129,11 +115,7 @@ export async function antragBeenden(
 ): Promise<void> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
-  const antrag = await db
-    .selectFrom('antrag')
-    .select(['mandant_id', 'antragsteller'])
-    .where('vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
+  const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
   await setAntragStatus(db, vn, { status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar' });
   await appendEreignis(db, {
     vorgangsnummer: vn,
