@@ -1,6 +1,7 @@
-// npm run record:antrag-histories — runs the Antrag workflow through its main paths on a real stack and writes
-// each finished history to test/histories/antrag/<scenario>.json. The replay test replays them against the
-// current code, so a change that breaks running Anträge fails CI (wrap such changes in patched()).
+// npm run record:antrag-histories [-- --suffix=-v2] — runs the Antrag workflow through its main paths on a real
+// stack and writes each finished history to test/histories/antrag/<scenario><suffix>.json. The replay test replays
+// them against the current code, so a change that breaks running Anträge fails CI (wrap such changes in patched()).
+// A recorded history is never overwritten (the script refuses): record new code beside it under a new suffix.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { startStack, until, type Stack } from './stack';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/histories/antrag');
 const config = loadConfigOrExit();
+const suffix = process.argv.find((a) => a.startsWith('--suffix='))?.slice('--suffix='.length) ?? '';
 
 const daten = {
   kennzeichen: 'L-AB 1234', halter: 'selbst', zone: 'A3', gueltigAb: '2026-12-01',
@@ -89,6 +91,13 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
   },
 };
 
+const fileOf = (name: string) => path.join(out, `${name}${suffix}.json`);
+const existing = Object.keys(scenarios).filter((name) => fs.existsSync(fileOf(name)));
+if (existing.length > 0) {
+  console.error(`would overwrite ${existing.map((name) => path.basename(fileOf(name))).join(', ')}: choose another --suffix`);
+  process.exit(2);
+}
+
 const stack = await startStack(config);
 try {
   fs.mkdirSync(out, { recursive: true });
@@ -97,8 +106,8 @@ try {
     const handle = stack.client.workflow.getHandle(antragWorkflowId(vn));
     await handle.result();
     const history = await handle.fetchHistory();
-    fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify(history, null, 1));
-    console.log(`recorded ${name}: ${history.events?.length} events`);
+    fs.writeFileSync(fileOf(name), JSON.stringify(history, null, 1));
+    console.log(`recorded ${path.basename(fileOf(name))}: ${history.events?.length} events`);
   }
 } finally {
   await stack.stop();
