@@ -12,8 +12,15 @@ export interface Refusal {
 }
 
 export function refusal(error: Refusal): ApplicationFailure {
-  const details: Refusal = error.fieldErrors ? { code: error.code, message: error.message, fieldErrors: error.fieldErrors } : { code: error.code, message: error.message };
-  return ApplicationFailure.create({ type: REFUSAL_TYPE, message: error.message, details: [details], nonRetryable: true });
+  const details: Refusal = error.fieldErrors
+    ? { code: error.code, message: error.message, fieldErrors: error.fieldErrors }
+    : { code: error.code, message: error.message };
+  return ApplicationFailure.create({
+    type: REFUSAL_TYPE,
+    message: error.message,
+    details: [details],
+    nonRetryable: true,
+  });
 }
 
 /** HTTP status of a refusal code: who you are (403), what does not exist (404), what you sent (400), the state (409). */

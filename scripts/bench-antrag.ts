@@ -44,7 +44,11 @@ function percentile(values: number[], p: number): number {
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 /** Open loop at a fixed rate: request i is sent at t0 + i/rate whether or not earlier ones answered. */
-async function openLoop(count: number, rate: number, fn: (i: number) => Promise<void>): Promise<{ latencies: number[]; errors: number }> {
+async function openLoop(
+  count: number,
+  rate: number,
+  fn: (i: number) => Promise<void>,
+): Promise<{ latencies: number[]; errors: number }> {
   const latencies: number[] = [];
   let errors = 0;
   const t0 = performance.now();
@@ -72,14 +76,19 @@ async function openLoop(count: number, rate: number, fn: (i: number) => Promise<
 
 async function concurrently(count: number, parallel: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: parallel }, async () => {
-    for (let i = next++; i < count; i = next++) await fn(i);
-  }));
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let i = next++; i < count; i = next++) await fn(i);
+    }),
+  );
 }
 
 type Db = ReturnType<typeof createDb>;
 async function deliveredCount(db: Db): Promise<number> {
-  return Number((await sql<{ n: string }>`select count(*) as n from zustellung where zugestellt_am is not null`.execute(db)).rows[0]!.n);
+  return Number(
+    (await sql<{ n: string }>`select count(*) as n from zustellung where zugestellt_am is not null`.execute(db))
+      .rows[0]!.n,
+  );
 }
 
 /** Waits until deliveries stop changing for a second: the previous phase has drained. */
@@ -100,7 +109,12 @@ async function main() {
   try {
     log('starting Temporal, PostgreSQL, SMTP, ePayBL simulator…');
     const [temporal, postgres, mail, epaybl] = await Promise.all([
-      startTemporal({ namespace: 'default', cliPath: config.temporal.cliPath, cacheDir: config.temporal.cacheDir, envPath: config.temporal.searchPath }),
+      startTemporal({
+        namespace: 'default',
+        cliPath: config.temporal.cliPath,
+        cacheDir: config.temporal.cacheDir,
+        envPath: config.temporal.searchPath,
+      }),
       startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() }),
       startMailServer({ dir: path.join(dir, 'mail') }),
       startEpayblSimulator({ paypageSettleMs: 0 }),
@@ -109,27 +123,60 @@ async function main() {
     const db = createDb(postgres.url, { max: 4 });
     await migrateToLatest(db);
     await seedDemoData(db);
-    await db.insertInto('aktivierung').values({
-      id: 'bench-ohne-gebuehr', onlinedienst_id: 'anwohnerparken', mandant_id: 'dresden', oe_id: 'oe-dresden-buergeramt',
-      leistung_id: '99102013000000', status: 'aktiv',
-    }).execute();
-    await db.insertInto('prozessparameter').values([
-      { aktivierung_id: 'bench-ohne-gebuehr', key: 'zustellung.modus', value: 'transfer-plain', value_encrypted: null, protected: false },
-      { aktivierung_id: 'anwohnerparken-leipzig', key: 'frist.zahlungAbfrage', value: '200ms', value_encrypted: null, protected: false },
-    ]).onConflict((oc) => oc.columns(['aktivierung_id', 'key']).doUpdateSet({ value: '200ms' })).execute();
+    await db
+      .insertInto('aktivierung')
+      .values({
+        id: 'bench-ohne-gebuehr',
+        onlinedienst_id: 'anwohnerparken',
+        mandant_id: 'dresden',
+        oe_id: 'oe-dresden-buergeramt',
+        leistung_id: '99102013000000',
+        status: 'aktiv',
+      })
+      .execute();
+    await db
+      .insertInto('prozessparameter')
+      .values([
+        {
+          aktivierung_id: 'bench-ohne-gebuehr',
+          key: 'zustellung.modus',
+          value: 'transfer-plain',
+          value_encrypted: null,
+          protected: false,
+        },
+        {
+          aktivierung_id: 'anwohnerparken-leipzig',
+          key: 'frist.zahlungAbfrage',
+          value: '200ms',
+          value_encrypted: null,
+          protected: false,
+        },
+      ])
+      .onConflict((oc) => oc.columns(['aktivierung_id', 'key']).doUpdateSet({ value: '200ms' }))
+      .execute();
     const dataDir = path.join(dir, 'data');
-    for (const id of ['bench-ohne-gebuehr', 'anwohnerparken-leipzig']) fs.mkdirSync(path.join(dataDir, 'transfer', id), { recursive: true });
+    for (const id of ['bench-ohne-gebuehr', 'anwohnerparken-leipzig'])
+      fs.mkdirSync(path.join(dataDir, 'transfer', id), { recursive: true });
 
     const apiPort = await freePort();
     const env = childProcessEnv({
-      LOG_LEVEL: 'warn', DATA_DIR: dataDir,
-      TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: postgres.url, SMTP_URL: mail.smtpUrl,
-      EPAYBL_URL: epaybl.soapUrl, EPAYBL_PAYPAGE_URL: epaybl.paypageUrl, AUTH_SECRET, API_PORT: String(apiPort),
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+      TEMPORAL_ADDRESS: temporal.address,
+      DATABASE_URL: postgres.url,
+      SMTP_URL: mail.smtpUrl,
+      EPAYBL_URL: epaybl.soapUrl,
+      EPAYBL_PAYPAGE_URL: epaybl.paypageUrl,
+      AUTH_SECRET,
+      API_PORT: String(apiPort),
       PUBLIC_BASE_URL: `http://127.0.0.1:${apiPort}`,
     });
     // The worker is production's with the bench bundle entry (production workflows plus minimalWorkflow).
     for (const entry of ['scripts/bench/worker.ts', 'app/api.ts']) {
-      const child = spawn(process.execPath, ['--import', 'tsx', entry], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+        env,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       children.push(child);
     }
     const api = `http://127.0.0.1:${apiPort}`;
@@ -144,14 +191,23 @@ async function main() {
     }
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
-    const token = await signToken(AUTH_SECRET, demoUsers.find((u) => u.id === 'buerger-anna')!);
+    const token = await signToken(
+      AUTH_SECRET,
+      demoUsers.find((u) => u.id === 'buerger-anna')!,
+    );
     const submit = async (aktivierungId: string, key: string) => {
       const res = await fetch(`${api}/api/antraege`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
         body: JSON.stringify({
           aktivierungId,
-          daten: { kennzeichen: 'DD-AB 123', halter: 'selbst', wohnadresse: { strasse: 'Altmarkt', hausnummer: '1', plz: '01067', ort: 'Dresden' }, zone: 'A1', gueltigAb: '2027-01-01' },
+          daten: {
+            kennzeichen: 'DD-AB 123',
+            halter: 'selbst',
+            wohnadresse: { strasse: 'Altmarkt', hausnummer: '1', plz: '01067', ort: 'Dresden' },
+            zone: 'A1',
+            gueltigAb: '2027-01-01',
+          },
           antragsteller: { name: 'Bench Mark', email: 'bench@example.org' },
         }),
       });
@@ -178,21 +234,46 @@ async function main() {
     const count = RATE * SECONDS;
     // The bare start launches the same antragWorkflow on rows inserted beforehand (untimed), so the worker does
     // the same work in both phases and the ratio shows what the submit path (HTTP, validation, PostgreSQL) adds.
-    const vorlage = await db.selectFrom('antrag').selectAll().where('vorgangsnummer', '=', await submit('bench-ohne-gebuehr', 'vorlage')).executeTakeFirstOrThrow();
+    const vorlage = await db
+      .selectFrom('antrag')
+      .selectAll()
+      .where('vorgangsnummer', '=', await submit('bench-ohne-gebuehr', 'vorlage'))
+      .executeTakeFirstOrThrow();
     const bareVn = (i: number) => `A24-BARE${String(i).padStart(6, '0')}`;
     for (let i = 0; i < count; i += 500) {
-      await db.insertInto('antrag').values(Array.from({ length: Math.min(500, count - i) }, (_, j) => ({
-        ...vorlage, vorgangsnummer: bareVn(i + j), payload_hash: `bare-${i + j}`, status: 'angenommen', zustell_status: 'ausstehend',
-        form_data: JSON.stringify(vorlage.form_data), antragsteller: JSON.stringify(vorlage.antragsteller),
-      }))).execute();
+      await db
+        .insertInto('antrag')
+        .values(
+          Array.from({ length: Math.min(500, count - i) }, (_, j) => ({
+            ...vorlage,
+            vorgangsnummer: bareVn(i + j),
+            payload_hash: `bare-${i + j}`,
+            status: 'angenommen',
+            zustell_status: 'ausstehend',
+            form_data: JSON.stringify(vorlage.form_data),
+            antragsteller: JSON.stringify(vorlage.antragsteller),
+          })),
+        )
+        .execute();
     }
     await idleDeliveries(db);
     log(`bare workflow.start of antragWorkflow: ${count} at ${RATE}/s…`);
     const bare = await openLoop(count, RATE, async (i) => {
       const vn = bareVn(i);
       await client.workflow.start('antragWorkflow', {
-        workflowId: antragWorkflowId(vn), taskQueue: 'amt24', workflowIdConflictPolicy: 'USE_EXISTING',
-        args: [{ vorgangsnummer: vn, aktivierungId: 'bench-ohne-gebuehr', onlinedienstId: 'anwohnerparken', mandantId: 'dresden', test: false, eingegangenAm: new Date().toISOString() }],
+        workflowId: antragWorkflowId(vn),
+        taskQueue: 'amt24',
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        args: [
+          {
+            vorgangsnummer: vn,
+            aktivierungId: 'bench-ohne-gebuehr',
+            onlinedienstId: 'anwohnerparken',
+            mandantId: 'dresden',
+            test: false,
+            eingegangenAm: new Date().toISOString(),
+          },
+        ],
       });
     });
     await idleDeliveries(db);
@@ -205,11 +286,16 @@ async function main() {
     // of activities (receipt + delivery = 2). Both started with the same concurrency from an idle system, both
     // counted by polling.
     let base = await idleDeliveries(db);
-    const minimalDone = async () => client.workflow.count('WorkflowType = "minimalWorkflow" AND ExecutionStatus = "Completed"').then((c) => c.count);
+    const minimalDone = async () =>
+      client.workflow.count('WorkflowType = "minimalWorkflow" AND ExecutionStatus = "Completed"').then((c) => c.count);
     const minimalBase = await minimalDone();
     log(`end to end: ${E2E_COUNT} minimal workflows (2 activities)…`);
     const m0 = performance.now();
-    await concurrently(E2E_COUNT, 32, (i) => client.workflow.start('minimalWorkflow', { workflowId: `e2e-min-${i}`, taskQueue: 'amt24', args: [2] }).then(() => undefined));
+    await concurrently(E2E_COUNT, 32, (i) =>
+      client.workflow
+        .start('minimalWorkflow', { workflowId: `e2e-min-${i}`, taskQueue: 'amt24', args: [2] })
+        .then(() => undefined),
+    );
     while ((await minimalDone()) < minimalBase + E2E_COUNT) await new Promise((r) => setTimeout(r, 50));
     const minimalSeconds = (performance.now() - m0) / 1000;
     base = await idleDeliveries(db);
@@ -224,11 +310,15 @@ async function main() {
     const vn = await submit('anwohnerparken-leipzig', 'actions-1');
     let kz: string | undefined;
     while (!kz) {
-      kz = (await db.selectFrom('zahlung').select('kassenzeichen').where('vorgangsnummer', '=', vn).executeTakeFirst())?.kassenzeichen;
+      kz = (await db.selectFrom('zahlung').select('kassenzeichen').where('vorgangsnummer', '=', vn).executeTakeFirst())
+        ?.kassenzeichen;
       if (!kz) await new Promise((r) => setTimeout(r, 100));
     }
     epaybl.zahlung(kz, 3050, 'GIROPAY');
-    while (!(await db.selectFrom('zustellung').select('zugestellt_am').where('vorgangsnummer', '=', vn).executeTakeFirst())?.zugestellt_am) {
+    while (
+      !(await db.selectFrom('zustellung').select('zugestellt_am').where('vorgangsnummer', '=', vn).executeTakeFirst())
+        ?.zugestellt_am
+    ) {
       await new Promise((r) => setTimeout(r, 100));
     }
     await new Promise((r) => setTimeout(r, 1000)); // the workflow task after delivery (upsert, timers)
@@ -236,18 +326,27 @@ async function main() {
     const counted: Record<string, number> = {};
     for (const e of history.events ?? []) {
       const type = String(e.eventType);
-      const action =
-        e.workflowExecutionStartedEventAttributes ? 'workflow started'
-        : e.activityTaskScheduledEventAttributes ? 'activity scheduled'
-        : e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1 ? 'activity retried'
-        : e.timerStartedEventAttributes ? 'timer started'
-        : e.workflowExecutionSignaledEventAttributes ? 'signal'
-        : e.upsertWorkflowSearchAttributesEventAttributes ? 'search attributes upserted'
-        : e.workflowExecutionUpdateAcceptedEventAttributes ? 'update'
-        : e.markerRecordedEventAttributes ? 'marker'
-        : e.startChildWorkflowExecutionInitiatedEventAttributes ? 'child started'
-        : e.signalExternalWorkflowExecutionInitiatedEventAttributes ? 'signal sent'
-        : undefined;
+      const action = e.workflowExecutionStartedEventAttributes
+        ? 'workflow started'
+        : e.activityTaskScheduledEventAttributes
+          ? 'activity scheduled'
+          : e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1
+            ? 'activity retried'
+            : e.timerStartedEventAttributes
+              ? 'timer started'
+              : e.workflowExecutionSignaledEventAttributes
+                ? 'signal'
+                : e.upsertWorkflowSearchAttributesEventAttributes
+                  ? 'search attributes upserted'
+                  : e.workflowExecutionUpdateAcceptedEventAttributes
+                    ? 'update'
+                    : e.markerRecordedEventAttributes
+                      ? 'marker'
+                      : e.startChildWorkflowExecutionInitiatedEventAttributes
+                        ? 'child started'
+                        : e.signalExternalWorkflowExecutionInitiatedEventAttributes
+                          ? 'signal sent'
+                          : undefined;
       if (action) counted[action] = (counted[action] ?? 0) + 1;
       void type;
     }
@@ -256,8 +355,16 @@ async function main() {
     const result = {
       rate: RATE,
       submissions: count,
-      submit: { p50: round(percentile(sub.latencies, 50)), p99: round(percentile(sub.latencies, 99)), errors: sub.errors },
-      bareStart: { p50: round(percentile(bare.latencies, 50)), p99: round(percentile(bare.latencies, 99)), errors: bare.errors },
+      submit: {
+        p50: round(percentile(sub.latencies, 50)),
+        p99: round(percentile(sub.latencies, 99)),
+        errors: sub.errors,
+      },
+      bareStart: {
+        p50: round(percentile(bare.latencies, 50)),
+        p99: round(percentile(bare.latencies, 99)),
+        errors: bare.errors,
+      },
       idle: { submitP50: round(percentile(idleSubmit, 50)), bareStartP50: round(percentile(idleBare, 50)) },
       submitP99Ratio: round(percentile(sub.latencies, 99) / percentile(bare.latencies, 99), 2),
       e2e: {
@@ -275,11 +382,19 @@ async function main() {
       },
     };
     console.log('');
-    console.log(`submit latency      p50 ${result.submit.p50} ms   p99 ${result.submit.p99} ms   (errors ${sub.errors})`);
-    console.log(`bare workflow.start p50 ${result.bareStart.p50} ms   p99 ${result.bareStart.p99} ms   (errors ${bare.errors})`);
-    console.log(`idle, one at a time: submit p50 ${result.idle.submitP50} ms, bare start p50 ${result.idle.bareStartP50} ms`);
+    console.log(
+      `submit latency      p50 ${result.submit.p50} ms   p99 ${result.submit.p99} ms   (errors ${sub.errors})`,
+    );
+    console.log(
+      `bare workflow.start p50 ${result.bareStart.p50} ms   p99 ${result.bareStart.p99} ms   (errors ${bare.errors})`,
+    );
+    console.log(
+      `idle, one at a time: submit p50 ${result.idle.submitP50} ms, bare start p50 ${result.idle.bareStartP50} ms`,
+    );
     console.log(`submit p99 / bare p99 = ${result.submitP99Ratio}   (target <= 1.25)`);
-    console.log(`end to end: ${result.e2e.antraegePerSecond} Anträge/s delivered vs ${result.e2e.minimalPerSecond} minimal workflows/s = ${result.e2e.ratio}   (target >= 0.7)`);
+    console.log(
+      `end to end: ${result.e2e.antraegePerSecond} Anträge/s delivered vs ${result.e2e.minimalPerSecond} minimal workflows/s = ${result.e2e.ratio}   (target >= 0.7)`,
+    );
     console.log(`actions per paid and delivered Antrag: ${actions}   (target <= 15) ${JSON.stringify(counted)}`);
     console.log(JSON.stringify(result));
     await connection.close();

@@ -65,7 +65,12 @@ async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) =
 
 let workerFailure: Error | undefined;
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<number> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < timeoutMs) {
     if (workerFailure) throw new Error(`worker failed while waiting for ${what}: ${workerFailure.message}`);
@@ -80,7 +85,16 @@ async function count(db: Kysely<Database>, query: ReturnType<typeof sql<{ n: num
 }
 
 // ------------------------------------------------------------------------------------------------ servers
-Runtime.install({ logger: { log: () => {}, trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: (m) => console.error(m) } });
+Runtime.install({
+  logger: {
+    log: () => {},
+    trace: () => {},
+    debug: () => {},
+    info: () => {},
+    warn: () => {},
+    error: (m) => console.error(m),
+  },
+});
 const config = loadConfigOrExit();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amt24-bench-'));
 fs.chmodSync(dir, 0o755);
@@ -88,7 +102,12 @@ const log = createLogger('bench', 'error');
 say(`starting Temporal dev server, PostgreSQL, SMTP (data in ${dir}); ${os.cpus().length} CPU cores`);
 const quietBundler = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} } as never;
 const [temporal, postgres, mail, bundle, idleBundle] = await Promise.all([
-  startTemporal({ namespace: 'default', cliPath: config.temporal.cliPath, cacheDir: config.temporal.cacheDir, envPath: config.temporal.searchPath }),
+  startTemporal({
+    namespace: 'default',
+    cliPath: config.temporal.cliPath,
+    cacheDir: config.temporal.cacheDir,
+    envPath: config.temporal.searchPath,
+  }),
   startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres' }),
   startMailServer({ dir: path.join(dir, 'mail') }),
   bundleWorkflows(),
@@ -138,14 +157,24 @@ interface BenchWorker {
   stop(): Promise<void>;
 }
 
-async function startBenchWorker(workflowBundle: { code: string }, taskQueue: string, db: Kysely<Database>): Promise<BenchWorker> {
+async function startBenchWorker(
+  workflowBundle: { code: string },
+  taskQueue: string,
+  db: Kysely<Database>,
+): Promise<BenchWorker> {
   const connection = await NativeConnection.connect({ address: temporal.address });
   const worker = await Worker.create({
     connection,
     namespace: 'default',
     taskQueue,
     workflowBundle,
-    activities: createActivities({ db, mailer, log, awbEmail: 'awb@sid.example', temporal: new Client({ connection }) }),
+    activities: createActivities({
+      db,
+      mailer,
+      log,
+      awbEmail: 'awb@sid.example',
+      temporal: new Client({ connection }),
+    }),
     ...WORKER_SETTINGS,
     // --heap: workflows run on the main thread so the heap they hold can be measured (slower; for diagnosis only).
     ...(HEAP_PROBE ? { debugMode: true } : {}),
@@ -180,33 +209,83 @@ async function runSize(n: number): Promise<SizeResult> {
     const importStart = performance.now();
     for (let i = 0; i < n; i += 1000) {
       const chunk = ids.slice(i, i + 1000);
-      await db.insertInto('onlinedienst').values(chunk.map((id, j) => ({
-        id, name: `Onlinedienst ${id}`, prozess_name: `P-${id}`, prozess_version: 'v1.0', formular_name: `F-${id}`, formular_version: 'v1.0',
-        prozesseigner: `pe-${(i + j) % MANDANTEN}`, features: JSON.stringify(FEATURES[(i + j) % FEATURES.length]),
-      }))).execute();
-      await db.insertInto('lifecycle').values(chunk.map((id, j) => ({
-        onlinedienst_id: id, workflow_id: lifecycleWorkflowId(id), name: `Onlinedienst ${id}`, mandant_id: 'leipzig', prozesseigner: `pe-${(i + j) % MANDANTEN}`,
-        kontakte: JSON.stringify({ prozesseigner: `pe-${(i + j) % MANDANTEN}@bench.example` }), feature_tags: JSON.stringify(FEATURES[(i + j) % FEATURES.length]),
-        mandanten: JSON.stringify(['leipzig']), phase: 'betrieb', clock: JSON.stringify(REAL_TIME), seq: 0, ended_at: null, gate: null, release_check_state: null,
-      }))).execute();
+      await db
+        .insertInto('onlinedienst')
+        .values(
+          chunk.map((id, j) => ({
+            id,
+            name: `Onlinedienst ${id}`,
+            prozess_name: `P-${id}`,
+            prozess_version: 'v1.0',
+            formular_name: `F-${id}`,
+            formular_version: 'v1.0',
+            prozesseigner: `pe-${(i + j) % MANDANTEN}`,
+            features: JSON.stringify(FEATURES[(i + j) % FEATURES.length]),
+          })),
+        )
+        .execute();
+      await db
+        .insertInto('lifecycle')
+        .values(
+          chunk.map((id, j) => ({
+            onlinedienst_id: id,
+            workflow_id: lifecycleWorkflowId(id),
+            name: `Onlinedienst ${id}`,
+            mandant_id: 'leipzig',
+            prozesseigner: `pe-${(i + j) % MANDANTEN}`,
+            kontakte: JSON.stringify({ prozesseigner: `pe-${(i + j) % MANDANTEN}@bench.example` }),
+            feature_tags: JSON.stringify(FEATURES[(i + j) % FEATURES.length]),
+            mandanten: JSON.stringify(['leipzig']),
+            phase: 'betrieb',
+            clock: JSON.stringify(REAL_TIME),
+            seq: 0,
+            ended_at: null,
+            gate: null,
+            release_check_state: null,
+          })),
+        )
+        .execute();
     }
     await pool(ids, CONCURRENCY, async (id) => {
       const i = Number(id.slice(prefix.length + 1));
       const input: LifecycleInput = {
-        onlinedienstId: id, name: `Onlinedienst ${id}`, mandantId: 'leipzig', prozesseigner: `pe-${i % MANDANTEN}`, startedBy: 'bench',
-        featureTags: FEATURES[i % FEATURES.length]!, bestand: { prozess: { name: `P-${id}`, version: 'v1.0' }, formular: { name: `F-${id}`, version: 'v1.0' }, zertifizierungsReferenz: 'Z-B', aktivierteMandanten: ['leipzig'] },
+        onlinedienstId: id,
+        name: `Onlinedienst ${id}`,
+        mandantId: 'leipzig',
+        prozesseigner: `pe-${i % MANDANTEN}`,
+        startedBy: 'bench',
+        featureTags: FEATURES[i % FEATURES.length]!,
+        bestand: {
+          prozess: { name: `P-${id}`, version: 'v1.0' },
+          formular: { name: `F-${id}`, version: 'v1.0' },
+          zertifizierungsReferenz: 'Z-B',
+          aktivierteMandanten: ['leipzig'],
+        },
       };
       await client.workflow.start('onlinedienstLifecycleWorkflow', {
-        workflowId: lifecycleWorkflowId(id), taskQueue, args: [input],
+        workflowId: lifecycleWorkflowId(id),
+        taskQueue,
+        args: [input],
         typedSearchAttributes: [
-          { key: OnlinedienstIdKey, value: id }, { key: MandantIdKey, value: 'leipzig' }, { key: ProzesseignerKey, value: input.prozesseigner }, { key: LifecyclePhaseKey, value: 'betrieb' },
+          { key: OnlinedienstIdKey, value: id },
+          { key: MandantIdKey, value: 'leipzig' },
+          { key: ProzesseignerKey, value: input.prozesseigner },
+          { key: LifecyclePhaseKey, value: 'betrieb' },
         ],
       });
     });
-    await waitFor('lifecycles recorded', async () => (await count(db, sql<{ n: number }>`select count(*)::int as n from lifecycle where seq >= 1`)) === n, 30 * 60_000, 250);
+    await waitFor(
+      'lifecycles recorded',
+      async () => (await count(db, sql<{ n: number }>`select count(*)::int as n from lifecycle where seq >= 1`)) === n,
+      30 * 60_000,
+      250,
+    );
     const importMs = performance.now() - importStart;
     say(`n=${n}: ${n} lifecycles in Betrieb after ${seconds(importMs)}`);
-    if (HEAP_PROBE) say(`n=${n}: heap ${heapMb()} MB with ${n} lifecycles cached (${heapAtStart} MB before the import): ${Math.round(((heapMb() - heapAtStart) * 1000) / n)} kB each`);
+    if (HEAP_PROBE)
+      say(
+        `n=${n}: heap ${heapMb()} MB with ${n} lifecycles cached (${heapAtStart} MB before the import): ${Math.round(((heapMb() - heapAtStart) * 1000) / n)} kB each`,
+      );
 
     // -------------------------------------------------------------------------- the campaign (timed)
     const version = `bench-${n}`;
@@ -224,25 +303,51 @@ async function runSize(n: number): Promise<SizeResult> {
       settings: { fanoutConcurrency: CONCURRENCY },
     };
     const t0 = performance.now();
-    await client.workflow.start('releaseCampaignWorkflow', { workflowId: releaseWorkflowId(version), taskQueue, args: [input] });
+    await client.workflow.start('releaseCampaignWorkflow', {
+      workflowId: releaseWorkflowId(version),
+      taskQueue,
+      args: [input],
+    });
     let fanOutMs: number | null = null;
-    const openMs = await waitFor(`every re-check task open (n=${n})`, async () => {
-      if (fanOutMs === null) {
-        const status = (await sql<{ status: string }>`select status from release_campaign where version = ${version}`.execute(db)).rows[0]?.status;
-        if (status === 'laufend') fanOutMs = performance.now() - t0;
-      }
-      return (await count(db, sql<{ n: number }>`select count(*)::int as n from release_recheck where version = ${version} and opened_at is not null`)) === n;
-    }, 10 * 60_000, 50);
-    say(`n=${n}: every re-check task open after ${seconds(openMs)} (${Math.round(n / (openMs / 1000))}/s); fan-out signals done after ${fanOutMs === null ? '?' : seconds(fanOutMs)}`);
+    const openMs = await waitFor(
+      `every re-check task open (n=${n})`,
+      async () => {
+        if (fanOutMs === null) {
+          const status = (
+            await sql<{ status: string }>`select status from release_campaign where version = ${version}`.execute(db)
+          ).rows[0]?.status;
+          if (status === 'laufend') fanOutMs = performance.now() - t0;
+        }
+        return (
+          (await count(
+            db,
+            sql<{
+              n: number;
+            }>`select count(*)::int as n from release_recheck where version = ${version} and opened_at is not null`,
+          )) === n
+        );
+      },
+      10 * 60_000,
+      50,
+    );
+    say(
+      `n=${n}: every re-check task open after ${seconds(openMs)} (${Math.round(n / (openMs / 1000))}/s); fan-out signals done after ${fanOutMs === null ? '?' : seconds(fanOutMs)}`,
+    );
 
     if (args.includes('--trace')) {
       for (const id of [ids[0]!, ids[Math.floor(n / 2)]!, ids[n - 1]!]) {
         const hist = await client.workflow.getHandle(lifecycleWorkflowId(id)).fetchHistory();
         const evs = hist.events ?? [];
         const sig = evs.findIndex((e) => e.workflowExecutionSignaledEventAttributes);
-        const t = (e: (typeof evs)[number]) => Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
+        const t = (e: (typeof evs)[number]) =>
+          Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
         const base = t(evs[sig]!);
-        say(`trace ${id}: ${evs.slice(sig).map((e) => `${String(e.eventType).replace('EVENT_TYPE_', '')}+${t(e) - base}`).join(' ')}`);
+        say(
+          `trace ${id}: ${evs
+            .slice(sig)
+            .map((e) => `${String(e.eventType).replace('EVENT_TYPE_', '')}+${t(e) - base}`)
+            .join(' ')}`,
+        );
       }
     }
 
@@ -264,30 +369,46 @@ async function runSize(n: number): Promise<SizeResult> {
       await client.workflow.getHandle(id).signal('poke', 1);
     });
     const rawSignalMs = performance.now() - r0;
-    say(`n=${n}: raw signal of ${n} idle workflows took ${seconds(rawSignalMs)} (${Math.round(n / (rawSignalMs / 1000))}/s)`);
+    say(
+      `n=${n}: raw signal of ${n} idle workflows took ${seconds(rawSignalMs)} (${Math.round(n / (rawSignalMs / 1000))}/s)`,
+    );
     // For comparison, not a target: when the worker has also processed the signals (the idle workflow's task after
     // its last signal has completed).
-    const processedMs = await waitFor('idle workflows processed', async () => {
-      const events = (await client.workflow.getHandle(idle[idle.length - 1]!).fetchHistory()).events ?? [];
-      const signalled = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes);
-      return signalled >= 0 && events.slice(signalled).some((e) => e.workflowTaskCompletedEventAttributes);
-    }, 10 * 60_000, 50) + rawSignalMs;
-    say(`n=${n}: … and processed by the worker after ${seconds(processedMs)} (${Math.round(n / (processedMs / 1000))}/s)`);
+    const processedMs =
+      (await waitFor(
+        'idle workflows processed',
+        async () => {
+          const events = (await client.workflow.getHandle(idle[idle.length - 1]!).fetchHistory()).events ?? [];
+          const signalled = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes);
+          return signalled >= 0 && events.slice(signalled).some((e) => e.workflowTaskCompletedEventAttributes);
+        },
+        10 * 60_000,
+        50,
+      )) + rawSignalMs;
+    say(
+      `n=${n}: … and processed by the worker after ${seconds(processedMs)} (${Math.round(n / (processedMs / 1000))}/s)`,
+    );
 
     const perSecond = (ms: number) => n / (ms / 1000);
     const fanOut = fanOutMs ?? openMs;
     const targetMs = TARGETS[n] ?? null;
     const round2 = (x: number) => Number(x.toFixed(2));
     return {
-      n, importMs: Math.round(importMs),
-      openMs: Math.round(openMs), openPerSecond: Math.round(perSecond(openMs)),
-      fanOutMs: Math.round(fanOut), fanOutPerSecond: Math.round(perSecond(fanOut)),
-      rawSignalMs: Math.round(rawSignalMs), rawPerSecond: Math.round(perSecond(rawSignalMs)),
-      rawProcessedMs: Math.round(processedMs), rawProcessedPerSecond: Math.round(perSecond(processedMs)),
+      n,
+      importMs: Math.round(importMs),
+      openMs: Math.round(openMs),
+      openPerSecond: Math.round(perSecond(openMs)),
+      fanOutMs: Math.round(fanOut),
+      fanOutPerSecond: Math.round(perSecond(fanOut)),
+      rawSignalMs: Math.round(rawSignalMs),
+      rawPerSecond: Math.round(perSecond(rawSignalMs)),
+      rawProcessedMs: Math.round(processedMs),
+      rawProcessedPerSecond: Math.round(perSecond(processedMs)),
       ratio: round2(perSecond(openMs) / perSecond(rawSignalMs)),
       fanOutRatio: round2(perSecond(fanOut) / perSecond(rawSignalMs)),
       ratioToProcessed: round2(perSecond(openMs) / perSecond(processedMs)),
-      targetMs, withinTarget: targetMs === null ? null : openMs <= targetMs,
+      targetMs,
+      withinTarget: targetMs === null ? null : openMs <= targetMs,
       workerRssMb,
     };
   } finally {
@@ -312,7 +433,9 @@ try {
 }
 
 console.log('');
-console.log('n       every task open  target     tasks/s  fan-out   raw signal  signals/s  +processed  ratio  fan-out ratio  ratio to processed');
+console.log(
+  'n       every task open  target     tasks/s  fan-out   raw signal  signals/s  +processed  ratio  fan-out ratio  ratio to processed',
+);
 for (const r of results) {
   console.log(
     `${String(r.n).padEnd(7)} ${seconds(r.openMs).padEnd(16)} ${(r.targetMs === null ? '–' : `≤ ${seconds(r.targetMs)}`).padEnd(10)} ${String(r.openPerSecond).padEnd(8)} ` +

@@ -14,29 +14,71 @@ const config = loadConfigOrExit();
 const suffix = process.argv.find((a) => a.startsWith('--suffix='))?.slice('--suffix='.length) ?? '';
 
 const daten = {
-  kennzeichen: 'L-AB 1234', halter: 'selbst', zone: 'A3', gueltigAb: '2026-12-01',
+  kennzeichen: 'L-AB 1234',
+  halter: 'selbst',
+  zone: 'A3',
+  gueltigAb: '2026-12-01',
   wohnadresse: { strasse: 'Karl-Liebknecht-Straße', hausnummer: '12', plz: '04107', ort: 'Leipzig' },
 };
-const kurz = { 'frist.aufbewahrung': '1s', 'frist.transferLoeschen': '1s', 'frist.bescheidWartezeit': '30s', 'frist.zahlungAbfrage': '200ms' };
+const kurz = {
+  'frist.aufbewahrung': '1s',
+  'frist.transferLoeschen': '1s',
+  'frist.bescheidWartezeit': '30s',
+  'frist.zahlungAbfrage': '200ms',
+};
 const gebuehr = {
-  'gebuehr.betragCent': '3050', 'epaybl.mandantNr': '014', 'epaybl.bewirtschafterNr': 'L-ORD', 'epaybl.haushaltsstelle': '1220.1100',
+  'gebuehr.betragCent': '3050',
+  'epaybl.mandantNr': '014',
+  'epaybl.bewirtschafterNr': 'L-ORD',
+  'epaybl.haushaltsstelle': '1220.1100',
   'epaybl.buchungstext': 'Bewohnerparkausweis',
 };
 const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n').toString('base64');
 
 async function aktivierung(s: Stack, id: string, params: Record<string, string>, wartung?: 'hold') {
-  await s.db.insertInto('organisationseinheit').values({ id: `oe-${id}`, mandant_id: 'leipzig', name: id, behoerdenkonto_id: 'bk-leipzig-ordnungsamt', email: null }).execute();
-  await s.db.insertInto('aktivierung').values({
-    id, onlinedienst_id: 'anwohnerparken', mandant_id: 'leipzig', oe_id: `oe-${id}`, leistung_id: '99102013000000', status: 'aktiv',
-    wartungsmodus: wartung !== undefined, wartungsmodus_art: wartung ?? 'refuse', wartungsmodus_text: null,
-  }).execute();
-  await s.db.insertInto('prozessparameter').values(Object.entries({ ...kurz, ...params }).map(([key, value]) => ({ aktivierung_id: id, key, value, value_encrypted: null, protected: false }))).execute();
+  await s.db
+    .insertInto('organisationseinheit')
+    .values({
+      id: `oe-${id}`,
+      mandant_id: 'leipzig',
+      name: id,
+      behoerdenkonto_id: 'bk-leipzig-ordnungsamt',
+      email: null,
+    })
+    .execute();
+  await s.db
+    .insertInto('aktivierung')
+    .values({
+      id,
+      onlinedienst_id: 'anwohnerparken',
+      mandant_id: 'leipzig',
+      oe_id: `oe-${id}`,
+      leistung_id: '99102013000000',
+      status: 'aktiv',
+      wartungsmodus: wartung !== undefined,
+      wartungsmodus_art: wartung ?? 'refuse',
+      wartungsmodus_text: null,
+    })
+    .execute();
+  await s.db
+    .insertInto('prozessparameter')
+    .values(
+      Object.entries({ ...kurz, ...params }).map(([key, value]) => ({
+        aktivierung_id: id,
+        key,
+        value,
+        value_encrypted: null,
+        protected: false,
+      })),
+    )
+    .execute();
   fs.mkdirSync(path.join(s.transferRoot, id), { recursive: true });
 }
 
 async function call(s: Stack, method: string, p: string, token: string | undefined, body?: unknown) {
   const res = await fetch(`${s.base}${p}`, {
-    method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = (await res.json()) as Record<string, unknown>;
@@ -45,15 +87,31 @@ async function call(s: Stack, method: string, p: string, token: string | undefin
 }
 
 async function submit(s: Stack, aktivierungId: string, key: string) {
-  return call(s, 'POST', '/api/antraege', s.tokens['buerger-anna'], { aktivierungId, daten, antragsteller: { name: 'Anna Bürger', email: 'anna@example.org' } })
+  return call(s, 'POST', '/api/antraege', s.tokens['buerger-anna'], {
+    aktivierungId,
+    daten,
+    antragsteller: { name: 'Anna Bürger', email: 'anna@example.org' },
+  })
     .then((r) => r as { vorgangsnummer: string; statusToken: string })
-    .catch((err) => { throw new Error(`${key}: ${err}`); });
+    .catch((err) => {
+      throw new Error(`${key}: ${err}`);
+    });
 }
 
 const kassenzeichen = (s: Stack, vn: string) =>
-  until(async () => (await s.db.selectFrom('zahlung').select('kassenzeichen').where('vorgangsnummer', '=', vn).executeTakeFirst())?.kassenzeichen, 'Kassenzeichen');
+  until(
+    async () =>
+      (await s.db.selectFrom('zahlung').select('kassenzeichen').where('vorgangsnummer', '=', vn).executeTakeFirst())
+        ?.kassenzeichen,
+    'Kassenzeichen',
+  );
 const zugestellt = (s: Stack, vn: string) =>
-  until(async () => (await s.db.selectFrom('zustellung').select('zugestellt_am').where('vorgangsnummer', '=', vn).executeTakeFirst())?.zugestellt_am, 'delivery');
+  until(
+    async () =>
+      (await s.db.selectFrom('zustellung').select('zugestellt_am').where('vorgangsnummer', '=', vn).executeTakeFirst())
+        ?.zugestellt_am,
+    'delivery',
+  );
 
 const scenarios: Record<string, (s: Stack) => Promise<string>> = {
   async 'bezahlt-zugestellt-nachforderung-bescheid'(s) {
@@ -63,29 +121,58 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
     await zugestellt(s, vn);
     const sb = s.tokens['sb-leipzig'];
     await call(s, 'POST', `/api/antraege/${vn}/bearbeitung`, sb, { status: 'in-bearbeitung' });
-    await call(s, 'POST', `/api/antraege/${vn}/bearbeitung`, sb, { status: 'nachforderung', text: 'Bitte Meldebescheinigung.', frist: new Date(Date.now() + 86_400_000).toISOString() });
+    await call(s, 'POST', `/api/antraege/${vn}/bearbeitung`, sb, {
+      status: 'nachforderung',
+      text: 'Bitte Meldebescheinigung.',
+      frist: new Date(Date.now() + 86_400_000).toISOString(),
+    });
     await call(s, 'POST', `/api/status/${statusToken}/nachforderung`, undefined, { text: 'Anbei.' });
-    await call(s, 'POST', `/api/antraege/${vn}/bescheid`, sb, { dateiname: 'b.pdf', inhaltBase64: pdf, metadaten: { aktenzeichen: 'ORD-1', art: 'bewilligung', datum: '2026-11-24' } });
+    await call(s, 'POST', `/api/antraege/${vn}/bescheid`, sb, {
+      dateiname: 'b.pdf',
+      inhaltBase64: pdf,
+      metadaten: { aktenzeichen: 'ORD-1', art: 'bewilligung', datum: '2026-11-24' },
+    });
     return vn;
   },
   async 'nicht-bezahlt'(s) {
-    await aktivierung(s, 'rec-unbezahlt', { ...gebuehr, 'frist.zahlungErinnerung': '1s', 'frist.zahlungAbbruch': '2s' });
+    await aktivierung(s, 'rec-unbezahlt', {
+      ...gebuehr,
+      'frist.zahlungErinnerung': '1s',
+      'frist.zahlungAbbruch': '2s',
+    });
     return (await submit(s, 'rec-unbezahlt', 'unbezahlt')).vorgangsnummer;
   },
   async 'abgelehnt-storno'(s) {
     const dest = await s.fitconnect.createDestination({ status: 'inactive' });
-    await aktivierung(s, 'rec-storno', { ...gebuehr, 'zustellung.modus': 'fitconnect', 'fitconnect.destinationId': dest.destinationId });
+    await aktivierung(s, 'rec-storno', {
+      ...gebuehr,
+      'zustellung.modus': 'fitconnect',
+      'fitconnect.destinationId': dest.destinationId,
+    });
     const { vorgangsnummer: vn } = await submit(s, 'rec-storno', 'storno');
     const kz = await kassenzeichen(s, vn);
     s.epaybl.zahlung(kz, 3050, 'GIROPAY');
-    await until(() => s.db.selectFrom('aufgabe').select('id').where('id', '=', `${vn}:storno`).executeTakeFirst(), 'storno task');
+    await until(
+      () => s.db.selectFrom('aufgabe').select('id').where('id', '=', `${vn}:storno`).executeTakeFirst(),
+      'storno task',
+    );
     s.epaybl.storno(kz);
     return vn;
   },
   async 'wartung-gehalten-ohne-gebuehr'(s) {
-    await aktivierung(s, 'rec-wartung', { 'zustellung.modus': 'transfer-xfall', 'frist.bescheidWartezeit': '1s' }, 'hold');
+    await aktivierung(
+      s,
+      'rec-wartung',
+      { 'zustellung.modus': 'transfer-xfall', 'frist.bescheidWartezeit': '1s' },
+      'hold',
+    );
     const { vorgangsnummer: vn } = await submit(s, 'rec-wartung', 'wartung');
-    await until(async () => (await s.client.workflow.getHandle(antragWorkflowId(vn)).query<{ phase: string }>('antrag')).phase === 'wartet-wartung', 'held');
+    await until(
+      async () =>
+        (await s.client.workflow.getHandle(antragWorkflowId(vn)).query<{ phase: string }>('antrag')).phase ===
+        'wartet-wartung',
+      'held',
+    );
     await call(s, 'PUT', '/api/aktivierungen/rec-wartung/wartungsmodus', s.tokens['admin-leipzig'], { aktiv: false });
     return vn;
   },
@@ -94,7 +181,9 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
 const fileOf = (name: string) => path.join(out, `${name}${suffix}.json`);
 const existing = Object.keys(scenarios).filter((name) => fs.existsSync(fileOf(name)));
 if (existing.length > 0) {
-  console.error(`would overwrite ${existing.map((name) => path.basename(fileOf(name))).join(', ')}: choose another --suffix`);
+  console.error(
+    `would overwrite ${existing.map((name) => path.basename(fileOf(name))).join(', ')}: choose another --suffix`,
+  );
   process.exit(2);
 }
 

@@ -25,7 +25,9 @@ if (selected.length === 0) {
 const fileOf = (name: string) => path.join(out, `${name}${suffix}.json`);
 const existing = selected.filter((s) => fs.existsSync(fileOf(s.name)));
 if (existing.length > 0) {
-  console.error(`would overwrite ${existing.map((s) => path.basename(fileOf(s.name))).join(', ')}: choose another --suffix`);
+  console.error(
+    `would overwrite ${existing.map((s) => path.basename(fileOf(s.name))).join(', ')}: choose another --suffix`,
+  );
   process.exit(2);
 }
 
@@ -35,11 +37,18 @@ const { client, db, taskQueue, base, tokens } = stack;
 
 let counter = 0;
 const ctx: ScenarioContext = {
-  client, db, taskQueue, settings, awbEmail: 'awb@sid.example',
+  client,
+  db,
+  taskQueue,
+  settings,
+  awbEmail: 'awb@sid.example',
   async api(method, p, user, body, expect) {
     const res = await fetch(`${base}${p}`, {
       method,
-      headers: { ...(user ? { authorization: `Bearer ${tokens[user]}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(user ? { authorization: `Bearer ${tokens[user]}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
@@ -58,10 +67,13 @@ try {
     const handle = client.workflow.getHandle(recorded.workflowId, recorded.runId);
     const history = await handle.fetchHistory();
     const type = history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
-    if (type !== scenario.workflowType) throw new Error(`${scenario.name}: recorded a ${type}, expected ${scenario.workflowType}`);
+    if (type !== scenario.workflowType)
+      throw new Error(`${scenario.name}: recorded a ${type}, expected ${scenario.workflowType}`);
     fs.writeFileSync(fileOf(scenario.name), `${JSON.stringify(history)}\n`);
     const ms = Math.round(performance.now() - started);
-    console.log(`recorded ${path.basename(fileOf(scenario.name))}: ${history.events?.length} events of ${type} (${ms} ms)`);
+    console.log(
+      `recorded ${path.basename(fileOf(scenario.name))}: ${history.events?.length} events of ${type} (${ms} ms)`,
+    );
   }
 } catch (err) {
   failed = true;

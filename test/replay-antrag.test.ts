@@ -8,21 +8,37 @@ import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 
 const dir = path.join(import.meta.dirname, 'histories', 'antrag');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('Antrag workflow replay', () => {
   it('has recorded histories for the main paths', () => {
-    expect(files).toEqual(expect.arrayContaining(['abgelehnt-storno.json', 'bezahlt-zugestellt-nachforderung-bescheid.json', 'nicht-bezahlt.json', 'wartung-gehalten-ohne-gebuehr.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'abgelehnt-storno.json',
+        'bezahlt-zugestellt-nachforderung-bescheid.json',
+        'nicht-bezahlt.json',
+        'wartung-gehalten-ohne-gebuehr.json',
+      ]),
+    );
   });
 
   for (const file of files) {
     it(`replays ${file}`, async () => {
       // The files hold the proto's JSON form (as fetchHistory() gives it); fromObject reads it back.
-      const history = temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+      const history = temporal.api.history.v1.History.fromObject(
+        JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')),
+      );
       expect(history.events[0]!.workflowExecutionStartedEventAttributes!.workflowType!.name).toBe('antragWorkflow');
       expect(history.events.length).toBeGreaterThan(20);
       // Throws DeterminismViolationError when the current code would take another path than the recording.
-      await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, `replay-${file}`);
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') } },
+        history,
+        `replay-${file}`,
+      );
     }, 60_000);
   }
 });

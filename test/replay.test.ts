@@ -12,7 +12,11 @@ const quiet = () => {};
 Runtime.install({ logger: { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error } });
 
 // The Antrag histories in histories/antrag/ are replayed by replay-antrag.test.ts.
-const files = fs.readdirSync(root).filter((f) => f.endsWith('.json')).map((f) => path.join(root, f)).sort();
+const files = fs
+  .readdirSync(root)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => path.join(root, f))
+  .sort();
 const results = new Map<string, Error | undefined>();
 const types = new Map<string, string>();
 
@@ -25,7 +29,10 @@ beforeAll(async () => {
     types.set(file, started?.workflowType?.name ?? '?');
     return { history, workflowId: path.relative(root, file) };
   });
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowBundle: { codePath: inject('workflowBundlePath') } },
+    histories,
+  )) {
     results.set(path.join(root, result.workflowId), result.error);
   }
 }, 120_000);

@@ -29,11 +29,18 @@ interface Step {
 }
 
 /** Reminder before each deadline, then lateness notices after it; in time order. */
-export function campaignSchedule(dueAts: readonly number[], createdAt: number, leadMs: number, intervalMs: number, maxLate: number): Step[] {
+export function campaignSchedule(
+  dueAts: readonly number[],
+  createdAt: number,
+  leadMs: number,
+  intervalMs: number,
+  maxLate: number,
+): Step[] {
   const steps: Step[] = [];
   for (const dueAt of dueAts) {
     if (dueAt - leadMs > createdAt) steps.push({ at: dueAt - leadMs, kind: 'erinnerung', dueAt, round: 0 });
-    for (let round = 1; round <= maxLate; round++) steps.push({ at: dueAt + (round - 1) * intervalMs, kind: 'ueberfaellig', dueAt, round });
+    for (let round = 1; round <= maxLate; round++)
+      steps.push({ at: dueAt + (round - 1) * intervalMs, kind: 'ueberfaellig', dueAt, round });
   }
   return steps.sort((a, b) => a.at - b.at || a.dueAt - b.dueAt);
 }
@@ -65,8 +72,20 @@ export async function releaseCampaignWorkflow(input: ReleaseCampaignInput): Prom
 
   const createdAt = now();
   progress.createdAt = createdAt;
-  const plan = await acts.planCampaign({ workflowId, release: input.release, policy, createdBy: input.createdBy, createdAt, clock });
-  Object.assign(progress, { stage: 'verteilung', total: plan.total, recertificationRequired: plan.recertificationRequired, regressionCheck: plan.regressionCheck });
+  const plan = await acts.planCampaign({
+    workflowId,
+    release: input.release,
+    policy,
+    createdBy: input.createdBy,
+    createdAt,
+    clock,
+  });
+  Object.assign(progress, {
+    stage: 'verteilung',
+    total: plan.total,
+    recertificationRequired: plan.recertificationRequired,
+    regressionCheck: plan.regressionCheck,
+  });
 
   const fan = await fanOut.fanOutReleaseChecks({ version, concurrency: settings.fanoutConcurrency ?? 64 });
   Object.assign(progress, { stage: 'laufend', signalled: fan.signalled, notInBetrieb: fan.notRunning });

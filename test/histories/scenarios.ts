@@ -40,42 +40,96 @@ const FIELDS: Record<string, Record<string, unknown>> = {
   'ist-prozess': { istProzess: 'BPMN', eAkte: true, bescheidUebermittlung: 'postfach' },
   rechtsgrundlagen: { rechtsgrundlagen: ['§ 45 StVO'], vertrauensniveau: 'substanziell' },
   'xoev-fachverfahren': { xoevStandards: ['XBezahldienste'], fachverfahren: ['VIS.SAX'] },
-  'konten-bezahlung': { bundId: true, meinUnternehmenskonto: false, bezahlung: true, bakZahlungsverkehrEingebunden: true },
+  'konten-bezahlung': {
+    bundId: true,
+    meinUnternehmenskonto: false,
+    bezahlung: true,
+    bakZahlungsverkehrEingebunden: true,
+  },
   leistungsbeschreibung: { leistungId: LEISTUNG, geprueft: true },
   'auftakt-protokoll': {
-    datum: '2026-01-20', protokoll: 'P', ziel: 'Z', zeitplan: 'Q1', zustaendigkeiten: 'PE', regeltermine: 'Di', support: 'SD', tester: ['Ordnungsamt'],
+    datum: '2026-01-20',
+    protokoll: 'P',
+    ziel: 'Z',
+    zeitplan: 'Q1',
+    zustaendigkeiten: 'PE',
+    regeltermine: 'Di',
+    support: 'SD',
+    tester: ['Ordnungsamt'],
   },
-  'prototyp-bereitstellen': { prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.0' }, formular: { name: 'Bewohnerparken', version: 'v1.0' }, bitv: true, dinSpec66336: true, tr03172: true },
+  'prototyp-bereitstellen': {
+    prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.0' },
+    formular: { name: 'Bewohnerparken', version: 'v1.0' },
+    bitv: true,
+    dinSpec66336: true,
+    tr03172: true,
+  },
   'test-durchfuehren': { testfaelle: 3, negativtests: 1, offeneFehler: 0, beteiligte: ['entwickler'], bericht: 'ok' },
   freigabe: { entscheidung: 'erteilt' },
   zertifizierung: { ergebnis: 'bestanden', loggingGeprueft: true, endlosschleifenGeprueft: true, zertifikat: 'Z-1' },
   'leistungsbeschreibung-final': { leistungId: LEISTUNG, abgestimmt: true },
-  'rollout-planen': { mandanten: ['leipzig'], zustaendigeStellenEinbezogen: true, supportkanaeleAktiviert: true, oeffentlichkeitsarbeit: false },
-  'uebernahme-beantragen': { prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.0' }, formular: { name: 'Bewohnerparken', version: 'v1.0' }, zertifizierungsReferenz: 'Z-1' },
+  'rollout-planen': {
+    mandanten: ['leipzig'],
+    zustaendigeStellenEinbezogen: true,
+    supportkanaeleAktiviert: true,
+    oeffentlichkeitsarbeit: false,
+  },
+  'uebernahme-beantragen': {
+    prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.0' },
+    formular: { name: 'Bewohnerparken', version: 'v1.0' },
+    zertifizierungsReferenz: 'Z-1',
+  },
   deployment: { prozessVersion: 'v1.0', deployedAm: '2026-06-01' },
-  aktivierung: { leistungId: LEISTUNG, organisationseinheitId: 'oe-leipzig-ordnungsamt', zustaendigkeitenGepflegt: true, prozessparameterGepflegt: true, wartungsmodus: true },
+  aktivierung: {
+    leistungId: LEISTUNG,
+    organisationseinheitId: 'oe-leipzig-ordnungsamt',
+    zustaendigkeitenGepflegt: true,
+    prozessparameterGepflegt: true,
+    wartungsmodus: true,
+  },
   abnahmetest: { ergebnis: 'bestanden', eingangBeiBehoerdeGeprueft: true },
   'wartungsmodus-aus': { wartungsmodus: false, oeffentlichGeprueft: true },
   deaktivierung: { deaktiviertAm: '2031-03-31' },
   datenaufbewahrung: { aufbewahrungsregelnAngewendet: true, loeschkonzept: 'Löschung nach 90 Tagen' },
 };
 const ACTING: Record<string, string> = {
-  prozesseigner: 'pe-smk', prozessmodellierer: 'pm-seitenbau', zertifizierer: 'zert-pruefstelle', awb: 'awb-sid',
-  redaktion: 'redaktion-sk', testteam: 'tt-sid', 'mandant-admin': 'admin-leipzig',
+  prozesseigner: 'pe-smk',
+  prozessmodellierer: 'pm-seitenbau',
+  zertifizierer: 'zert-pruefstelle',
+  awb: 'awb-sid',
+  redaktion: 'redaktion-sk',
+  testteam: 'tt-sid',
+  'mandant-admin': 'admin-leipzig',
 };
 
 async function create(ctx: ScenarioContext, extra: Record<string, unknown> = {}, user = 'pe-smk'): Promise<string> {
   const id = ctx.unique('od');
   await ctx.api('POST', '/api/onlinedienste', user, {
-    id, name: `Bewohnerparken ${id}`, mandantId: 'leipzig', kontakte: { prozesseigner: `${id}@example.org` }, featureTags: ['payment'], ...extra,
+    id,
+    name: `Bewohnerparken ${id}`,
+    mandantId: 'leipzig',
+    kontakte: { prozesseigner: `${id}@example.org` },
+    featureTags: ['payment'],
+    ...extra,
   });
   return id;
 }
 
-async function complete(ctx: ScenarioContext, id: string, taskId: string, fields?: Record<string, unknown>, user?: string) {
+async function complete(
+  ctx: ScenarioContext,
+  id: string,
+  taskId: string,
+  fields?: Record<string, unknown>,
+  user?: string,
+) {
   const view = await ctx.client.workflow.getHandle(lifecycleWorkflowId(id)).query(lifecycleStateQuery);
   const task = view.openTasks.find((t) => t.id === taskId);
-  return ctx.api('POST', `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(taskId)}`, user ?? ACTING[task?.role ?? 'prozesseigner'], fields ?? FIELDS[taskId.split(':')[0]!]);
+  return ctx.api(
+    'POST',
+    `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(taskId)}`,
+    user ?? ACTING[task?.role ?? 'prozesseigner'],
+    fields ?? FIELDS[taskId.split(':')[0]!],
+  );
 }
 
 /**
@@ -110,9 +164,11 @@ export async function runChain(client: Client, workflowId: string): Promise<stri
   let runId: string | undefined = (await client.workflow.getHandle(workflowId).describe()).runId;
   while (runId) {
     chain.unshift(runId);
-    const events: Array<{ workflowExecutionStartedEventAttributes?: { continuedExecutionRunId?: string | null } | null }> =
-      (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
-    const previous: string | null | undefined = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    const events: Array<{
+      workflowExecutionStartedEventAttributes?: { continuedExecutionRunId?: string | null } | null;
+    }> = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+    const previous: string | null | undefined =
+      events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
     runId = previous || undefined;
   }
   return chain;
@@ -135,7 +191,13 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       ctx.settings.lifecycle = {};
       const id = await create(ctx);
-      await ctx.api('POST', `/api/onlinedienste/${id}/aufgaben/ist-prozess`, 'pm-seitenbau', FIELDS['ist-prozess'], 403);
+      await ctx.api(
+        'POST',
+        `/api/onlinedienste/${id}/aufgaben/ist-prozess`,
+        'pm-seitenbau',
+        FIELDS['ist-prozess'],
+        403,
+      );
       await ctx.api('POST', `/api/onlinedienste/${id}/aufgaben/freigabe`, 'pe-smk', FIELDS.freigabe, 409);
       await driveTo(ctx, id, 'auftakt');
       return runInPhase(ctx, id, 0);
@@ -149,8 +211,17 @@ export const scenarios: Scenario[] = [
       ctx.settings.lifecycle = {};
       const id = await create(ctx);
       await driveTo(ctx, id, 'prototyp');
-      await ctx.api('POST', `/api/onlinedienste/${id}/aufgaben/prototyp-bereitstellen`, 'pm-seitenbau', FIELDS['prototyp-bereitstellen'], 202);
-      await ctx.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: LEISTUNG });
+      await ctx.api(
+        'POST',
+        `/api/onlinedienste/${id}/aufgaben/prototyp-bereitstellen`,
+        'pm-seitenbau',
+        FIELDS['prototyp-bereitstellen'],
+        202,
+      );
+      await ctx.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', {
+        organisationseinheitId: 'oe-leipzig-ordnungsamt',
+        leistungId: LEISTUNG,
+      });
       await ctx.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, 'pe-smk');
       await settle(ctx, id);
       return runInPhase(ctx, id, 2);
@@ -163,14 +234,36 @@ export const scenarios: Scenario[] = [
     async run(ctx) {
       ctx.settings.lifecycle = {};
       const id = await create(ctx);
-      await ctx.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: LEISTUNG });
+      await ctx.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', {
+        organisationseinheitId: 'oe-leipzig-ordnungsamt',
+        leistungId: LEISTUNG,
+      });
       await driveTo(ctx, id, 'produktivsetzung');
       await complete(ctx, id, 'uebernahme-beantragen');
       const ticket = rolloutWorkflowId(id, 1);
-      await ctx.until(async () => (await ctx.db.selectFrom('rollout_ticket').select('status').where('workflow_id', '=', ticket).executeTakeFirst()) !== undefined, 'ticket');
-      await ctx.api('POST', `/api/rollout-tickets/${ticket}/befehle`, 'awb-sid', { type: 'assign', assigneeId: 'awb-sid' });
-      await ctx.api('POST', `/api/rollout-tickets/${ticket}/befehle`, 'awb-sid', { type: 'mark-transferred', produktivVersion: 'v1.0' });
-      await ctx.until(async () => (await ctx.client.workflow.getHandle(lifecycleWorkflowId(id)).query(lifecycleStateQuery)).phase === 'aktivierung', 'aktivierung');
+      await ctx.until(
+        async () =>
+          (await ctx.db
+            .selectFrom('rollout_ticket')
+            .select('status')
+            .where('workflow_id', '=', ticket)
+            .executeTakeFirst()) !== undefined,
+        'ticket',
+      );
+      await ctx.api('POST', `/api/rollout-tickets/${ticket}/befehle`, 'awb-sid', {
+        type: 'assign',
+        assigneeId: 'awb-sid',
+      });
+      await ctx.api('POST', `/api/rollout-tickets/${ticket}/befehle`, 'awb-sid', {
+        type: 'mark-transferred',
+        produktivVersion: 'v1.0',
+      });
+      await ctx.until(
+        async () =>
+          (await ctx.client.workflow.getHandle(lifecycleWorkflowId(id)).query(lifecycleStateQuery)).phase ===
+          'aktivierung',
+        'aktivierung',
+      );
       await ctx.api('POST', `/api/rollout-tickets/${ticket}/befehle`, 'pe-smk', { type: 'confirm' });
       await settle(ctx, id);
       const view = await ctx.client.workflow.getHandle(lifecycleWorkflowId(id)).query(lifecycleStateQuery);
@@ -183,16 +276,38 @@ export const scenarios: Scenario[] = [
     workflowType: 'onlinedienstLifecycleWorkflow',
     async run(ctx) {
       ctx.settings.lifecycle = {};
-      const id = await create(ctx, {
-        prozesseigner: 'pe-smk',
-        bestand: { prozess: { name: 'P', version: 'v3.0' }, formular: { name: 'F', version: 'v3.0' }, zertifizierungsReferenz: 'Z-9', aktivierteMandanten: ['leipzig'] },
-      }, 'pl-sk');
-      await ctx.api('POST', `/api/onlinedienste/${id}/ereignisse/stoerung`, 'awb-sid', { titel: 'Upload', beschreibung: 'bricht ab', seit: '2026-11-20T10:00:00+01:00', schwere: 'hoch' });
+      const id = await create(
+        ctx,
+        {
+          prozesseigner: 'pe-smk',
+          bestand: {
+            prozess: { name: 'P', version: 'v3.0' },
+            formular: { name: 'F', version: 'v3.0' },
+            zertifizierungsReferenz: 'Z-9',
+            aktivierteMandanten: ['leipzig'],
+          },
+        },
+        'pl-sk',
+      );
+      await ctx.api('POST', `/api/onlinedienste/${id}/ereignisse/stoerung`, 'awb-sid', {
+        titel: 'Upload',
+        beschreibung: 'bricht ab',
+        seit: '2026-11-20T10:00:00+01:00',
+        schwere: 'hoch',
+      });
       await ctx.api('POST', `/api/onlinedienste/${id}/ereignisse/konfigurationsaenderung`, 'admin-leipzig', {
-        mandantId: 'leipzig', grund: 'Zone', gueltigAb: '2099-07-01', abschnitte: ['Parkzone'], aenderung: 'Zone D',
+        mandantId: 'leipzig',
+        grund: 'Zone',
+        gueltigAb: '2099-07-01',
+        abschnitte: ['Parkzone'],
+        aenderung: 'Zone D',
       });
       await complete(ctx, id, 'stoerung:ST-1', { ursache: 'Proxy', massnahmen: 'Limit', behoben: true });
-      await ctx.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', { begruendung: 'EfA-Nachnutzung', antraege: 'uebergeben', uebergabeAn: 'Ordnungsamt (Papier)' });
+      await ctx.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', {
+        begruendung: 'EfA-Nachnutzung',
+        antraege: 'uebergeben',
+        uebergabeAn: 'Ordnungsamt (Papier)',
+      });
       await settle(ctx, id);
       return runInPhase(ctx, id, 0);
     },
@@ -202,11 +317,23 @@ export const scenarios: Scenario[] = [
     workflowType: 'onlinedienstLifecycleWorkflow',
     async run(ctx) {
       ctx.settings.lifecycle = {};
-      const id = await create(ctx, {
-        prozesseigner: 'pe-smk',
-        bestand: { prozess: { name: 'P', version: 'v3.0' }, formular: { name: 'F', version: 'v3.0' }, zertifizierungsReferenz: 'Z-9', aktivierteMandanten: ['leipzig'] },
-      }, 'pl-sk');
-      await ctx.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', { begruendung: 'Ersetzt', antraege: 'auslaufen' });
+      const id = await create(
+        ctx,
+        {
+          prozesseigner: 'pe-smk',
+          bestand: {
+            prozess: { name: 'P', version: 'v3.0' },
+            formular: { name: 'F', version: 'v3.0' },
+            zertifizierungsReferenz: 'Z-9',
+            aktivierteMandanten: ['leipzig'],
+          },
+        },
+        'pl-sk',
+      );
+      await ctx.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', {
+        begruendung: 'Ersetzt',
+        antraege: 'auslaufen',
+      });
       await settle(ctx, id);
       await complete(ctx, id, 'deaktivierung:leipzig', undefined, 'admin-leipzig');
       await complete(ctx, id, 'datenaufbewahrung');
@@ -224,25 +351,53 @@ export const scenarios: Scenario[] = [
       await ctx.client.workflow.start('rolloutTicketWorkflow', {
         workflowId,
         taskQueue: ctx.taskQueue,
-        args: [{
-          request: {
-            ticketId: 'SD-1', onlinedienstId: id, mandantId: 'leipzig', prozess: { name: 'P', version: 'v1.0' }, formular: { name: 'F', version: 'v1.0' },
-            zertifizierungsReferenz: 'Z-1',
+        args: [
+          {
+            request: {
+              ticketId: 'SD-1',
+              onlinedienstId: id,
+              mandantId: 'leipzig',
+              prozess: { name: 'P', version: 'v1.0' },
+              formular: { name: 'F', version: 'v1.0' },
+              zertifizierungsReferenz: 'Z-1',
+            },
+            requestedBy: { id: 'pe-smk', roles: ['prozesseigner'], mandanten: ['*'] },
+            onlinedienstName: 'Bewohnerparken',
+            settings: {
+              sla: { target: { amount: 1, unit: 'working-days' }, warnAtRatio: 0.5 },
+              reminderIntervalMs: 3 * H,
+              maxReminders: 1,
+              clock: { scale: 8 * 3600, startAt: Date.parse('2026-11-17T10:00:00+01:00') },
+            },
           },
-          requestedBy: { id: 'pe-smk', roles: ['prozesseigner'], mandanten: ['*'] },
-          onlinedienstName: 'Bewohnerparken',
-          settings: {
-            sla: { target: { amount: 1, unit: 'working-days' }, warnAtRatio: 0.5 }, reminderIntervalMs: 3 * H, maxReminders: 1,
-            clock: { scale: 8 * 3600, startAt: Date.parse('2026-11-17T10:00:00+01:00') },
-          },
-        }],
+        ],
       });
-      const cmd = (user: string, body: unknown) => ctx.api('POST', `/api/rollout-tickets/${workflowId}/befehle`, user, body);
-      await ctx.until(async () => (await ctx.db.selectFrom('rollout_ticket').select('status').where('workflow_id', '=', workflowId).executeTakeFirst()) !== undefined, 'ticket');
+      const cmd = (user: string, body: unknown) =>
+        ctx.api('POST', `/api/rollout-tickets/${workflowId}/befehle`, user, body);
+      await ctx.until(
+        async () =>
+          (await ctx.db
+            .selectFrom('rollout_ticket')
+            .select('status')
+            .where('workflow_id', '=', workflowId)
+            .executeTakeFirst()) !== undefined,
+        'ticket',
+      );
       await cmd('awb-sid', { type: 'assign', assigneeId: 'awb-sid' });
       await cmd('awb-sid', { type: 'ask-requester', question: 'Version?' });
       await cmd('pe-smk', { type: 'answer', answer: 'v1.0' });
-      await ctx.until(async () => (await ctx.db.selectFrom('rollout_ticket').select('sla_state').where('workflow_id', '=', workflowId).executeTakeFirst())?.sla_state === 'breached', 'breach', 60_000);
+      await ctx.until(
+        async () =>
+          (
+            await ctx.db
+              .selectFrom('rollout_ticket')
+              .select('sla_state')
+              .where('workflow_id', '=', workflowId)
+              .executeTakeFirst()
+          )?.sla_state === 'breached',
+        'breach',
+        60_000,
+      );
       await cmd('awb-sid', { type: 'mark-transferred', produktivVersion: 'v1.0' });
       await cmd('pe-smk', { type: 'confirm' });
       await ctx.client.workflow.getHandle(workflowId).result();
@@ -257,19 +412,60 @@ export const scenarios: Scenario[] = [
       ctx.settings.lifecycle = {};
       const ids = [];
       for (const tags of [['payment'], ['fitconnect'], ['xfall']]) {
-        ids.push(await create(ctx, {
-          featureTags: tags, prozesseigner: 'pe-smk',
-          bestand: { prozess: { name: 'P', version: 'v1.0' }, formular: { name: 'F', version: 'v1.0' }, zertifizierungsReferenz: 'Z', aktivierteMandanten: ['leipzig'] },
-        }, 'pl-sk'));
+        ids.push(
+          await create(
+            ctx,
+            {
+              featureTags: tags,
+              prozesseigner: 'pe-smk',
+              bestand: {
+                prozess: { name: 'P', version: 'v1.0' },
+                formular: { name: 'F', version: 'v1.0' },
+                zertifizierungsReferenz: 'Z',
+                aktivierteMandanten: ['leipzig'],
+              },
+            },
+            'pl-sk',
+          ),
+        );
       }
       const version = ctx.unique('rec');
-      ctx.settings.campaign = { clock: { scale: 12 * 3600, startAt: Date.parse('2026-11-16T08:00:00+01:00') }, reminderLeadMs: 6 * H, lateReminderIntervalMs: 12 * H, maxLateReminders: 1 };
-      ctx.settings.campaignPolicy = { regressionCheck: { amount: 1, unit: 'working-days' }, recertification: { amount: 2, unit: 'working-days' } };
+      ctx.settings.campaign = {
+        clock: { scale: 12 * 3600, startAt: Date.parse('2026-11-16T08:00:00+01:00') },
+        reminderLeadMs: 6 * H,
+        lateReminderIntervalMs: 12 * H,
+        maxLateReminders: 1,
+      };
+      ctx.settings.campaignPolicy = {
+        regressionCheck: { amount: 1, unit: 'working-days' },
+        recertification: { amount: 2, unit: 'working-days' },
+      };
       await ctx.api('POST', '/api/releases', 'awb-sid', {
-        version, releaseDate: '2026-11-16', changes: [{ id: 'c1', title: 'ePayBL v3', tags: ['payment'], breaking: true }, { id: 'c2', title: 'Layout', tags: ['ui'], breaking: false }],
+        version,
+        releaseDate: '2026-11-16',
+        changes: [
+          { id: 'c1', title: 'ePayBL v3', tags: ['payment'], breaking: true },
+          { id: 'c2', title: 'Layout', tags: ['ui'], breaking: false },
+        ],
       });
-      await ctx.until(async () => (await ctx.db.selectFrom('release_recheck').select('opened_at').where('version', '=', version).where('opened_at', 'is not', null).execute()).length === 3, 'opened');
-      await ctx.api('POST', `/api/onlinedienste/${ids[1]}/aufgaben/${encodeURIComponent(`release-pruefung:${version}`)}`, 'pe-smk', { ergebnis: 'lauffaehig', geprueftAuf: 'entwicklungssystem' });
+      await ctx.until(
+        async () =>
+          (
+            await ctx.db
+              .selectFrom('release_recheck')
+              .select('opened_at')
+              .where('version', '=', version)
+              .where('opened_at', 'is not', null)
+              .execute()
+          ).length === 3,
+        'opened',
+      );
+      await ctx.api(
+        'POST',
+        `/api/onlinedienste/${ids[1]}/aufgaben/${encodeURIComponent(`release-pruefung:${version}`)}`,
+        'pe-smk',
+        { ergebnis: 'lauffaehig', geprueftAuf: 'entwicklungssystem' },
+      );
       await ctx.client.workflow.getHandle(releaseWorkflowId(version)).result();
       ctx.settings.campaign = {};
       ctx.settings.campaignPolicy = undefined;
