@@ -1,9 +1,16 @@
 // What the lifecycle changes on the activations themselves: Wartungsmodus on for the productive acceptance test,
 // off when the Mandant says so, deactivation at the shutdown, and the retention of Prozessparameter at the end.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { releaseHeldAntraege } from '../../api/wartungsmodus';
 import type { Database } from '../../db/schema';
 import { appendAudit } from '../../db/stores/audit';
+import {
+  deactivateAktivierungen,
+  deleteProzessparameter,
+  listAktivierungIds,
+  listWartungsmodus,
+  updateAktivierungen,
+} from '../../db/stores/onlinedienst-aktivierungen';
 import type { ActivityDeps } from '../deps';
 
 export interface SetAktivierungInput {
@@ -25,23 +32,13 @@ export async function setAktivierung(
   input: SetAktivierungInput,
 ): Promise<{ changed: number; freigegeben: number }> {
   const { db } = deps;
-  const before = await db
-    .selectFrom('aktivierung')
-    .select(['id', 'wartungsmodus', 'mandant_id'])
-    .where('onlinedienst_id', '=', input.onlinedienstId)
-    .execute();
+  const before = await listWartungsmodus(db, input.onlinedienstId);
   const result = await db.transaction().execute(async (trx) => {
-    let query = trx
-      .updateTable('aktivierung')
-      .set({
-        ...(input.wartungsmodus !== undefined ? { wartungsmodus: input.wartungsmodus } : {}),
-        ...(input.wartungsmodusText !== undefined ? { wartungsmodus_text: input.wartungsmodusText } : {}),
-        ...(input.status !== undefined ? { status: input.status } : {}),
-        updated_at: sql<Date>`now()`,
-      })
-      .where('onlinedienst_id', '=', input.onlinedienstId);
-    if (input.mandantId !== '*') query = query.where('mandant_id', '=', input.mandantId);
-    const result = await query.executeTakeFirst();
+    const changed = await updateAktivierungen(trx, input.onlinedienstId, input.mandantId, {
+      wartungsmodus: input.wartungsmodus,
+      wartungsmodusText: input.wartungsmodusText,
+      status: input.status,
+    });
     await appendAudit(trx, {
       actor: input.actor,
       action: 'aktivierung.geaendert',
@@ -56,7 +53,7 @@ export async function setAktivierung(
       },
       idempotencyKey: input.key,
     });
-    return Number(result.numUpdatedRows);
+    return changed;
   });
   // Like the Wartungsmodus endpoint: switching it off releases the Anträge held for the activation meanwhile.
   let freigegeben = 0;
@@ -78,23 +75,10 @@ export async function applyRetention(
   input: { workflowId: string; onlinedienstId: string; actor: string; loeschkonzept: string | null; key: string },
 ): Promise<{ parameterDeleted: number; aktivierungenDeaktiviert: number }> {
   return db.transaction().execute(async (trx) => {
-    const ids = (
-      await trx.selectFrom('aktivierung').select('id').where('onlinedienst_id', '=', input.onlinedienstId).execute()
-    ).map((r) => r.id);
-    const deleted =
-      ids.length === 0
-        ? { numDeletedRows: 0n }
-        : await trx.deleteFrom('prozessparameter').where('aktivierung_id', 'in', ids).executeTakeFirst();
-    const deactivated = await trx
-      .updateTable('aktivierung')
-      .set({ status: 'deaktiviert', wartungsmodus: true, updated_at: sql<Date>`now()` })
-      .where('onlinedienst_id', '=', input.onlinedienstId)
-      .where('status', '!=', 'deaktiviert')
-      .executeTakeFirst();
-    const result = {
-      parameterDeleted: Number(deleted.numDeletedRows),
-      aktivierungenDeaktiviert: Number(deactivated.numUpdatedRows),
-    };
+    const ids = await listAktivierungIds(trx, input.onlinedienstId);
+    const parameterDeleted = await deleteProzessparameter(trx, ids);
+    const aktivierungenDeaktiviert = await deactivateAktivierungen(trx, input.onlinedienstId);
+    const result = { parameterDeleted, aktivierungenDeaktiviert };
     await appendAudit(trx, {
       actor: input.actor,
       action: 'onlinedienst.aufbewahrung.angewendet',
