@@ -13,7 +13,7 @@ import {
   type CampaignNoticeInput,
   type PlanCampaignInput,
 } from '../release/campaign';
-import { loadGateData } from './gate';
+import { loadGateData } from '../../db/stores/gate';
 import { sendNotices, type NoticeInput } from './notify';
 import {
   recordLifecycle,

@@ -1,8 +1,9 @@
 // Loads what the gate check looks at from the Mandant master data in PostgreSQL: the Onlinedienst's recorded
 // activations and, for their Mandanten, Leistungen with their OE links, OEs with their Behördenkonto channel,
-// Behördenkonten, Impressum, Logo and Datenschutzbeauftragte(r). The check itself is pure (gate-check.ts).
+// Behördenkonten, Impressum, Logo and Datenschutzbeauftragte(r), in the shape of the pure gate check
+// (domain/onlinedienst/gate-check.ts), which the lifecycle runs on it.
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
+import type { Database } from '../schema';
 import type { GateActivation, GateMasterData, Kommunikationskanal } from '../../domain/onlinedienst/gate-check';
 
 export interface GateData {
