@@ -2,7 +2,8 @@
 // once per key through the mail outbox.
 import type { ActivityDeps } from '../deps';
 import { sendNotificationOnce } from '../mail';
-import { loadKontakte, recipientFor } from './recipients';
+import { loadKontakte } from '../../db/stores/kontakte';
+import { recipientFor } from './recipients';
 
 export interface NoticeInput {
   key: string;

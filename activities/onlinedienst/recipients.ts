@@ -3,18 +3,9 @@
 // mailbox of its own is reached through the Prozesseigner.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import { findOeEmail } from '../../db/stores/kontakte';
 
 export const DEFAULT_AWB_EMAIL = 'awb@sid.sachsen.de';
-
-/** The role mailboxes recorded for the Onlinedienst. */
-export async function loadKontakte(db: Kysely<Database>, onlinedienstId: string): Promise<Record<string, string>> {
-  const row = await db
-    .selectFrom('lifecycle')
-    .select('kontakte')
-    .where('onlinedienst_id', '=', onlinedienstId)
-    .executeTakeFirst();
-  return row?.kontakte ?? {};
-}
 
 export async function recipientFor(
   db: Kysely<Database>,
@@ -28,14 +19,8 @@ export async function recipientFor(
   if (role === 'mandant-admin' && mandantId !== undefined) {
     const own = kontakte[`mandant-admin:${mandantId}`];
     if (own) return own;
-    const oe = await db
-      .selectFrom('aktivierung')
-      .innerJoin('organisationseinheit', 'organisationseinheit.id', 'aktivierung.oe_id')
-      .select('organisationseinheit.email')
-      .where('aktivierung.onlinedienst_id', '=', onlinedienstId)
-      .where('aktivierung.mandant_id', '=', mandantId)
-      .executeTakeFirst();
-    if (oe?.email) return oe.email;
+    const email = await findOeEmail(db, onlinedienstId, mandantId);
+    if (email) return email;
   }
   return kontakte[role] ?? kontakte.prozesseigner ?? null;
 }
