@@ -6,10 +6,12 @@ import { HttpProblem } from '../api/problem';
 import { apiClient, type ApiFetch } from './api-client';
 import { render, type Ui } from './context';
 import { registerAnmelden } from './pages/anmelden';
+import { registerAntrag } from './pages/antrag';
 import { registerAntraege } from './pages/antraege';
 import { registerAufgaben } from './pages/aufgaben';
 import { registerBetrieb } from './pages/betrieb';
 import { registerMails } from './pages/mails';
+import { registerOnlinedienst } from './pages/onlinedienst';
 import { registerOnlinedienste } from './pages/onlinedienste';
 import { registerStart } from './pages/start';
 import { registerStatistik } from './pages/statistik';
@@ -19,15 +21,32 @@ import { css } from './styles';
 
 /** Every path the UI owns; its session middleware runs only there, never in front of the API. */
 const UI_PATHS = [
-  '/', '/anmelden', '/abmelden', '/aufgaben', '/aufgaben/*', '/betrieb', '/betrieb/*', '/onlinedienste', '/onlinedienste/*',
-  '/antraege', '/antraege/*', '/rollout/*', '/status', '/status/*', '/statistik', '/statistik/*', '/entwicklung/*',
+  '/',
+  '/anmelden',
+  '/abmelden',
+  '/aufgaben',
+  '/aufgaben/*',
+  '/betrieb',
+  '/betrieb/*',
+  '/onlinedienste',
+  '/onlinedienste/*',
+  '/antraege',
+  '/antraege/*',
+  '/rollout/*',
+  '/status',
+  '/status/*',
+  '/statistik',
+  '/statistik/*',
+  '/entwicklung/*',
 ];
 
 export function uiRoutes(deps: ApiDeps, fetchApi: ApiFetch) {
   const app = new Hono<UiEnv>();
   const ui: Ui = { deps, api: apiClient(deps, fetchApi) };
 
-  app.get('/ui.css', (c) => c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  app.get('/ui.css', (c) =>
+    c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
+  );
   for (const p of UI_PATHS) app.use(p, session(deps));
 
   registerStart(app, ui);
@@ -36,30 +55,42 @@ export function uiRoutes(deps: ApiDeps, fetchApi: ApiFetch) {
   registerAufgaben(app, ui);
   registerBetrieb(app, ui);
   registerOnlinedienste(app, ui);
+  registerOnlinedienst(app, ui);
   registerAntraege(app, ui);
+  registerAntrag(app, ui);
   registerStatistik(app, ui);
   registerMails(app, ui);
 
   // Refusals become pages: not signed in → the sign-in page (and back); anything else → a page saying why.
   app.onError(async (err, c) => {
     const problem = err instanceof HttpProblem ? err : undefined;
-    if (problem?.status === 401) return c.redirect(`/anmelden?weiter=${encodeURIComponent(c.req.method === 'GET' ? c.req.path : '/')}`, 303);
+    if (problem?.status === 401)
+      return c.redirect(`/anmelden?weiter=${encodeURIComponent(c.req.method === 'GET' ? c.req.path : '/')}`, 303);
     if (!problem) deps.log.error({ requestId: c.get('requestId'), err }, 'unhandled error in the web UI');
     const status = problem?.status ?? 500;
     const title = status === 404 ? 'Nicht gefunden' : (problem?.title ?? 'Interner Fehler');
-    const detail = status === 404
-      ? 'Diese Seite gibt es nicht, oder Sie dürfen sie nicht sehen.'
-      : status === 403 && problem?.title === 'Keine Berechtigung'
-        ? 'Diese Seite ist für Ihre Rolle nicht freigegeben.'
-        : (problem?.detail ?? 'Ein unerwarteter Fehler ist aufgetreten.');
+    const detail =
+      status === 404
+        ? 'Diese Seite gibt es nicht, oder Sie dürfen sie nicht sehen.'
+        : status === 403 && problem?.title === 'Keine Berechtigung'
+          ? 'Diese Seite ist für Ihre Rolle nicht freigegeben.'
+          : (problem?.detail ?? 'Ein unerwarteter Fehler ist aufgetreten.');
     if (!c.get('csrf')) c.set('csrf', '');
-    return render(ui, c, title, () => (
-      <>
-        <p>{detail}</p>
-        <p class="hint">Vorgangskennung für Rückfragen: {c.get('requestId')}</p>
-        <p><a href="/">Zur Startseite</a></p>
-      </>
-    ), status as 400);
+    return render(
+      ui,
+      c,
+      title,
+      () => (
+        <>
+          <p>{detail}</p>
+          <p class="hint">Vorgangskennung für Rückfragen: {c.get('requestId')}</p>
+          <p>
+            <a href="/">Zur Startseite</a>
+          </p>
+        </>
+      ),
+      status as 400,
+    );
   });
   return app;
 }

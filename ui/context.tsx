@@ -15,8 +15,18 @@ export function frameOf(ui: Ui, c: UiContext): Frame {
   return { user: c.get('user'), csrf: c.get('csrf'), path: c.req.path, mailView: Boolean(ui.deps.mailViewUrl) };
 }
 
-export async function render(ui: Ui, c: UiContext, title: string, body: (frame: Frame) => Child, status: ContentfulStatusCode = 200) {
+export async function render(
+  ui: Ui,
+  c: UiContext,
+  title: string,
+  body: (frame: Frame) => Child,
+  status: ContentfulStatusCode = 200,
+) {
   const frame = frameOf(ui, c);
-  const page = await (<Layout frame={frame} title={title}>{body(frame)}</Layout>).toString();
+  const page = await (
+    <Layout frame={frame} title={title}>
+      {body(frame)}
+    </Layout>
+  ).toString();
   return c.html(`<!DOCTYPE html>${page}`, status);
 }

@@ -12,7 +12,6 @@ export interface Frame {
   mailView: boolean;
 }
 
-
 /** Which pages a role finds in the navigation; the routes enforce the same roles (through the API). */
 export const NAV: { href: string; label: string; roles: Role[]; dev?: boolean }[] = [
   { href: '/aufgaben', label: 'Meine Aufgaben', roles: [...LIFECYCLE_READERS, 'sachbearbeitung'] },
@@ -44,15 +43,22 @@ export function Layout({ frame, title, children }: { frame: Frame; title: string
         <link rel="stylesheet" href="/ui.css" />
       </head>
       <body>
-        <a class="skip" href="#inhalt">Zum Inhalt springen</a>
+        <a class="skip" href="#inhalt">
+          Zum Inhalt springen
+        </a>
         <header class="site">
           <div class="bar">
-            <a class="brand" href="/">Amt24 Orchestrierung</a>
+            <a class="brand" href="/">
+              Amt24 Orchestrierung
+            </a>
             {frame.user ? (
               <div class="who">
                 <span>
                   Angemeldet als <strong>{frame.user.name}</strong> ({frame.user.roles.map(roleLabel).join(', ')}
-                  {frame.user.mandanten.length > 0 && !frame.user.mandanten.includes('*') ? `; Mandant ${frame.user.mandanten.join(', ')}` : ''})
+                  {frame.user.mandanten.length > 0 && !frame.user.mandanten.includes('*')
+                    ? `; Mandant ${frame.user.mandanten.join(', ')}`
+                    : ''}
+                  )
                 </span>
                 <form class="inline" method="post" action="/abmelden">
                   <CsrfField frame={frame} />
@@ -69,7 +75,12 @@ export function Layout({ frame, title, children }: { frame: Frame; title: string
             <ul>
               {nav.map((n) => (
                 <li>
-                  <a href={n.href} aria-current={frame.path === n.href || frame.path.startsWith(`${n.href}/`) ? 'page' : undefined}>{n.label}</a>
+                  <a
+                    href={n.href}
+                    aria-current={frame.path === n.href || frame.path.startsWith(`${n.href}/`) ? 'page' : undefined}
+                  >
+                    {n.label}
+                  </a>
                 </li>
               ))}
             </ul>
@@ -80,7 +91,10 @@ export function Layout({ frame, title, children }: { frame: Frame; title: string
           {children}
         </main>
         <footer class="site">
-          <p>Amt24-Serviceportal Sachsen · Orchestrierung der Onlinedienste und Anträge · <a href="/docs">API-Dokumentation</a></p>
+          <p>
+            Amt24-Serviceportal Sachsen · Orchestrierung der Onlinedienste und Anträge ·{' '}
+            <a href="/docs">API-Dokumentation</a>
+          </p>
         </footer>
       </body>
     </html>
@@ -89,14 +103,29 @@ export function Layout({ frame, title, children }: { frame: Frame; title: string
 
 export function TemporalLink({ url, label }: { url?: string; label?: string }) {
   if (!url) return null;
-  return <a href={url} rel="noopener">{label ?? 'In der Temporal Web UI öffnen'}<span class="visually-hidden"> (öffnet die Temporal Web UI)</span></a>;
+  return (
+    <a href={url} rel="noopener">
+      {label ?? 'In der Temporal Web UI öffnen'}
+      <span class="visually-hidden"> (öffnet die Temporal Web UI)</span>
+    </a>
+  );
 }
 
 /** A success (status) or error (alert) message above a page's content. */
 export function Notice({ ok, text }: { ok: boolean; text: string }) {
-  return <div class={`notice ${ok ? 'ok' : 'error'}`} role={ok ? 'status' : 'alert'}><p>{text}</p></div>;
+  return (
+    <div class={`notice ${ok ? 'ok' : 'error'}`} role={ok ? 'status' : 'alert'}>
+      <p>{text}</p>
+    </div>
+  );
 }
 
-export function Badge({ kind, children }: { kind: 'ok' | 'warning' | 'breached' | 'paused' | 'bad' | 'neutral'; children?: Child }) {
+export function Badge({
+  kind,
+  children,
+}: {
+  kind: 'ok' | 'warning' | 'breached' | 'paused' | 'bad' | 'neutral';
+  children?: Child;
+}) {
   return <span class={`badge ${kind}`}>{children}</span>;
 }

@@ -52,14 +52,22 @@ export function session(deps: ApiDeps): MiddlewareHandler<UiEnv> {
       const sent = typeof body[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : '';
       const expected = c.get('csrf');
       const ok = sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-      if (!ok) throw new HttpProblem(403, 'Sicherheitsprüfung fehlgeschlagen', 'Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.');
+      if (!ok)
+        throw new HttpProblem(
+          403,
+          'Sicherheitsprüfung fehlgeschlagen',
+          'Das Formular ist abgelaufen oder stammt nicht von dieser Seite. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
+        );
     }
 
     await next();
 
     // Pages: no inline script or style, no framing, no referrer (the status page's URL carries the citizen's token).
     if (c.res.headers.get('content-type')?.startsWith('text/html')) {
-      c.res.headers.set('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'");
+      c.res.headers.set(
+        'content-security-policy',
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+      );
       c.res.headers.set('referrer-policy', 'no-referrer');
       c.res.headers.set('x-content-type-options', 'nosniff');
       c.res.headers.set('cache-control', 'no-store');
@@ -68,7 +76,13 @@ export function session(deps: ApiDeps): MiddlewareHandler<UiEnv> {
 }
 
 export function startSession(c: UiContext, deps: ApiDeps, token: string): void {
-  setCookie(c, SESSION_COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/', secure: secure(deps), maxAge: 12 * 3600 });
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    path: '/',
+    secure: secure(deps),
+    maxAge: 12 * 3600,
+  });
 }
 
 export function endSession(c: UiContext): void {

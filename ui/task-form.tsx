@@ -19,23 +19,59 @@ type JsonSchema = {
 
 export type FieldSpec =
   | { kind: 'group'; name: string; label: string; children: FieldSpec[] }
-  | { kind: 'text' | 'date' | 'number' | 'boolean' | 'select' | 'list' | 'multi' | 'json'; name: string; label: string; required: boolean; options?: string[]; hint?: string };
+  | {
+      kind: 'text' | 'date' | 'number' | 'boolean' | 'select' | 'list' | 'multi' | 'json';
+      name: string;
+      label: string;
+      required: boolean;
+      options?: string[];
+      hint?: string;
+    };
 
 function leaf(name: string, key: string, s: JsonSchema, required: boolean): FieldSpec {
   const label = humanize(key);
   if (s.type === 'object' && s.properties) {
-    return { kind: 'group', name, label, children: Object.entries(s.properties).map(([k, v]) => leaf(`${name}.${k}`, k, v, (s.required ?? []).includes(k))) };
+    return {
+      kind: 'group',
+      name,
+      label,
+      children: Object.entries(s.properties).map(([k, v]) =>
+        leaf(`${name}.${k}`, k, v, (s.required ?? []).includes(k)),
+      ),
+    };
   }
   if (s.type === 'string' && s.enum) return { kind: 'select', name, label, required, options: s.enum };
-  if (s.type === 'string' && s.format === 'date') return { kind: 'date', name, label, required, hint: 'Datum (TT.MM.JJJJ)' };
-  if (s.type === 'string') return { kind: 'text', name, label, required, ...(s.pattern?.includes('\\d+(\\.\\d+)') ? { hint: 'Version, z. B. v1.0' } : {}) };
+  if (s.type === 'string' && s.format === 'date')
+    return { kind: 'date', name, label, required, hint: 'Datum (TT.MM.JJJJ)' };
+  if (s.type === 'string')
+    return {
+      kind: 'text',
+      name,
+      label,
+      required,
+      ...(s.pattern?.includes('\\d+(\\.\\d+)') ? { hint: 'Version, z. B. v1.0' } : {}),
+    };
   if (s.type === 'integer' || s.type === 'number') return { kind: 'number', name, label, required };
   if (s.type === 'boolean') {
-    const hint = s.const === true ? 'Zum Erledigen mit „Ja“ bestätigen.' : s.const === false ? 'Zum Erledigen „Nein“ wählen.' : undefined;
+    const hint =
+      s.const === true
+        ? 'Zum Erledigen mit „Ja“ bestätigen.'
+        : s.const === false
+          ? 'Zum Erledigen „Nein“ wählen.'
+          : undefined;
     return { kind: 'boolean', name, label, required, ...(hint ? { hint } : {}) };
   }
-  if (s.type === 'array' && s.items?.enum) return { kind: 'multi', name, label, required, options: s.items.enum, ...(s.minItems ? { hint: 'Mindestens eine Auswahl.' } : {}) };
-  if (s.type === 'array' && s.items?.type === 'string') return { kind: 'list', name, label, required, hint: 'Ein Eintrag pro Zeile.' };
+  if (s.type === 'array' && s.items?.enum)
+    return {
+      kind: 'multi',
+      name,
+      label,
+      required,
+      options: s.items.enum,
+      ...(s.minItems ? { hint: 'Mindestens eine Auswahl.' } : {}),
+    };
+  if (s.type === 'array' && s.items?.type === 'string')
+    return { kind: 'list', name, label, required, hint: 'Ein Eintrag pro Zeile.' };
   return { kind: 'json', name, label, required, hint: 'Als JSON.' };
 }
 
@@ -74,7 +110,11 @@ export function fieldsFromForm(specs: FieldSpec[], posted: Posted): Record<strin
         else if (raw === 'nein') out[key] = false;
         break;
       case 'list':
-        if (raw !== '' || spec.required) out[key] = raw.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+        if (raw !== '' || spec.required)
+          out[key] = raw
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter(Boolean);
         break;
       case 'multi': {
         const v = posted[spec.name];
@@ -98,7 +138,15 @@ export function fieldsFromForm(specs: FieldSpec[], posted: Posted): Record<strin
 
 export const fieldId = (name: string) => `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
-export function TaskFields({ specs, values, errors }: { specs: FieldSpec[]; values: Posted; errors: Record<string, string> }) {
+export function TaskFields({
+  specs,
+  values,
+  errors,
+}: {
+  specs: FieldSpec[];
+  values: Posted;
+  errors: Record<string, string>;
+}) {
   return (
     <>
       {specs.map((spec) => (
@@ -121,10 +169,19 @@ function Field({ spec, values, errors }: { spec: FieldSpec; values: Posted; erro
   const error = errors[spec.name];
   const value = values[spec.name];
   const str = Array.isArray(value) ? value.join('\n') : (value ?? '');
-  const describedBy = [spec.hint ? `${id}-hinweis` : '', error ? `${id}-fehler` : ''].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [spec.hint ? `${id}-hinweis` : '', error ? `${id}-fehler` : ''].filter(Boolean).join(' ') || undefined;
   const label = `${spec.label}${spec.required ? '' : ' (optional)'}`;
-  const hint = spec.hint ? <span class="hint" id={`${id}-hinweis`}>{spec.hint}</span> : null;
-  const err = error ? <span class="error-text" id={`${id}-fehler`}>Fehler: {error}</span> : null;
+  const hint = spec.hint ? (
+    <span class="hint" id={`${id}-hinweis`}>
+      {spec.hint}
+    </span>
+  ) : null;
+  const err = error ? (
+    <span class="error-text" id={`${id}-fehler`}>
+      Fehler: {error}
+    </span>
+  ) : null;
   if (spec.kind === 'boolean' || spec.kind === 'multi') {
     const options = spec.kind === 'boolean' ? ['ja', 'nein'] : (spec.options ?? []);
     const chosen = Array.isArray(value) ? value : value ? [value] : [];
@@ -155,14 +212,30 @@ function Field({ spec, values, errors }: { spec: FieldSpec; values: Posted; erro
       {hint}
       {err}
       {spec.kind === 'select' ? (
-        <select id={id} name={spec.name} required={spec.required} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>
+        <select
+          id={id}
+          name={spec.name}
+          required={spec.required}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy}
+        >
           <option value="">Bitte wählen</option>
           {(spec.options ?? []).map((o) => (
-            <option value={o} selected={str === o}>{humanize(o)}</option>
+            <option value={o} selected={str === o}>
+              {humanize(o)}
+            </option>
           ))}
         </select>
       ) : spec.kind === 'list' || spec.kind === 'json' ? (
-        <textarea id={id} name={spec.name} required={spec.required} aria-invalid={error ? 'true' : undefined} aria-describedby={describedBy}>{str}</textarea>
+        <textarea
+          id={id}
+          name={spec.name}
+          required={spec.required}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={describedBy}
+        >
+          {str}
+        </textarea>
       ) : (
         <input
           id={id}

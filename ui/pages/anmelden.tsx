@@ -13,56 +13,74 @@ function safeNext(value: unknown): string {
 }
 
 function page(ui: Ui, c: UiContext, weiter: string, fehler?: string) {
-  return render(ui, c, 'Anmelden', (frame) => (
-    <>
-      {fehler ? (
-        <div class="notice error" role="alert" id="fehler">
-          <h2>Anmeldung nicht möglich</h2>
-          <p>{fehler}</p>
-        </div>
-      ) : null}
-      {ui.deps.uiDemoSignIn ? (
-        <section aria-labelledby="demo-h">
-          <h2 id="demo-h">Als Demo-Benutzer anmelden (Entwicklung)</h2>
+  return render(
+    ui,
+    c,
+    'Anmelden',
+    (frame) => (
+      <>
+        {fehler ? (
+          <div class="notice error" role="alert" id="fehler">
+            <h2>Anmeldung nicht möglich</h2>
+            <p>{fehler}</p>
+          </div>
+        ) : null}
+        {ui.deps.uiDemoSignIn ? (
+          <section aria-labelledby="demo-h">
+            <h2 id="demo-h">Als Demo-Benutzer anmelden (Entwicklung)</h2>
+            <form class="stack" method="post" action="/anmelden">
+              <CsrfField frame={frame} />
+              <input type="hidden" name="weiter" value={weiter} />
+              <div>
+                <label for="benutzer">Benutzer</label>
+                <select id="benutzer" name="benutzer" aria-describedby="benutzer-hinweis">
+                  {demoUsers.map((u) => (
+                    <option value={u.id}>{`${u.name} – ${u.roles.map(roleLabel).join(', ')}`}</option>
+                  ))}
+                </select>
+                <span class="hint" id="benutzer-hinweis">
+                  Nur in der Entwicklung: jede Rolle hat einen Demo-Benutzer.
+                </span>
+              </div>
+              <div>
+                <button type="submit">Anmelden</button>
+              </div>
+            </form>
+          </section>
+        ) : null}
+        <section aria-labelledby="token-h">
+          <h2 id="token-h">Mit Token anmelden</h2>
           <form class="stack" method="post" action="/anmelden">
             <CsrfField frame={frame} />
             <input type="hidden" name="weiter" value={weiter} />
             <div>
-              <label for="benutzer">Benutzer</label>
-              <select id="benutzer" name="benutzer" aria-describedby="benutzer-hinweis">
-                {demoUsers.map((u) => (
-                  <option value={u.id}>{`${u.name} – ${u.roles.map(roleLabel).join(', ')}`}</option>
-                ))}
-              </select>
-              <span class="hint" id="benutzer-hinweis">Nur in der Entwicklung: jede Rolle hat einen Demo-Benutzer.</span>
+              <label for="token">Zugangstoken</label>
+              <textarea
+                id="token"
+                name="token"
+                rows={3}
+                autocomplete="off"
+                spellcheck={false}
+                aria-describedby="token-hinweis"
+                required
+              ></textarea>
+              <span class="hint" id="token-hinweis">
+                Dasselbe Token, das die API als „Bearer“-Token annimmt.
+              </span>
             </div>
             <div>
-              <button type="submit">Anmelden</button>
+              <button type="submit">Mit Token anmelden</button>
             </div>
           </form>
         </section>
-      ) : null}
-      <section aria-labelledby="token-h">
-        <h2 id="token-h">Mit Token anmelden</h2>
-        <form class="stack" method="post" action="/anmelden">
-          <CsrfField frame={frame} />
-          <input type="hidden" name="weiter" value={weiter} />
-          <div>
-            <label for="token">Zugangstoken</label>
-            <textarea id="token" name="token" rows={3} autocomplete="off" spellcheck={false} aria-describedby="token-hinweis" required></textarea>
-            <span class="hint" id="token-hinweis">Dasselbe Token, das die API als „Bearer“-Token annimmt.</span>
-          </div>
-          <div>
-            <button type="submit">Mit Token anmelden</button>
-          </div>
-        </form>
-      </section>
-      <p>
-        Sie haben einen Antrag gestellt? Den Stand sehen Sie ohne Anmeldung über den Link in Ihrer Eingangsbestätigung
-        (<a href="/#status">Vorgang mit Token aufrufen</a>).
-      </p>
-    </>
-  ), fehler ? 400 : 200);
+        <p>
+          Sie haben einen Antrag gestellt? Den Stand sehen Sie ohne Anmeldung über den Link in Ihrer Eingangsbestätigung
+          (<a href="/#status">Vorgang mit Token aufrufen</a>).
+        </p>
+      </>
+    ),
+    fehler ? 400 : 200,
+  );
 }
 
 export function registerAnmelden(app: Hono<UiEnv>, ui: Ui) {

@@ -21,7 +21,13 @@ interface Endpunkt {
   erreichbar: boolean;
 }
 
-interface ReleaseItem { version: string; releaseDate: string; status: string; total: number; signalled: number }
+interface ReleaseItem {
+  version: string;
+  releaseDate: string;
+  status: string;
+  total: number;
+  signalled: number;
+}
 interface Campaign {
   release: { version: string; releaseDate: string; changes: { id: string; title: string; breaking: boolean }[] };
   status: string;
@@ -32,7 +38,11 @@ interface Campaign {
 }
 
 const KATEGORIE_BADGE: Record<string, 'ok' | 'bad' | 'warning' | 'breached' | 'neutral'> = {
-  'checked-ok': 'ok', 'failed-with-finding': 'bad', recertifying: 'warning', late: 'breached', 'not-started': 'neutral',
+  'checked-ok': 'ok',
+  'failed-with-finding': 'bad',
+  recertifying: 'warning',
+  late: 'breached',
+  'not-started': 'neutral',
 };
 
 export function slaKind(state: string) {
@@ -52,17 +62,27 @@ export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
       ui.api.get<{ items: ReleaseItem[] }>(c, '/api/releases'),
     ]);
     const current = releases.items.find((r) => r.status !== 'abgeschlossen') ?? releases.items[0];
-    const campaign = current ? await ui.api.get<Campaign>(c, `/api/releases/${encodeURIComponent(current.version)}`) : undefined;
+    const campaign = current
+      ? await ui.api.get<Campaign>(c, `/api/releases/${encodeURIComponent(current.version)}`)
+      : undefined;
     const down = endpunkte.items.filter((e) => !e.erreichbar);
     const open = tickets.items.filter((t) => t.status !== 'confirmed');
 
     return render(ui, c, 'Betrieb (AWB)', () => (
       <>
         <ul class="kpis" aria-label="Kennzahlen">
-          <li><strong>{lifecycles.items.filter((i) => !i.endedAt).length}</strong> Onlinedienste im Lebenszyklus</li>
-          <li><strong>{open.length}</strong> offene Rollout-Tickets</li>
-          <li><strong>{open.filter((t) => t.slaState === 'breached').length}</strong> Tickets mit verletzter SLA</li>
-          <li><strong>{down.length}</strong> Fachverfahren nicht erreichbar</li>
+          <li>
+            <strong>{lifecycles.items.filter((i) => !i.endedAt).length}</strong> Onlinedienste im Lebenszyklus
+          </li>
+          <li>
+            <strong>{open.length}</strong> offene Rollout-Tickets
+          </li>
+          <li>
+            <strong>{open.filter((t) => t.slaState === 'breached').length}</strong> Tickets mit verletzter SLA
+          </li>
+          <li>
+            <strong>{down.length}</strong> Fachverfahren nicht erreichbar
+          </li>
         </ul>
 
         <section aria-labelledby="pipeline-h">
@@ -72,21 +92,52 @@ export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
 
         <section aria-labelledby="tickets-h">
           <h2 id="tickets-h">Rollout-Tickets</h2>
-          {tickets.items.length === 0 ? <p>Keine Tickets.</p> : (
+          {tickets.items.length === 0 ? (
+            <p>Keine Tickets.</p>
+          ) : (
             <table>
               <thead>
-                <tr><th scope="col">Ticket</th><th scope="col">Onlinedienst</th><th scope="col">Status</th><th scope="col">SLA</th><th scope="col">Verbraucht</th><th scope="col">Verletzt ab</th><th scope="col">Workflow</th></tr>
+                <tr>
+                  <th scope="col">Ticket</th>
+                  <th scope="col">Onlinedienst</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">SLA</th>
+                  <th scope="col">Verbraucht</th>
+                  <th scope="col">Verletzt ab</th>
+                  <th scope="col">Workflow</th>
+                </tr>
               </thead>
               <tbody>
                 {tickets.items.map((t) => (
                   <tr>
-                    <td>{t.ticketId}<span class="hint">beantragt {formatDateTime(t.requestedAt)} von {t.requestedBy}</span></td>
-                    <td><a href={`/onlinedienste/${encodeURIComponent(t.onlinedienstId)}`}>{t.onlinedienstId}</a><span class="hint">{t.prozess.name} {t.prozess.version} · Mandant {t.mandantId}</span></td>
-                    <td>{ROLLOUT_STATUS_LABELS[t.status as RolloutTicketStatus] ?? t.status}{t.assignee ? <span class="hint">bei {t.assignee}</span> : null}</td>
+                    <td>
+                      {t.ticketId}
+                      <span class="hint">
+                        beantragt {formatDateTime(t.requestedAt)} von {t.requestedBy}
+                      </span>
+                    </td>
+                    <td>
+                      <a href={`/onlinedienste/${encodeURIComponent(t.onlinedienstId)}`}>{t.onlinedienstId}</a>
+                      <span class="hint">
+                        {t.prozess.name} {t.prozess.version} · Mandant {t.mandantId}
+                      </span>
+                    </td>
+                    <td>
+                      {ROLLOUT_STATUS_LABELS[t.status as RolloutTicketStatus] ?? t.status}
+                      {t.assignee ? <span class="hint">bei {t.assignee}</span> : null}
+                    </td>
                     <td>{slaBadge(t.slaState)}</td>
                     <td class="num">{formatDuration(t.slaElapsedMs)}</td>
-                    <td>{t.slaBreachAt ? <time datetime={isoOf(t.slaBreachAt)}>{formatDateTime(t.slaBreachAt)}</time> : '–'}</td>
-                    <td><TemporalLink url={workflowUiUrl(ui.deps, t.workflowId)} label="Temporal" /></td>
+                    <td>
+                      {t.slaBreachAt ? (
+                        <time datetime={isoOf(t.slaBreachAt)}>{formatDateTime(t.slaBreachAt)}</time>
+                      ) : (
+                        '–'
+                      )}
+                    </td>
+                    <td>
+                      <TemporalLink url={workflowUiUrl(ui.deps, t.workflowId)} label="Temporal" />
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -95,33 +146,64 @@ export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
         </section>
 
         <section aria-labelledby="release-h">
-          <h2 id="release-h">{campaign ? `Release-Kampagne ${campaign.release.version} (${campaign.release.releaseDate})` : 'Release-Kampagne'}</h2>
-          {!campaign ? <p>Keine Release-Kampagne.</p> : (
+          <h2 id="release-h">
+            {campaign
+              ? `Release-Kampagne ${campaign.release.version} (${campaign.release.releaseDate})`
+              : 'Release-Kampagne'}
+          </h2>
+          {!campaign ? (
+            <p>Keine Release-Kampagne.</p>
+          ) : (
             <>
               <ul class="kpis" aria-label="Stand der Kampagne">
-                <li><strong>{campaign.summary.checkedOk}</strong> geprüft, in Ordnung</li>
-                <li><strong>{campaign.summary.failedWithFinding}</strong> mit Befund</li>
-                <li><strong>{campaign.summary.recertifying}</strong> in Rezertifizierung</li>
-                <li><strong>{campaign.summary.late}</strong> überfällig</li>
-                <li><strong>{campaign.summary.notStarted}</strong> noch nicht geprüft</li>
+                <li>
+                  <strong>{campaign.summary.checkedOk}</strong> geprüft, in Ordnung
+                </li>
+                <li>
+                  <strong>{campaign.summary.failedWithFinding}</strong> mit Befund
+                </li>
+                <li>
+                  <strong>{campaign.summary.recertifying}</strong> in Rezertifizierung
+                </li>
+                <li>
+                  <strong>{campaign.summary.late}</strong> überfällig
+                </li>
+                <li>
+                  <strong>{campaign.summary.notStarted}</strong> noch nicht geprüft
+                </li>
               </ul>
               <p>
-                <a href={`/betrieb/releases/${encodeURIComponent(campaign.release.version)}/pruefungen.csv`}>Prüfungen als CSV herunterladen</a>
+                <a href={`/betrieb/releases/${encodeURIComponent(campaign.release.version)}/pruefungen.csv`}>
+                  Prüfungen als CSV herunterladen
+                </a>
                 {' · '}
                 <TemporalLink url={campaign.temporalUiUrl} label="Kampagne in der Temporal Web UI" />
               </p>
               <table>
                 <thead>
-                  <tr><th scope="col">Onlinedienst</th><th scope="col">Prozesseigner</th><th scope="col">Einstufung</th><th scope="col">Fällig</th><th scope="col">Stand</th><th scope="col">Befund</th></tr>
+                  <tr>
+                    <th scope="col">Onlinedienst</th>
+                    <th scope="col">Prozesseigner</th>
+                    <th scope="col">Einstufung</th>
+                    <th scope="col">Fällig</th>
+                    <th scope="col">Stand</th>
+                    <th scope="col">Befund</th>
+                  </tr>
                 </thead>
                 <tbody>
                   {campaign.items.map((t) => (
                     <tr>
-                      <td><a href={`/onlinedienste/${encodeURIComponent(t.onlinedienstId)}`}>{t.name}</a></td>
+                      <td>
+                        <a href={`/onlinedienste/${encodeURIComponent(t.onlinedienstId)}`}>{t.name}</a>
+                      </td>
                       <td>{t.prozesseigner ?? '–'}</td>
                       <td>{CLASSIFICATION_LABELS[t.classification]}</td>
-                      <td><time datetime={isoOf(t.dueAt)}>{formatDateTime(t.dueAt)}</time></td>
-                      <td><Badge kind={KATEGORIE_BADGE[t.kategorie] ?? 'neutral'}>{t.kategorieText}</Badge></td>
+                      <td>
+                        <time datetime={isoOf(t.dueAt)}>{formatDateTime(t.dueAt)}</time>
+                      </td>
+                      <td>
+                        <Badge kind={KATEGORIE_BADGE[t.kategorie] ?? 'neutral'}>{t.kategorieText}</Badge>
+                      </td>
                       <td>{t.finding ?? '–'}</td>
                     </tr>
                   ))}
@@ -133,16 +215,27 @@ export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
 
         <section aria-labelledby="endpunkte-h">
           <h2 id="endpunkte-h">Nicht erreichbare Fachverfahren</h2>
-          {down.length === 0 ? <p>Alle {endpunkte.items.length} bekannten Endpunkte sind erreichbar.</p> : (
+          {down.length === 0 ? (
+            <p>Alle {endpunkte.items.length} bekannten Endpunkte sind erreichbar.</p>
+          ) : (
             <table>
               <thead>
-                <tr><th scope="col">Endpunkt</th><th scope="col">Gestört seit</th><th scope="col">Letzter Fehler</th><th scope="col" class="num">Wartende Anträge</th></tr>
+                <tr>
+                  <th scope="col">Endpunkt</th>
+                  <th scope="col">Gestört seit</th>
+                  <th scope="col">Letzter Fehler</th>
+                  <th scope="col" class="num">
+                    Wartende Anträge
+                  </th>
+                </tr>
               </thead>
               <tbody>
                 {down.map((e) => (
                   <tr>
                     <td>{e.endpunkt}</td>
-                    <td><time datetime={isoOf(e.down_since)}>{formatDateTime(e.down_since)}</time></td>
+                    <td>
+                      <time datetime={isoOf(e.down_since)}>{formatDateTime(e.down_since)}</time>
+                    </td>
                     <td>{e.last_error ?? '–'}</td>
                     <td class="num">{e.wartend}</td>
                   </tr>

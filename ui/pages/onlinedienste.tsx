@@ -1,53 +1,16 @@
-// Onlinedienste: the pipeline of those the person may see, and one Onlinedienst's page — its life as an SVG
-// timeline (phases with dates), open tasks, activations with Prozessparameter (protected values masked), audit log.
+// Onlinedienste: the pipeline of those the person may see, with the same as a list. One Onlinedienst's page is
+// ui/pages/onlinedienst.tsx.
 import type { Hono } from 'hono';
 import { requireRole } from '../../api/auth';
 import { LIFECYCLE_READERS } from '../../api/lifecycle-api';
-import { workflowUiUrl } from '../../api/deps';
 import { Pipeline } from '../components/pipeline';
-import { PhaseTimeline, type Stay } from '../components/timeline';
 import { render, type Ui } from '../context';
-import { formatDateTime, formatDuration, humanize, isoOf, phaseLabel, roleLabel } from '../format';
-import { Badge, TemporalLink } from '../layout';
-import type { LifecycleListItem, LifecycleView } from '../lifecycle-types';
+import { phaseLabel } from '../format';
+import type { LifecycleListItem } from '../lifecycle-types';
 import type { UiEnv } from '../session';
 
-const READERS = LIFECYCLE_READERS;
-export const MASK = '••••••';
-
-interface Aktivierung {
-  id: string;
-  mandantId: string;
-  organisationseinheitId: string;
-  leistungId: string;
-  status: string;
-  wartungsmodus: boolean;
-  wartungsmodusText: string | null;
-  prozessparameter: { key: string; geschuetzt: boolean; wert: string | null; aktualisiertAm: string }[];
-}
-
-interface AuditRow { id: string; at: string; actor: string; action: string; mandant_id: string | null; details: Record<string, unknown> }
-
-const KIND: Record<string, string> = { start: 'Start', advance: 'weiter', loop: 'Schleife zurück', recertification: 'Rezertifizierung', shutdown: 'Abschaltung', abort: 'Abbruch', end: 'Ende' };
-
-/** Audit details as short "key: value" lines (values were already stripped of anything protected by their writers). */
-function details(d: Record<string, unknown>): string {
-  return Object.entries(d)
-    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
-    .join(' · ')
-    .slice(0, 240);
-}
-
-function staysOf(view: LifecycleView): Stay[] {
-  const end = view.endedAt ?? view.now;
-  return view.history.map((h, i) => {
-    const next = view.history[i + 1];
-    return { label: phaseLabel(h.to), from: h.at, to: next ? next.at : end, current: !next && !view.ended };
-  });
-}
-
 export function registerOnlinedienste(app: Hono<UiEnv>, ui: Ui) {
-  app.get('/onlinedienste', requireRole(...READERS), async (c) => {
+  app.get('/onlinedienste', requireRole(...LIFECYCLE_READERS), async (c) => {
     const list = await ui.api.get<{ items: LifecycleListItem[] }>(c, '/api/onlinedienste');
     return render(ui, c, 'Onlinedienste', () => (
       <>
@@ -55,150 +18,30 @@ export function registerOnlinedienste(app: Hono<UiEnv>, ui: Ui) {
         <Pipeline items={list.items} />
         <table>
           <caption>Alle als Liste</caption>
-          <thead><tr><th scope="col">Onlinedienst</th><th scope="col">Phase</th><th scope="col">Träger</th><th scope="col">Mandanten</th></tr></thead>
+          <thead>
+            <tr>
+              <th scope="col">Onlinedienst</th>
+              <th scope="col">Phase</th>
+              <th scope="col">Träger</th>
+              <th scope="col">Mandanten</th>
+            </tr>
+          </thead>
           <tbody>
             {list.items.map((i) => (
               <tr>
-                <td><a href={`/onlinedienste/${encodeURIComponent(i.onlinedienstId)}`}>{i.name}</a></td>
-                <td>{phaseLabel(i.phase)}{i.endedAt ? ' (beendet)' : ''}</td>
+                <td>
+                  <a href={`/onlinedienste/${encodeURIComponent(i.onlinedienstId)}`}>{i.name}</a>
+                </td>
+                <td>
+                  {phaseLabel(i.phase)}
+                  {i.endedAt ? ' (beendet)' : ''}
+                </td>
                 <td>{i.mandantId}</td>
                 <td>{i.mandanten.join(', ') || '–'}</td>
               </tr>
             ))}
           </tbody>
         </table>
-      </>
-    ));
-  });
-
-  app.get('/onlinedienste/:id', requireRole(...READERS), async (c) => {
-    const id = encodeURIComponent(c.req.param('id'));
-    const view = await ui.api.get<LifecycleView & { temporalUiUrl?: string }>(c, `/api/onlinedienste/${id}`);
-    const [aktivierungen, audit] = await Promise.all([
-      ui.api.get<{ items: Aktivierung[] }>(c, `/api/onlinedienste/${id}/aktivierungen`),
-      ui.api.call<{ items: AuditRow[] }>(c, 'GET', `/api/onlinedienste/${id}/audit`),
-    ]);
-    const stays = staysOf(view);
-    // Newest first; the whole trail on request (it grows for years).
-    const alle = c.req.query('audit') === 'alle';
-    const auditItems = audit.status === 200 ? [...audit.body.items].reverse() : [];
-    const auditRows = alle ? auditItems : auditItems.slice(0, 12);
-    return render(ui, c, view.name, () => (
-      <>
-        <p class="lead">
-          Phase <strong>{phaseLabel(view.phase)}</strong>{view.recertification ? ' (Rezertifizierung)' : ''}{view.ended ? ` – beendet am ${formatDateTime(view.endedAt)}` : ''}
-          {' · '}Träger {view.mandantId} · Prozesseigner {view.prozesseigner}
-        </p>
-        <p><TemporalLink url={view.temporalUiUrl ?? workflowUiUrl(ui.deps, `onlinedienst-${view.onlinedienstId}`)} label="Lebenszyklus-Workflow in der Temporal Web UI" /></p>
-
-        <section aria-labelledby="leben-h">
-          <h2 id="leben-h">Lebenslauf</h2>
-          <div class="figure">
-            <PhaseTimeline
-              title={`Lebenslauf von ${view.name}`}
-              desc={`${stays.length} Abschnitte von ${formatDateTime(stays[0]?.from)} bis heute; aktuell ${phaseLabel(view.phase)}. Die Tabelle darunter enthält dieselben Daten.`}
-              stays={stays}
-            />
-          </div>
-          <table>
-            <caption>Phasenwechsel</caption>
-            <thead><tr><th scope="col">Zeit</th><th scope="col">Phase</th><th scope="col">Art</th><th scope="col">Dauer</th><th scope="col">Grund</th><th scope="col">Durch</th></tr></thead>
-            <tbody>
-              {view.history.map((h, i) => (
-                <tr>
-                  <td><time datetime={isoOf(h.at)}>{formatDateTime(h.at)}</time></td>
-                  <td>{h.from ? `${phaseLabel(h.from)} → ` : ''}{phaseLabel(h.to)}</td>
-                  <td>{KIND[h.kind] ?? h.kind}</td>
-                  <td>{formatDuration(stays[i]!.to - stays[i]!.from)}</td>
-                  <td>{h.reason}</td>
-                  <td>{h.actor}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-
-        <section aria-labelledby="offen-h">
-          <h2 id="offen-h">Offene Aufgaben</h2>
-          {view.openTasks.length === 0 ? <p>Keine.</p> : (
-            <table>
-              <thead><tr><th scope="col">Aufgabe</th><th scope="col">Rolle</th><th scope="col">Seit</th><th scope="col">Fällig</th></tr></thead>
-              <tbody>
-                {view.openTasks.map((t) => (
-                  <tr>
-                    <td><a href={`/onlinedienste/${id}/aufgaben/${encodeURIComponent(t.id)}`}>{t.title}</a>{t.mandant ? ` (Mandant ${t.mandant})` : ''}</td>
-                    <td>{roleLabel(t.role)}</td>
-                    <td>{formatDateTime(t.openedAt)}</td>
-                    <td>{formatDateTime(t.dueAt)}{t.overdue ? <> <Badge kind="breached">überfällig</Badge></> : null}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-          {view.rollout.tickets.length > 0 ? (
-            <p>
-              Rollout-Tickets:{' '}
-              {view.rollout.tickets.map((t) => (
-                <>{t.ticketId} ({t.status}) <TemporalLink url={workflowUiUrl(ui.deps, t.workflowId)} label="Temporal" />{' '}</>
-              ))}
-            </p>
-          ) : null}
-        </section>
-
-        <section aria-labelledby="akt-h">
-          <h2 id="akt-h">Aktivierungen</h2>
-          {aktivierungen.items.length === 0 ? <p>Keine Aktivierungen, die Sie sehen dürfen.</p> : (
-            <table>
-              <thead><tr><th scope="col">Mandant</th><th scope="col">Zuständige Stelle</th><th scope="col">Leistung</th><th scope="col">Status</th><th scope="col">Wartungsmodus</th><th scope="col">Prozessparameter</th></tr></thead>
-              <tbody>
-                {aktivierungen.items.map((a) => (
-                  <tr>
-                    <td>{a.mandantId}</td>
-                    <td>{a.organisationseinheitId}</td>
-                    <td>{a.leistungId}</td>
-                    <td>{humanize(a.status)}</td>
-                    <td>{a.wartungsmodus ? <Badge kind="warning">an</Badge> : 'aus'}</td>
-                    <td>
-                      {a.prozessparameter.length === 0 ? '–' : (
-                        <dl class="facts">
-                          {a.prozessparameter.map((p) => (
-                            <>
-                              <dt>{p.key}</dt>
-                              <dd>{p.geschuetzt ? <span aria-label="geschützter Wert, nicht angezeigt">{MASK}</span> : p.wert}</dd>
-                            </>
-                          ))}
-                        </dl>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
-
-        <section aria-labelledby="audit-h">
-          <h2 id="audit-h">Audit-Log</h2>
-          {audit.status === 200 && auditRows.length < auditItems.length ? (
-            <p>Die neuesten {auditRows.length} von {auditItems.length} Einträgen. <a href={`/onlinedienste/${id}?audit=alle#audit-h`}>Alle Einträge anzeigen</a></p>
-          ) : null}
-          {audit.status !== 200 ? <p>Das Audit-Log sehen Prozesseigner, Anwendungsbetreuung und Projektleitung.</p> : (
-            <table>
-              <thead><tr><th scope="col">Zeit</th><th scope="col">Wer</th><th scope="col">Was</th><th scope="col">Mandant</th><th scope="col">Details</th></tr></thead>
-              <tbody>
-                {auditRows.map((a) => (
-                  <tr>
-                    <td><time datetime={isoOf(a.at)}>{formatDateTime(a.at)}</time></td>
-                    <td>{a.actor}</td>
-                    <td>{a.action}</td>
-                    <td>{a.mandant_id ?? '–'}</td>
-                    <td class="details">{details(a.details)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </section>
       </>
     ));
   });
