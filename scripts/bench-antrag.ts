@@ -5,7 +5,6 @@
 // entry), the load generator in this process. Ends with one line of JSON.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -19,6 +18,7 @@ import { startMailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
+import { concurrently, freePort, openLoop, percentile, round, say } from './bench/load';
 
 const RATE = 100; // submissions per second
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -26,62 +26,7 @@ const E2E_COUNT = Number(process.argv[3] ?? 300);
 const AUTH_SECRET = 'bench-secret-0123456789abcdef0123456789';
 
 const config = loadConfigOrExit();
-const log = (line: string) => console.error(`[bench] ${line}`);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-
-/** Open loop at a fixed rate: request i is sent at t0 + i/rate whether or not earlier ones answered. */
-async function openLoop(
-  count: number,
-  rate: number,
-  fn: (i: number) => Promise<void>,
-): Promise<{ latencies: number[]; errors: number }> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const t0 = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < count; i++) {
-    const due = t0 + (i * 1000) / rate;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    pending.push(
-      (async () => {
-        const started = performance.now();
-        try {
-          await fn(i);
-          latencies.push(performance.now() - started);
-        } catch (err) {
-          errors += 1;
-          if (errors <= 3) log(`error: ${(err as Error).message}`);
-        }
-      })(),
-    );
-  }
-  await Promise.all(pending);
-  return { latencies, errors };
-}
-
-async function concurrently(count: number, parallel: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      for (let i = next++; i < count; i = next++) await fn(i);
-    }),
-  );
-}
+const log = say;
 
 type Db = ReturnType<typeof createDb>;
 async function deliveredCount(db: Db): Promise<number> {

@@ -26,12 +26,12 @@ import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
 import { bundleWorkflows } from '../worker/worker';
 import { freePort } from '../test/ports';
-import { REAL_TIME } from '../domain/clock';
-import type { LifecycleInput } from '../messages/onlinedienst';
 import { lifecycleWorkflowId } from '../messages/onlinedienst';
 import type { ReleaseCampaignInput } from '../messages/release';
 import { releaseWorkflowId } from '../messages/release';
-import { LifecyclePhaseKey, MandantIdKey, OnlinedienstIdKey, ProzesseignerKey } from '../messages/search-attributes';
+import { pool, say, seconds } from './bench/load';
+import { importLifecycles } from './bench/release-import';
+import { printReport, type SizeResult } from './bench/release-report';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
@@ -42,25 +42,12 @@ const arg = (name: string, fallback: string) => {
 const SIZES = arg('sizes', '1180,10000').split(',').map(Number);
 const CONCURRENCY = Number(arg('concurrency', '64'));
 const TARGETS: Record<number, number> = { 1180: 10_000, 10000: 60_000 };
-const RATIO_TARGET = 0.8;
-const MANDANTEN = 138; // Mandanten using processes in 2023: one Prozesseigner mailbox each
-const FEATURES = [['payment'], ['xfall'], ['form:upload'], ['fitconnect'], ['fitconnect', 'form']];
 
 const HEAP_PROBE = args.includes('--heap');
 /** Live heap after a full collection (needs node --expose-gc). */
 function heapMb(): number {
   (globalThis as { gc?: () => void }).gc?.();
   return Math.round(process.memoryUsage().heapUsed / 1e6);
-}
-const say = (line: string) => console.error(`[bench] ${line}`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-
-async function pool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
 
 let workerFailure: Error | undefined;
@@ -117,31 +104,6 @@ const [temporal, postgres, mail, bundle, idleBundle] = await Promise.all([
 const mailer = createMailer(mail.smtpUrl, 'Amt24 <noreply@amt24.local>');
 const connection = await Connection.connect({ address: temporal.address });
 const client = new Client({ connection });
-
-interface SizeResult {
-  n: number;
-  /** preparation, not timed: N lifecycles started in Betrieb */
-  importMs: number;
-  /** release published → every lifecycle has its re-check task open (recorded in its projection) */
-  openMs: number;
-  openPerSecond: number;
-  /** release published → the campaign has signalled every lifecycle */
-  fanOutMs: number;
-  fanOutPerSecond: number;
-  /** raw: client.workflow.signal to N idle workflows */
-  rawSignalMs: number;
-  rawPerSecond: number;
-  /** for comparison: until the worker has also processed those N signals */
-  rawProcessedMs: number;
-  rawProcessedPerSecond: number;
-  /** openPerSecond / rawPerSecond (target ≥ 0.8) */
-  ratio: number;
-  fanOutRatio: number;
-  ratioToProcessed: number;
-  targetMs: number | null;
-  withinTarget: boolean | null;
-  workerRssMb: number;
-}
 
 const WORKER_SETTINGS = {
   maxConcurrentWorkflowTaskExecutions: Number(arg('wft', '64')),
@@ -207,73 +169,7 @@ async function runSize(n: number): Promise<SizeResult> {
     const ids = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}`);
     const heapAtStart = HEAP_PROBE ? heapMb() : 0;
     const importStart = performance.now();
-    for (let i = 0; i < n; i += 1000) {
-      const chunk = ids.slice(i, i + 1000);
-      await db
-        .insertInto('onlinedienst')
-        .values(
-          chunk.map((id, j) => ({
-            id,
-            name: `Onlinedienst ${id}`,
-            prozess_name: `P-${id}`,
-            prozess_version: 'v1.0',
-            formular_name: `F-${id}`,
-            formular_version: 'v1.0',
-            prozesseigner: `pe-${(i + j) % MANDANTEN}`,
-            features: JSON.stringify(FEATURES[(i + j) % FEATURES.length]),
-          })),
-        )
-        .execute();
-      await db
-        .insertInto('lifecycle')
-        .values(
-          chunk.map((id, j) => ({
-            onlinedienst_id: id,
-            workflow_id: lifecycleWorkflowId(id),
-            name: `Onlinedienst ${id}`,
-            mandant_id: 'leipzig',
-            prozesseigner: `pe-${(i + j) % MANDANTEN}`,
-            kontakte: JSON.stringify({ prozesseigner: `pe-${(i + j) % MANDANTEN}@bench.example` }),
-            feature_tags: JSON.stringify(FEATURES[(i + j) % FEATURES.length]),
-            mandanten: JSON.stringify(['leipzig']),
-            phase: 'betrieb',
-            clock: JSON.stringify(REAL_TIME),
-            seq: 0,
-            ended_at: null,
-            gate: null,
-            release_check_state: null,
-          })),
-        )
-        .execute();
-    }
-    await pool(ids, CONCURRENCY, async (id) => {
-      const i = Number(id.slice(prefix.length + 1));
-      const input: LifecycleInput = {
-        onlinedienstId: id,
-        name: `Onlinedienst ${id}`,
-        mandantId: 'leipzig',
-        prozesseigner: `pe-${i % MANDANTEN}`,
-        startedBy: 'bench',
-        featureTags: FEATURES[i % FEATURES.length]!,
-        bestand: {
-          prozess: { name: `P-${id}`, version: 'v1.0' },
-          formular: { name: `F-${id}`, version: 'v1.0' },
-          zertifizierungsReferenz: 'Z-B',
-          aktivierteMandanten: ['leipzig'],
-        },
-      };
-      await client.workflow.start('onlinedienstLifecycleWorkflow', {
-        workflowId: lifecycleWorkflowId(id),
-        taskQueue,
-        args: [input],
-        typedSearchAttributes: [
-          { key: OnlinedienstIdKey, value: id },
-          { key: MandantIdKey, value: 'leipzig' },
-          { key: ProzesseignerKey, value: input.prozesseigner },
-          { key: LifecyclePhaseKey, value: 'betrieb' },
-        ],
-      });
-    });
+    await importLifecycles({ db, client, ids, prefix, taskQueue, concurrency: CONCURRENCY });
     await waitFor(
       'lifecycles recorded',
       async () => (await count(db, sql<{ n: number }>`select count(*)::int as n from lifecycle where seq >= 1`)) === n,
@@ -432,34 +328,5 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-console.log('');
-console.log(
-  'n       every task open  target     tasks/s  fan-out   raw signal  signals/s  +processed  ratio  fan-out ratio  ratio to processed',
-);
-for (const r of results) {
-  console.log(
-    `${String(r.n).padEnd(7)} ${seconds(r.openMs).padEnd(16)} ${(r.targetMs === null ? '–' : `≤ ${seconds(r.targetMs)}`).padEnd(10)} ${String(r.openPerSecond).padEnd(8)} ` +
-      `${seconds(r.fanOutMs).padEnd(9)} ${seconds(r.rawSignalMs).padEnd(11)} ${String(r.rawPerSecond).padEnd(10)} ${seconds(r.rawProcessedMs).padEnd(11)} ` +
-      `${String(r.ratio).padEnd(6)} ${String(r.fanOutRatio).padEnd(14)} ${r.ratioToProcessed}`,
-  );
-}
-console.log(
-  `limits: ${os.cpus().length} CPU cores shared by the Temporal dev server (SQLite), PostgreSQL and one worker process ` +
-    `(one workflow thread, ${WORKER_SETTINGS.maxConcurrentWorkflowTaskExecutions} workflow task slots); every re-check is one workflow task per ` +
-    `Onlinedienst, so the worker's workflow-task throughput, not the signalling, bounds "every task open".`,
-);
-const summary = {
-  bench: 'release',
-  cpus: os.cpus().length,
-  concurrency: CONCURRENCY,
-  worker: WORKER_SETTINGS,
-  targets: { '1180': '≤ 10 s', '10000': '≤ 60 s', ratio: `≥ ${RATIO_TARGET} × raw signal rate` },
-  results,
-  met: {
-    time: results.every((r) => r.withinTarget !== false),
-    ratio: results.every((r) => r.ratio >= RATIO_TARGET),
-    fanOutRatio: results.every((r) => r.fanOutRatio >= RATIO_TARGET),
-  },
-};
-console.log(JSON.stringify(summary));
+printReport(results, { cpus: os.cpus().length, concurrency: CONCURRENCY, worker: WORKER_SETTINGS });
 process.exit(exitCode);
