@@ -3,7 +3,6 @@
 // small however many there are), and send the Prozesseigner digests: announcement, reminder, lateness.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
 import { required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
@@ -15,12 +14,29 @@ import {
   summarizeCampaign,
   type CampaignPolicy,
   type CampaignSummary,
-  type OnlinedienstProfile,
   type Release,
 } from '../../domain/release/campaign';
 import { formatBerlin } from '../../domain/working-days';
 import { lifecycleWorkflowId, openReleaseCheckSignal, type ReleaseCheckNotice } from '../../messages/onlinedienst';
 import { loadCampaign } from '../../db/stores/release';
+import {
+  countOpenRechecks,
+  countRechecks,
+  countSignalledRechecks,
+  getCampaign,
+  insertCampaign,
+  insertRechecks,
+  listOnlinediensteInBetrieb,
+  listRecheckDueDates,
+  listRechecksToNotify,
+  listUnsignalledRechecks,
+  markCampaignFinished,
+  markCampaignPlanned,
+  markCampaignRunning,
+  markRechecksNotRunning,
+  markRechecksReminded,
+  markRechecksSignalled,
+} from '../../db/stores/release-campaign';
 import { DEFAULT_AWB_EMAIL } from '../onlinedienst/recipients';
 
 export interface PlanCampaignInput {
@@ -40,89 +56,25 @@ export interface PlanCampaignResult {
   dueAts: number[];
 }
 
-const CHUNK = 1000;
-
 export async function planCampaign(deps: ActivityDeps, input: PlanCampaignInput): Promise<PlanCampaignResult> {
   const { db } = deps;
   const version = input.release.version;
-  await db
-    .insertInto('release_campaign')
-    .values({
-      version,
-      workflow_id: input.workflowId,
-      release_date: input.release.releaseDate,
-      changes: JSON.stringify(input.release.changes),
-      policy: JSON.stringify(input.policy),
-      clock: JSON.stringify(input.clock),
-      created_by: input.createdBy,
-      created_at: new Date(input.createdAt),
-      status: 'planung',
-      finished_at: null,
-    })
-    .onConflict((oc) => oc.column('version').doNothing())
-    .execute();
-  const inBetrieb = await db
-    .selectFrom('lifecycle')
-    .select(['onlinedienst_id', 'name', 'prozesseigner', 'feature_tags'])
-    .where('phase', '=', 'betrieb')
-    .where('ended_at', 'is', null)
-    .orderBy('onlinedienst_id')
-    .execute();
-  const profiles = inBetrieb.map((r): OnlinedienstProfile => ({
-    onlinedienstId: r.onlinedienst_id,
-    name: r.name,
-    prozesseigner: r.prozesseigner,
-    featureTags: r.feature_tags,
-  }));
+  await insertCampaign(db, {
+    workflowId: input.workflowId,
+    release: input.release,
+    policy: input.policy,
+    createdBy: input.createdBy,
+    createdAt: input.createdAt,
+    clock: input.clock,
+  });
+  const profiles = await listOnlinediensteInBetrieb(db);
   const planned = planReleaseCampaign(input.release, profiles, input.createdAt, input.policy);
   if (!planned.ok) throw new Error(`release ${version} cannot be planned: ${planned.error.message}`);
   const tasks = planned.campaign.tasks;
-  for (let i = 0; i < tasks.length; i += CHUNK) {
-    await db
-      .insertInto('release_recheck')
-      .values(
-        tasks.slice(i, i + CHUNK).map((t) => ({
-          version,
-          onlinedienst_id: t.onlinedienstId,
-          name: t.name,
-          prozesseigner: t.prozesseigner,
-          classification: t.classification,
-          matching_change_ids: JSON.stringify(t.matchingChangeIds),
-          breaking_change_ids: JSON.stringify(t.breakingChangeIds),
-          due_at: new Date(t.dueAt),
-          signalled_at: null,
-          opened_at: null,
-          not_applicable: null,
-          result: null,
-          finding: null,
-          reported_at: null,
-          reported_by: null,
-          last_reminder_at: null,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['version', 'onlinedienst_id']).doNothing())
-      .execute();
-  }
-  const counts = await db
-    .selectFrom('release_recheck')
-    .select([
-      sql<number>`count(*)::int`.as('total'),
-      sql<number>`(count(*) filter (where classification = 'recertification-required'))::int`.as('recert'),
-    ])
-    .where('version', '=', version)
-    .executeTakeFirstOrThrow();
-  const dues = await db
-    .selectFrom('release_recheck')
-    .select('due_at')
-    .distinct()
-    .where('version', '=', version)
-    .orderBy('due_at')
-    .execute();
-  await db
-    .updateTable('release_campaign')
-    .set({ total: counts.total, status: 'verteilung' })
-    .where('version', '=', version)
-    .execute();
+  await insertRechecks(db, version, tasks);
+  const counts = await countRechecks(db, version);
+  const dues = await listRecheckDueDates(db, version);
+  await markCampaignPlanned(db, version, counts.total);
   await appendAudit(db, {
     actor: input.createdBy,
     action: 'release.kampagne.geplant',
@@ -135,7 +87,7 @@ export async function planCampaign(deps: ActivityDeps, input: PlanCampaignInput)
     total: counts.total,
     recertificationRequired: counts.recert,
     regressionCheck: counts.total - counts.recert,
-    dueAts: dues.map((d) => d.due_at.getTime()),
+    dueAts: dues.map((d) => d.getTime()),
   };
 }
 
@@ -156,19 +108,8 @@ export async function fanOutReleaseChecks(
   const { db } = deps;
   const client = required(deps, 'temporal');
   const ctx = Context.current();
-  const campaign = await db
-    .selectFrom('release_campaign')
-    .select(['release_date'])
-    .where('version', '=', input.version)
-    .executeTakeFirstOrThrow();
-  const rows = await db
-    .selectFrom('release_recheck')
-    .select(['onlinedienst_id', 'classification', 'due_at', 'matching_change_ids', 'breaking_change_ids'])
-    .where('version', '=', input.version)
-    .where('signalled_at', 'is', null)
-    .where('not_applicable', 'is', null)
-    .orderBy('onlinedienst_id')
-    .execute();
+  const campaign = await getCampaign(db, input.version);
+  const rows = await listUnsignalledRechecks(db, input.version);
   let next = 0;
   let signalled = 0;
   let notRunning = 0;
@@ -180,12 +121,7 @@ export async function fanOutReleaseChecks(
     const ids = pendingMarks;
     pendingMarks = [];
     if (ids.length === 0) return;
-    await db
-      .updateTable('release_recheck')
-      .set({ signalled_at: sql<Date>`now()` })
-      .where('version', '=', input.version)
-      .where('onlinedienst_id', 'in', ids)
-      .execute();
+    await markRechecksSignalled(db, input.version, ids);
   };
   const heartbeat = setInterval(() => {
     ctx.heartbeat({ signalled, notRunning, total: rows.length });
@@ -224,26 +160,11 @@ export async function fanOutReleaseChecks(
   }
   await flush();
   if (missing.length > 0) {
-    await db
-      .updateTable('release_recheck')
-      .set({ not_applicable: 'Kein laufender Lebenszyklus', signalled_at: sql<Date>`now()` })
-      .where('version', '=', input.version)
-      .where('onlinedienst_id', 'in', missing)
-      .execute();
+    await markRechecksNotRunning(db, input.version, missing);
   }
-  const total = await db
-    .selectFrom('release_recheck')
-    .select(sql<number>`count(*)::int`.as('n'))
-    .where('version', '=', input.version)
-    .where('signalled_at', 'is not', null)
-    .where('not_applicable', 'is', null)
-    .executeTakeFirstOrThrow();
-  await db
-    .updateTable('release_campaign')
-    .set({ signalled: total.n, status: 'laufend' })
-    .where('version', '=', input.version)
-    .execute();
-  return { signalled: total.n, notRunning };
+  const total = await countSignalledRechecks(db, input.version);
+  await markCampaignRunning(db, input.version, total);
+  return { signalled: total, notRunning };
 }
 
 export interface CampaignNoticeInput {
@@ -264,27 +185,11 @@ export interface CampaignNoticeResult {
 
 export async function notifyCampaign(deps: ActivityDeps, input: CampaignNoticeInput): Promise<CampaignNoticeResult> {
   const { db } = deps;
-  const campaign = await db
-    .selectFrom('release_campaign')
-    .selectAll()
-    .where('version', '=', input.version)
-    .executeTakeFirstOrThrow();
-  let query = db
-    .selectFrom('release_recheck')
-    .innerJoin('lifecycle', 'lifecycle.onlinedienst_id', 'release_recheck.onlinedienst_id')
-    .select([
-      'release_recheck.onlinedienst_id as id',
-      'release_recheck.name',
-      'release_recheck.classification',
-      'release_recheck.breaking_change_ids as breaking',
-      'release_recheck.due_at',
-      sql<string | null>`lifecycle.kontakte->>'prozesseigner'`.as('email'),
-    ])
-    .where('release_recheck.version', '=', input.version)
-    .where('release_recheck.not_applicable', 'is', null);
-  if (input.kind !== 'ankuendigung') query = query.where('release_recheck.result', 'is', null);
-  if (input.dueAt !== undefined) query = query.where('release_recheck.due_at', '=', new Date(input.dueAt));
-  const rows = await query.orderBy('release_recheck.onlinedienst_id').execute();
+  const campaign = await getCampaign(db, input.version);
+  const rows = await listRechecksToNotify(db, input.version, {
+    onlyOpen: input.kind !== 'ankuendigung',
+    dueAt: input.dueAt,
+  });
 
   const byMailbox = new Map<string, typeof rows>();
   for (const row of rows) {
@@ -319,27 +224,14 @@ export async function notifyCampaign(deps: ActivityDeps, input: CampaignNoticeIn
     mailed += 1;
   }
   if (input.kind !== 'ankuendigung' && rows.length > 0) {
-    await db
-      .updateTable('release_recheck')
-      .set({ reminders: sql<number>`reminders + 1`, last_reminder_at: new Date(input.now) })
-      .where('version', '=', input.version)
-      .where(
-        'onlinedienst_id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .where((eb) => eb.or([eb('last_reminder_at', 'is', null), eb('last_reminder_at', '<', new Date(input.now))]))
-      .execute();
+    await markRechecksReminded(
+      db,
+      input.version,
+      rows.map((r) => r.id),
+      input.now,
+    );
   }
-  const counts = await db
-    .selectFrom('release_recheck')
-    .select([
-      sql<number>`(count(*) filter (where result is null))::int`.as('open'),
-      sql<number>`(count(*) filter (where result is null and due_at <= ${new Date(input.now)}))::int`.as('late'),
-    ])
-    .where('version', '=', input.version)
-    .where('not_applicable', 'is', null)
-    .executeTakeFirstOrThrow();
+  const counts = await countOpenRechecks(db, input.version, input.now);
   if (input.kind === 'ueberfaellig' && counts.late > 0) {
     await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
       idempotencyKey: `release:${input.version}:awb-ueberfaellig${suffix}`,
@@ -358,11 +250,7 @@ export async function finishCampaign(
   const stored = await loadCampaign(deps.db, input.version);
   if (!stored) throw new Error(`unknown campaign ${input.version}`);
   const summary = summarizeCampaign(stored.campaign, input.now);
-  await deps.db
-    .updateTable('release_campaign')
-    .set({ status: 'abgeschlossen', finished_at: new Date(input.now) })
-    .where('version', '=', input.version)
-    .execute();
+  await markCampaignFinished(deps.db, input.version, input.now);
   await sendNotificationOnce(deps.db, deps.mailer, 'amt24.sachsen.de', {
     idempotencyKey: `release:${input.version}:abschluss`,
     to: deps.awbEmail ?? DEFAULT_AWB_EMAIL,
