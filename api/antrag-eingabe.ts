@@ -1,10 +1,10 @@
-// Reads a submission (JSON, or multipart with an "antrag" JSON part and "anlage" files), checks attachments by
-// their bytes (never by name or claimed type), and computes what makes a retry recognisable as the same.
+// A submission as it arrives (JSON, or multipart with an "antrag" JSON part and "anlage" files): its schemas, the
+// check of attachments by their bytes (never by name or claimed type), and what makes a retry recognisable as the
+// same submission.
 import { createHash } from 'node:crypto';
-import type { Context } from 'hono';
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
 import { FileNameAllocator } from '../integrations/transfer/filenames';
-import { badRequest, HttpProblem, invalidParams } from './problem';
+import { HttpProblem } from './problem';
 
 export const LIMITS = { anlagen: 10, anlageBytes: 10 * 1024 * 1024, gesamtBytes: 20 * 1024 * 1024 };
 
@@ -22,7 +22,11 @@ export const antragsteller = z.object({
 
 export const antragEingabe = z.object({
   aktivierungId: z.string().min(1).max(120),
-  formularVersion: z.string().regex(/^\d+(\.\d+)*$/).optional(),
+  formularVersion: z
+    .string()
+    .regex(/^\d+(\.\d+)*$/, 'Version aus Ziffern und Punkten, z. B. 1.0.')
+    .optional(),
+  /** the form's fields, checked against the Onlinedienst's versioned form schema */
   daten: z.record(z.string(), z.unknown()),
   antragsteller,
   test: z.boolean().default(false),
@@ -33,6 +37,29 @@ export const antragEingabe = z.object({
 });
 export type AntragEingabe = z.infer<typeof antragEingabe>;
 
+const datei = z.instanceof(File).openapi({ type: 'string', format: 'binary' });
+
+/** The "antrag" part holds the same JSON as an application/json submission. */
+const antragTeil = z
+  .string()
+  .transform((text, ctx): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'Kein gültiges JSON.' });
+      return z.NEVER;
+    }
+  })
+  .pipe(antragEingabe);
+
+export const antragMultipart = z.object({
+  antrag: antragTeil.openapi({ description: 'the Antrag as JSON, the same fields as an application/json submission' }),
+  anlage: z
+    .union([datei, z.array(datei)])
+    .optional()
+    .openapi({ description: 'attachments: PDF, PNG or JPEG (by content), each ≤ 10 MiB, together ≤ 20 MiB' }),
+});
+
 export interface Anlage {
   id: string;
   fileName: string;
@@ -41,61 +68,62 @@ export interface Anlage {
   sha256: string;
 }
 
-export async function leseEingabe(c: Context): Promise<{ eingabe: Omit<AntragEingabe, 'anlagen'>; anlagen: Anlage[] }> {
-  const type = c.req.header('content-type') ?? '';
-  let raw: unknown;
-  const dateien: { name: string; type: string; content: Buffer }[] = [];
-  if (type.startsWith('multipart/form-data')) {
-    const form = await c.req.parseBody({ all: true });
-    const teil = form.antrag;
-    if (typeof teil !== 'string') throw new HttpProblem(400, 'Ungültige Eingabe', 'multipart needs a part "antrag" with the JSON of the Antrag', { invalidParams: [{ name: 'antrag', reason: 'fehlt' }] });
-    raw = parseJson(teil);
-    const files = ([] as unknown[]).concat(form.anlage ?? []);
-    for (const f of files) {
-      if (!(f instanceof File)) throw new HttpProblem(400, 'Ungültige Eingabe', '"anlage" parts must be files');
-      dateien.push({ name: f.name, type: f.type, content: Buffer.from(await f.arrayBuffer()) });
-    }
-  } else if (/^application\/(.+\+)?json\b/i.test(type)) {
-    raw = parseJson(await c.req.text());
-  } else {
-    throw new HttpProblem(415, 'Falscher Medientyp', 'Expected application/json or multipart/form-data');
-  }
-  const parsed = antragEingabe.safeParse(raw);
-  if (!parsed.success) throw badRequest(invalidParams(parsed.error), 'body');
-  const { anlagen: base64Anlagen, ...eingabe } = parsed.data;
-  for (const a of base64Anlagen) dateien.push({ name: a.dateiname, type: a.medientyp, content: Buffer.from(a.inhaltBase64, 'base64') });
-  return { eingabe, anlagen: pruefeAnlagen(dateien) };
+export interface Datei {
+  name: string;
+  type: string;
+  content: Buffer;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpProblem(400, 'Ungültige Eingabe', 'Request body is not valid JSON');
+/** The attachments of either form of submission, as bytes. */
+export async function dateienAus(eingabe: AntragEingabe, files: File[] = []): Promise<Datei[]> {
+  const dateien: Datei[] = [];
+  for (const f of files) dateien.push({ name: f.name, type: f.type, content: Buffer.from(await f.arrayBuffer()) });
+  for (const a of eingabe.anlagen) {
+    dateien.push({ name: a.dateiname, type: a.medientyp, content: Buffer.from(a.inhaltBase64, 'base64') });
   }
+  return dateien;
 }
 
-function pruefeAnlagen(dateien: { name: string; type: string; content: Buffer }[]): Anlage[] {
+/** Counts, sizes and types by content; names are made safe and unique. */
+export function pruefeAnlagen(dateien: Datei[]): Anlage[] {
   if (dateien.length > LIMITS.anlagen) {
-    throw new HttpProblem(413, 'Zu viele Anlagen', `At most ${LIMITS.anlagen} attachments`, { invalidParams: [{ name: 'anlagen', reason: `höchstens ${LIMITS.anlagen}` }] });
+    throw new HttpProblem(413, 'Zu viele Anlagen', `At most ${LIMITS.anlagen} attachments`, {
+      invalidParams: [{ name: 'anlagen', reason: `höchstens ${LIMITS.anlagen}` }],
+    });
   }
   const total = dateien.reduce((n, d) => n + d.content.length, 0);
   if (total > LIMITS.gesamtBytes) {
-    throw new HttpProblem(413, 'Anlagen zu groß', `Attachments total ${total} bytes; at most ${LIMITS.gesamtBytes}`, { invalidParams: [{ name: 'anlagen', reason: 'insgesamt zu groß' }] });
+    throw new HttpProblem(413, 'Anlagen zu groß', `Attachments total ${total} bytes; at most ${LIMITS.gesamtBytes}`, {
+      invalidParams: [{ name: 'anlagen', reason: 'insgesamt zu groß' }],
+    });
   }
   const names = new FileNameAllocator(['antrag.pdf', 'antrag.json', 'antrag.xml']);
   return dateien.map((d, i) => {
     const where = `anlagen[${i}]`;
-    if (d.content.length === 0) throw new HttpProblem(400, 'Ungültige Anlage', `${where} is empty`, { invalidParams: [{ name: where, reason: 'leer' }] });
+    if (d.content.length === 0) {
+      throw new HttpProblem(400, 'Ungültige Anlage', `${where} is empty`, {
+        invalidParams: [{ name: where, reason: 'leer' }],
+      });
+    }
     if (d.content.length > LIMITS.anlageBytes) {
-      throw new HttpProblem(413, 'Anlage zu groß', `${where} has ${d.content.length} bytes; at most ${LIMITS.anlageBytes}`, { invalidParams: [{ name: where, reason: 'zu groß' }] });
+      throw new HttpProblem(
+        413,
+        'Anlage zu groß',
+        `${where} has ${d.content.length} bytes; at most ${LIMITS.anlageBytes}`,
+        {
+          invalidParams: [{ name: where, reason: 'zu groß' }],
+        },
+      );
     }
     const detected = Object.keys(ALLOWED).find((t) => ALLOWED[t]!(d.content));
     if (!detected) {
-      throw new HttpProblem(415, 'Dateityp nicht erlaubt', `${where}: only PDF, PNG and JPEG are accepted`, { invalidParams: [{ name: where, reason: 'nur PDF, PNG, JPEG' }] });
+      throw new HttpProblem(415, 'Dateityp nicht erlaubt', `${where}: only PDF, PNG and JPEG are accepted`, {
+        invalidParams: [{ name: where, reason: 'nur PDF, PNG, JPEG' }],
+      });
     }
     const sha256 = createHash('sha256').update(d.content).digest('hex');
-    return { id: `anlage-${i + 1}`, fileName: names.allocate(d.name, { mediaType: detected, fallback: `anlage-${i + 1}` }), mediaType: detected, content: d.content, sha256 };
+    const fileName = names.allocate(d.name, { mediaType: detected, fallback: `anlage-${i + 1}` });
+    return { id: `anlage-${i + 1}`, fileName, mediaType: detected, content: d.content, sha256 };
   });
 }
 
@@ -103,7 +131,10 @@ function pruefeAnlagen(dateien: { name: string; type: string; content: Buffer }[
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    const entries = Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -8,18 +8,21 @@ import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from './auth';
 import type { ApiDeps } from './deps';
-import { ApiRegistry, openApiDocument, registerSharedComponents, type OpenApiDocument } from './openapi';
+import { openApiDocument, registerSharedComponents, type OpenApiDocument } from './openapi';
 import { HttpProblem, problemJson } from './problem';
 import { defaultHook } from './validation';
 import type { AppEnv } from './route';
 import { healthRoutes } from './routes/health';
 import { mandantenRoutes } from './routes/mandanten';
 import { meRoutes } from './routes/me';
-import { onlinediensteRoutes } from './routes/onlinedienste';
+import { onlinediensteRoutes } from './routes/onlinedienste/index';
 import { releasesRoutes } from './routes/releases';
 import { rolloutRoutes } from './routes/rollout';
-import { antraegeRoutes } from './routes/antraege';
+import { antraegeRoutes } from './routes/antraege/index';
 import { betriebRoutes } from './routes/betrieb';
+import { aufgabenRoutes } from './routes/aufgaben';
+import { entwicklungRoutes } from './routes/entwicklung';
+import { statistikRoutes } from './routes/statistik';
 import { statusRoutes, zahlungRoutes } from './routes/status';
 
 export type { AppEnv };
@@ -28,7 +31,6 @@ export type Api = OpenAPIHono<AppEnv>;
 
 export function createApi(deps: ApiDeps): Api {
   const app = new OpenAPIHono<AppEnv>({ defaultHook });
-  const registry = new ApiRegistry(app.openAPIRegistry);
   registerSharedComponents(app.openAPIRegistry);
 
   app.use(requestId({ limitLength: 128 }));
@@ -49,16 +51,19 @@ export function createApi(deps: ApiDeps): Api {
   });
   app.use(authenticate(deps.authSecret));
 
-  app.route('/', healthRoutes(deps, registry));
+  app.route('/', healthRoutes(deps));
   app.route('/api', meRoutes());
   app.route('/api/mandanten', mandantenRoutes(deps));
-  app.route('/api/onlinedienste', onlinediensteRoutes(deps, registry));
-  app.route('/api/rollout-tickets', rolloutRoutes(deps, registry));
-  app.route('/api/releases', releasesRoutes(deps, registry));
-  app.route('/api/antraege', antraegeRoutes(deps, registry));
-  app.route('/api/status', statusRoutes(deps, registry));
-  app.route('/api/zahlung', zahlungRoutes(deps, registry));
-  app.route('/api', betriebRoutes(deps, registry));
+  app.route('/api/onlinedienste', onlinediensteRoutes(deps));
+  app.route('/api/rollout-tickets', rolloutRoutes(deps));
+  app.route('/api/releases', releasesRoutes(deps));
+  app.route('/api/antraege', antraegeRoutes(deps));
+  app.route('/api/status', statusRoutes(deps));
+  app.route('/api/zahlung', zahlungRoutes(deps));
+  app.route('/api', betriebRoutes(deps));
+  app.route('/api/aufgaben', aufgabenRoutes(deps));
+  app.route('/api/statistik', statistikRoutes(deps));
+  app.route('/api/entwicklung', entwicklungRoutes(deps));
 
   let doc: OpenApiDocument | undefined;
   app.get('/openapi.json', (c) => c.json((doc ??= apiDocument(app, deps))));

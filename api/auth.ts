@@ -66,9 +66,15 @@ export function authenticate(secret: string): MiddlewareHandler<{ Variables: Aut
       try {
         c.set('user', await verifyToken(secret, match[1]!));
       } catch {
-        throw new HttpProblem(401, 'Nicht angemeldet', 'Token ungültig oder abgelaufen', {}, {
-          'www-authenticate': 'Bearer error="invalid_token"',
-        });
+        throw new HttpProblem(
+          401,
+          'Nicht angemeldet',
+          'Token ungültig oder abgelaufen',
+          {},
+          {
+            'www-authenticate': 'Bearer error="invalid_token"',
+          },
+        );
       }
     }
     await next();
@@ -83,7 +89,10 @@ export function requireRole(...allowed: Role[]): MiddlewareHandler<{ Variables: 
       throw new HttpProblem(401, 'Nicht angemeldet', 'Bearer token required', {}, { 'www-authenticate': 'Bearer' });
     }
     if (allowed.length > 0 && !user.roles.some((r) => allowed.includes(r))) {
-      throw new HttpProblem(403, 'Keine Berechtigung', `Requires one of the roles: ${allowed.join(', ')}`);
+      // The same code a workflow's refusal carries, whichever side checks the role.
+      throw new HttpProblem(403, 'Keine Berechtigung', `Requires one of the roles: ${allowed.join(', ')}`, {
+        code: 'wrong-role',
+      });
     }
     await next();
   };

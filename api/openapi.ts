@@ -1,8 +1,6 @@
 // The OpenAPI 3.1 document. Every path in it comes from a route declaration (route.ts); this file adds what they
 // share: the bearer scheme, the problem format and one response per problem status.
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
-import type { Role } from './auth';
 import { PROBLEM_STATUSES, type AppEnv } from './route';
 import { problemSchema } from './schemas/problem';
 
@@ -58,58 +56,3 @@ export function openApiDocument(app: OpenAPIHono<AppEnv>, info: { version: strin
 }
 
 export type OpenApiDocument = ReturnType<typeof openApiDocument>;
-
-/** The old hand-written description of a route, for a router not yet declared with apiRoute(). */
-export interface OperationDoc {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** OpenAPI style: /api/mandanten/{id} */
-  path: string;
-  summary: string;
-  tag: string;
-  /** Roles allowed; 'public' for no authentication; [] for any signed-in user. */
-  roles: Role[] | 'public';
-  body?: z.ZodType;
-  query?: z.ZodType;
-  response: { status: number; description: string; schema?: z.ZodType; contentType?: string };
-  errors?: number[];
-}
-
-/**
- * Writes an OperationDoc into the document, for the echo demo route only (it leaves the API soon, and is not
- * converted meanwhile). Remove with it.
- */
-export class ApiRegistry {
-  constructor(private readonly registry: OpenAPIRegistry) {}
-
-  add(op: OperationDoc): void {
-    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, z.string()] as const);
-    const statuses = new Set([
-      ...(op.errors ?? []),
-      ...(op.body || op.query ? [400] : []),
-      ...(op.roles === 'public' ? [] : [401, 403]),
-    ]);
-    this.registry.registerPath({
-      method: op.method,
-      path: op.path,
-      summary: op.summary,
-      tags: [op.tag],
-      ...(op.roles === 'public'
-        ? { security: [] }
-        : { security: [{ bearer: [] }], 'x-roles': op.roles.length ? op.roles : ['(any signed-in user)'] }),
-      request: {
-        ...(params.length ? { params: z.object(Object.fromEntries(params)) } : {}),
-        ...(op.query ? { query: op.query as z.ZodObject } : {}),
-        ...(op.body ? { body: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
-      },
-      responses: {
-        [op.response.status]: {
-          description: op.response.description,
-          ...(op.response.schema
-            ? { content: { [op.response.contentType ?? 'application/json']: { schema: op.response.schema } } }
-            : {}),
-        },
-        ...Object.fromEntries([...statuses].sort().map((s) => [s, { $ref: `#/components/responses/Problem${s}` }])),
-      },
-    });
-  }
-}

@@ -4,8 +4,10 @@
 // serves them with router().openapi(route, handler).
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { requireRole, type Role } from './auth';
+import { HttpProblem } from './problem';
 import type { AppEnv } from './env';
 import { defaultHook, requestGate } from './validation';
 
@@ -37,10 +39,12 @@ export interface RouteDeclaration extends Omit<RouteConfig, 'middleware' | 'hide
    * of another media type, 401/403 for the roles).
    */
   problems?: readonly ProblemStatus[];
+  /** Largest body read at all, in bytes (413 beyond); checked before anything else reads the body. */
+  maxBodyBytes?: number;
 }
 
 /** What apiRoute() returns: the declaration as @hono/zod-openapi takes it, typed by the declared schemas. */
-export type ApiRoute<R extends RouteDeclaration> = Omit<R, 'tag' | 'roles' | 'problems'> & {
+export type ApiRoute<R extends RouteDeclaration> = Omit<R, 'tag' | 'roles' | 'problems' | 'maxBodyBytes'> & {
   middleware: MiddlewareHandler<AppEnv>[];
   getRoutingPath(): string;
 };
@@ -53,7 +57,7 @@ export function authorize(roles: Access): MiddlewareHandler<AppEnv> {
 }
 
 export function apiRoute<const R extends RouteDeclaration>(declaration: R): ApiRoute<R> {
-  const { tag, roles, problems = [], ...route } = declaration;
+  const { tag, roles, problems = [], maxBodyBytes, ...route } = declaration;
   const request = route.request;
   const hasInput = Boolean(request?.params || request?.query || request?.headers || request?.body);
   const implied: ProblemStatus[] = [
@@ -61,6 +65,7 @@ export function apiRoute<const R extends RouteDeclaration>(declaration: R): ApiR
     ...(request?.body ? [415 as const] : []),
     ...(roles === 'public' ? [] : [401 as const]),
     ...(Array.isArray(roles) && roles.length > 0 ? [403 as const] : []),
+    ...(maxBodyBytes ? [413 as const] : []),
   ];
   const responses: RouteConfig['responses'] = { ...route.responses };
   for (const status of [...new Set([...implied, ...problems])].sort()) {
@@ -74,9 +79,40 @@ export function apiRoute<const R extends RouteDeclaration>(declaration: R): ApiR
     ...route,
     tags: [tag],
     ...who,
-    middleware: [authorize(roles), requestGate(request)],
+    middleware: [...(maxBodyBytes ? [limit(maxBodyBytes)] : []), authorize(roles), requestGate(request)],
     responses,
   }) as unknown as ApiRoute<R>;
+}
+
+function limit(maxSize: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new HttpProblem(
+        413,
+        'Anfrage zu groß',
+        `Request body larger than ${Math.round(maxSize / 1024 / 1024)} MiB`,
+      );
+    },
+  });
+}
+
+/**
+ * Serves a route whose body comes in more than one media type (JSON or multipart). @hono/zod-openapi checks a
+ * required body against every declared type at once; served with the body optional, each type's validator checks
+ * only a request of its own type, and the gate (validation.ts) has already refused any other type or none, so the
+ * body stays required in effect. The document is registered from the declaration itself and says so.
+ */
+export function openapiEitherBody<R extends ApiRoute<RouteDeclaration>>(
+  app: OpenAPIHono<AppEnv>,
+  route: R,
+  handler: Parameters<typeof app.openapi<R>>[1],
+): void {
+  const request = route.request!;
+  const served = { ...route, hide: true, request: { ...request, body: { ...request.body!, required: false } } };
+  app.openapi(served as unknown as R, handler);
+  const { middleware: _middleware, getRoutingPath: _path, ...documented } = route;
+  app.openAPIRegistry.registerPath(documented as RouteConfig);
 }
 
 /** A router: its routes validate with the one default hook. */

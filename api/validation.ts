@@ -2,7 +2,7 @@
 // media type or broken JSON before they run, and turns a failed check into our problem+json: 400 with invalidParams
 // naming each field, in German.
 import type { Hook } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { parseFields } from '../domain/field-errors';
 import type { AppEnv, RouteRequest } from './env';
@@ -85,29 +85,3 @@ export const defaultHook: Hook<unknown, AppEnv, string, void> = (result, c) => {
     where,
   );
 };
-
-/**
- * Parses and validates a JSON body by hand — only for a route not yet declared with apiRoute() (the echo demo, which
- * leaves the API soon). Declared routes get this from their declaration.
- */
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!JSON_TYPE.test(type))
-    throw new HttpProblem(415, 'Falscher Medientyp', 'Expected Content-Type: application/json');
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new HttpProblem(400, 'Ungültige Eingabe', 'Request body is not valid JSON');
-  }
-  const parsed = parseFields(schema, raw);
-  if (!parsed.ok) throw badRequest(toInvalidParams(parsed.fieldErrors), 'body');
-  return parsed.data;
-}
-
-/** Validates the query by hand — only for a router not yet declared with apiRoute(). */
-export function queryParams<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
-  const parsed = parseFields(schema, c.req.query());
-  if (!parsed.ok) throw badRequest(toInvalidParams(parsed.fieldErrors, '(query)'), 'query');
-  return parsed.data;
-}

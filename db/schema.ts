@@ -1,5 +1,9 @@
 // The one description of every table; Kysely types every query against it.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PhaseId, Role } from '../domain/onlinedienst/phases';
+import type { RecheckClassification, RecheckResult } from '../domain/release/campaign';
+import type { SlaState } from '../domain/rollout/sla';
+import type { RolloutTicketStatus } from '../domain/rollout/ticket';
 
 // Insert may omit (database default now()); select gives a Date.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -276,7 +280,7 @@ export interface LifecycleTable {
   feature_tags: JsonDefault<string[]>;
   /** planned and activated Mandanten */
   mandanten: JsonDefault<string[]>;
-  phase: string;
+  phase: PhaseId;
   phase_entry: Generated<number>;
   recertification: Generated<boolean>;
   gate: Json<Record<string, unknown> | null>;
@@ -294,8 +298,8 @@ export interface LifecycleTaskTable {
   entry: number;
   attempt: number;
   template_id: string;
-  phase: string;
-  role: string;
+  phase: PhaseId;
+  role: Role;
   mandant_id: string | null;
   title: string;
   blocking: boolean;
@@ -316,11 +320,11 @@ export interface RolloutTicketTable {
   prozess: Json<{ name: string; version: string }>;
   formular: Json<{ name: string; version: string }>;
   zertifizierungs_referenz: string;
-  status: string;
+  status: RolloutTicketStatus;
   assignee: string | null;
   requested_by: string;
   requested_at: Date;
-  sla_state: string;
+  sla_state: SlaState;
   /** bigint: read as a string */
   sla_elapsed_ms: ColumnType<string, number | string, number | string>;
   sla_breach_at: Date | null;
@@ -348,14 +352,14 @@ export interface ReleaseRecheckTable {
   onlinedienst_id: string;
   name: string;
   prozesseigner: string | null;
-  classification: 'recertification-required' | 'regression-check';
+  classification: RecheckClassification;
   matching_change_ids: Json<string[]>;
   breaking_change_ids: Json<string[]>;
   due_at: Date;
   signalled_at: Date | null;
   opened_at: Date | null;
   not_applicable: string | null;
-  result: 'ok' | 'finding' | 'recertifying' | 'recertified' | null;
+  result: RecheckResult | null;
   finding: string | null;
   reported_at: Date | null;
   reported_by: string | null;

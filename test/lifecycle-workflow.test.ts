@@ -400,7 +400,9 @@ describe('Onlinedienst lifecycle workflow', () => {
 
     const doc = await h.api('GET', '/openapi.json');
     for (const path of [
-      '/api/onlinedienste', '/api/onlinedienste/{id}', '/api/onlinedienste/{id}/aufgaben/{taskId}', '/api/onlinedienste/{id}/ereignisse/{type}',
+      '/api/onlinedienste', '/api/onlinedienste/{id}', '/api/onlinedienste/{id}/aufgaben/{taskId}',
+      // One route per kind of event, each with its own body schema.
+      '/api/onlinedienste/{id}/ereignisse/rechtsaenderung', '/api/onlinedienste/{id}/ereignisse/konfigurationsaenderung', '/api/onlinedienste/{id}/ereignisse/stoerung',
       '/api/onlinedienste/{id}/abschaltung', '/api/onlinedienste/{id}/aktivierungen/{mandantId}/prozessparameter', '/api/rollout-tickets/{id}/befehle',
       '/api/releases', '/api/releases/{version}', '/api/releases/{version}/pruefungen.csv',
     ]) {

@@ -3,6 +3,7 @@
 // are inserted once and only ever closed.
 import { sql, type Kysely } from 'kysely';
 import type { Database, DomainClockJson } from '../../db/schema';
+import type { PhaseId, Role } from '../../domain/onlinedienst/phases';
 import { appendAudit } from '../../db/stores/audit';
 
 export interface AuditRecord {
@@ -17,8 +18,8 @@ export interface TaskRow {
   templateId: string;
   entry: number;
   attempt: number;
-  phase: string;
-  role: string;
+  phase: PhaseId;
+  role: Role;
   mandantId?: string;
   title: string;
   blocking: boolean;
@@ -46,7 +47,7 @@ export interface LifecycleSnapshot {
   name: string;
   mandantId: string;
   prozesseigner: string;
-  phase: string;
+  phase: PhaseId;
   entry: number;
   recertification: boolean;
   featureTags: string[];

@@ -1,6 +1,8 @@
 // The rollout ticket's audit entries and its row in rollout_ticket (the AWB's ticket list), one transaction per step.
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
+import type { SlaState } from '../../domain/rollout/sla';
+import type { RolloutTicketStatus } from '../../domain/rollout/ticket';
 import { appendAudit } from '../../db/stores/audit';
 import type { AuditRecord } from '../onlinedienst/projection';
 
@@ -15,12 +17,12 @@ export interface RecordRolloutInput {
     prozess: { name: string; version: string };
     formular: { name: string; version: string };
     zertifizierungsReferenz: string;
-    status: string;
+    status: RolloutTicketStatus;
     assignee: string | null;
     requestedBy: string;
     requestedAt: number;
   };
-  sla: { state: string; elapsedMs: number; breachAt: number | null };
+  sla: { state: SlaState; elapsedMs: number; breachAt: number | null };
 }
 
 export async function recordRolloutTicket(db: Kysely<Database>, input: RecordRolloutInput): Promise<void> {

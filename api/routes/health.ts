@@ -1,30 +1,39 @@
-import { Hono } from 'hono';
-import { z } from 'zod';
+// Liveness and readiness for the orchestrator that runs the process.
+import { apiRoute, json, router } from '../route';
 import type { ApiDeps } from '../deps';
-import type { ApiRegistry } from '../openapi';
+import { healthSchema, notReadySchema, readySchema } from '../schemas/betrieb';
 import { withTimeout } from '../timeout';
 
-export function healthRoutes(deps: ApiDeps, registry: ApiRegistry) {
-  const app = new Hono();
+export const healthzRoute = apiRoute({
+  method: 'get',
+  path: '/healthz',
+  tag: 'Betrieb',
+  roles: 'public',
+  summary: 'Liveness: the API process answers',
+  responses: { 200: json(healthSchema, 'alive') },
+});
 
-  registry.add({
-    method: 'get', path: '/healthz', tag: 'Betrieb', roles: 'public',
-    summary: 'Liveness: the API process answers',
-    response: { status: 200, description: 'alive', schema: z.object({ status: z.literal('ok') }) },
-  });
-  app.get('/healthz', (c) => c.json({ status: 'ok' as const }));
+export const readyzRoute = apiRoute({
+  method: 'get',
+  path: '/readyz',
+  tag: 'Betrieb',
+  roles: 'public',
+  summary: 'Readiness: Temporal, PostgreSQL and SMTP reachable',
+  responses: {
+    200: json(readySchema, 'ready'),
+    503: {
+      description: 'not ready: the checks that failed (Retry-After: 5)',
+      content: { 'application/problem+json': { schema: notReadySchema } },
+    },
+  },
+});
 
-  const readySchema = z.object({
-    status: z.enum(['ready', 'not-ready']),
-    checks: z.record(z.string(), z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() })),
-  });
-  registry.add({
-    method: 'get', path: '/readyz', tag: 'Betrieb', roles: 'public',
-    summary: 'Readiness: Temporal, PostgreSQL and SMTP reachable',
-    response: { status: 200, description: 'ready (503 with the same body when not)', schema: readySchema },
-    errors: [503],
-  });
-  app.get('/readyz', async (c) => {
+export function healthRoutes(deps: ApiDeps) {
+  const app = router();
+
+  app.openapi(healthzRoute, (c) => c.json({ status: 'ok' as const }, 200));
+
+  app.openapi(readyzRoute, async (c) => {
     const results = await Promise.all(
       deps.readiness.map(async ({ name, check }) => {
         const started = performance.now();
@@ -32,21 +41,29 @@ export function healthRoutes(deps: ApiDeps, registry: ApiRegistry) {
           await withTimeout(check(), 3000, () => new Error(`${name} did not answer within 3000 ms`));
           return [name, { ok: true, ms: Math.round(performance.now() - started) }] as const;
         } catch (err) {
-          return [name, { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message }] as const;
+          return [
+            name,
+            { ok: false, ms: Math.round(performance.now() - started), error: (err as Error).message },
+          ] as const;
         }
       }),
     );
     const checks = Object.fromEntries(results);
-    const ready = results.every(([, r]) => r.ok);
-    if (!ready) {
-      deps.log.warn({ checks }, 'not ready');
-      return c.body(JSON.stringify({
-        type: 'https://amt24.sachsen.de/probleme/nicht-verfuegbar', title: 'Nicht bereit', status: 503,
-        detail: `Unreachable: ${results.filter(([, r]) => !r.ok).map(([n]) => n).join(', ')}`,
-        requestId: c.get('requestId'), checks,
-      }), 503, { 'content-type': 'application/problem+json', 'retry-after': '5' });
-    }
-    return c.json({ status: 'ready' as const, checks });
+    if (results.every(([, r]) => r.ok)) return c.json({ status: 'ready' as const, checks }, 200);
+    deps.log.warn({ checks }, 'not ready');
+    const unreachable = results.filter(([, r]) => !r.ok).map(([n]) => n);
+    return c.json(
+      {
+        type: 'https://amt24.sachsen.de/probleme/nicht-verfuegbar',
+        title: 'Nicht bereit',
+        status: 503,
+        detail: `Unreachable: ${unreachable.join(', ')}`,
+        requestId: c.get('requestId'),
+        checks,
+      },
+      503,
+      { 'content-type': 'application/problem+json', 'retry-after': '5' },
+    );
   });
   return app;
 }

@@ -1,80 +1,114 @@
 // The AWB's rollout tickets (transfer of a certified process to the Produktivsystem): the list from PostgreSQL,
 // one ticket live with its SLA clock, and the ticket commands as Temporal Updates (refused when status, role or
 // assignee do not fit).
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { z } from '@hono/zod-openapi';
+import { findRolloutTicket, listRolloutTickets, type RolloutTicketRow } from '../../db/stores/rollout';
 import { rolloutCommandSchema } from '../../domain/rollout/ticket';
 import { rolloutCommandUpdate, rolloutStateQuery } from '../../messages/rollout';
-import { currentUser, requireRole, type AuthVariables, type User } from '../auth';
+import { currentUser, type User } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
-import { actorOf, command } from '../lifecycle-api';
-import type { ApiRegistry } from '../openapi';
+import { actorOf } from '../lifecycle-api';
 import { HttpProblem } from '../problem';
-import { jsonBody, queryParams } from '../validation';
+import { apiRoute, json, jsonBody, router } from '../route';
+import { rolloutTicketDetailSchema, rolloutTicketListSchema, rolloutViewSchema } from '../schemas/rollout';
+import { command, query } from '../workflow-calls';
 
-const listQuery = z.object({ status: z.string().optional(), onlinedienstId: z.string().optional() });
 const ROLES = ['awb', 'prozesseigner', 'projektleitung'] as const;
+const ticketParams = z.object({ id: z.string().openapi({ description: 'the ticket workflow id, rollout-<id>-<n>' }) });
 
-export function rolloutRoutes(deps: ApiDeps, registry: ApiRegistry) {
-  const app = new Hono<{ Variables: AuthVariables }>();
+export const listRoute = apiRoute({
+  method: 'get',
+  path: '/',
+  tag: 'Rollout',
+  roles: ROLES,
+  summary: 'Rollout tickets with status and SLA state (from the PostgreSQL projection)',
+  request: { query: z.object({ status: z.string().optional(), onlinedienstId: z.string().optional() }) },
+  responses: { 200: json(rolloutTicketListSchema, 'tickets, newest first') },
+});
 
+export const getRoute = apiRoute({
+  method: 'get',
+  path: '/{id}',
+  tag: 'Rollout',
+  roles: ROLES,
+  summary: "One ticket live (workflow query): status, log, SLA clock computed from the ticket's own history",
+  request: { params: ticketParams },
+  responses: { 200: json(rolloutTicketDetailSchema, 'the ticket') },
+  problems: [404],
+});
+
+export const commandRoute = apiRoute({
+  method: 'post',
+  path: '/{id}/befehle',
+  tag: 'Rollout',
+  roles: ROLES,
+  summary: 'A ticket command: assign, ask-requester (pauses the clock), answer, mark-transferred, confirm',
+  request: { params: ticketParams, body: jsonBody(rolloutCommandSchema()) },
+  responses: { 200: json(rolloutViewSchema, 'the ticket after the command') },
+  problems: [404, 409],
+});
+
+const crossMandant = (user: User) => user.mandanten.includes('*');
+
+function item(r: RolloutTicketRow) {
+  return {
+    workflowId: r.workflow_id,
+    ticketId: r.ticket_id,
+    onlinedienstId: r.onlinedienst_id,
+    mandantId: r.mandant_id,
+    prozess: r.prozess,
+    formular: r.formular,
+    zertifizierungsReferenz: r.zertifizierungs_referenz,
+    status: r.status,
+    assignee: r.assignee,
+    requestedBy: r.requested_by,
+    requestedAt: r.requested_at,
+    slaState: r.sla_state,
+    slaElapsedMs: Number(r.sla_elapsed_ms),
+    slaBreachAt: r.sla_breach_at,
+  };
+}
+
+export function rolloutRoutes(deps: ApiDeps) {
+  const app = router();
+  const handle = (workflowId: string) => deps.temporal.workflow.getHandle(workflowId);
+
+  /** Without cross-Mandant rights a caller sees only the tickets it requested; the others are not found. */
   async function visibleTicket(user: User, workflowId: string) {
-    const row = await deps.db.selectFrom('rollout_ticket').selectAll().where('workflow_id', '=', workflowId).executeTakeFirst();
-    if (!row || (!user.mandanten.includes('*') && row.requested_by !== user.id)) throw new HttpProblem(404, 'Nicht gefunden', `Ticket ${workflowId} not found`);
+    const row = await findRolloutTicket(deps.db, workflowId);
+    if (!row || (!crossMandant(user) && row.requested_by !== user.id)) {
+      throw new HttpProblem(404, 'Nicht gefunden', `Ticket ${workflowId} not found`);
+    }
     return row;
   }
 
-  registry.add({
-    method: 'get', path: '/api/rollout-tickets', tag: 'Rollout', roles: [...ROLES],
-    summary: 'Rollout tickets with status and SLA state (from the PostgreSQL projection)',
-    query: listQuery,
-    response: { status: 200, description: 'tickets' },
-  });
-  app.get('/', requireRole(...ROLES), async (c) => {
+  app.openapi(listRoute, async (c) => {
     const user = currentUser(c);
-    const q = queryParams(c, listQuery);
-    let query = deps.db.selectFrom('rollout_ticket').selectAll().orderBy('requested_at', 'desc');
-    if (q.status) query = query.where('status', '=', q.status);
-    if (q.onlinedienstId) query = query.where('onlinedienst_id', '=', q.onlinedienstId);
-    if (!user.mandanten.includes('*')) query = query.where('requested_by', '=', user.id);
-    const rows = await query.execute();
-    return c.json({
-      items: rows.map((r) => ({
-        workflowId: r.workflow_id, ticketId: r.ticket_id, onlinedienstId: r.onlinedienst_id, mandantId: r.mandant_id, prozess: r.prozess,
-        formular: r.formular, zertifizierungsReferenz: r.zertifizierungs_referenz, status: r.status, assignee: r.assignee,
-        requestedBy: r.requested_by, requestedAt: r.requested_at, slaState: r.sla_state, slaElapsedMs: Number(r.sla_elapsed_ms), slaBreachAt: r.sla_breach_at,
-      })),
+    const filter = c.req.valid('query');
+    const rows = await listRolloutTickets(deps.db, {
+      ...filter,
+      ...(crossMandant(user) ? {} : { requestedBy: user.id }),
     });
+    return c.json({ items: rows.map(item) }, 200);
   });
 
-  registry.add({
-    method: 'get', path: '/api/rollout-tickets/{id}', tag: 'Rollout', roles: [...ROLES],
-    summary: 'One ticket live (workflow query): status, log, SLA clock computed from the ticket\'s own history',
-    response: { status: 200, description: 'the ticket' },
-    errors: [404],
-  });
-  app.get('/:id', requireRole(...ROLES), async (c) => {
-    const id = c.req.param('id');
+  app.openapi(getRoute, async (c) => {
+    const { id } = c.req.valid('param');
     await visibleTicket(currentUser(c), id);
-    const view = await command(`Ticket ${id}`, () => deps.temporal.workflow.getHandle(id).query(rolloutStateQuery));
-    return c.json({ ...view, temporalUiUrl: workflowUiUrl(deps, id) });
+    const view = await query(`Ticket ${id}`, () => handle(id).query(rolloutStateQuery));
+    return c.json({ ...view, temporalUiUrl: workflowUiUrl(deps, id) }, 200);
   });
 
-  registry.add({
-    method: 'post', path: '/api/rollout-tickets/{id}/befehle', tag: 'Rollout', roles: [...ROLES],
-    summary: 'A ticket command: assign, ask-requester (pauses the clock), answer, mark-transferred, confirm',
-    body: rolloutCommandSchema(),
-    response: { status: 200, description: 'the ticket after the command' },
-    errors: [404, 409],
-  });
-  app.post('/:id/befehle', requireRole(...ROLES), async (c) => {
+  app.openapi(commandRoute, async (c) => {
     const user = currentUser(c);
-    const id = c.req.param('id');
+    const { id } = c.req.valid('param');
     await visibleTicket(user, id);
-    // The workflow validates the command (German field messages); here it only has to be JSON.
-    const body = await jsonBody(c, z.record(z.string(), z.unknown()));
-    const view = await command(`Ticket ${id}`, () => deps.temporal.workflow.getHandle(id).executeUpdate(rolloutCommandUpdate, { args: [{ actor: actorOf(user), command: body }] }));
-    return c.json(view);
+    const view = await command(`Ticket ${id}`, () =>
+      handle(id).executeUpdate(rolloutCommandUpdate, {
+        args: [{ actor: actorOf(user), command: c.req.valid('json') }],
+      }),
+    );
+    return c.json(view, 200);
   });
   return app;
 }

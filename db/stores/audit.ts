@@ -36,3 +36,18 @@ export async function appendAudit(db: Kysely<Database>, input: AuditInput): Prom
     .executeTakeFirstOrThrow();
   return existing.id;
 }
+
+/** The Onlinedienst's trail, oldest first: its own entries and those of its rollout tickets. */
+export async function listOnlinedienstAudit(db: Kysely<Database>, onlinedienstId: string) {
+  return db
+    .selectFrom('audit_log')
+    .select(['id', 'at', 'actor', 'action', 'mandant_id', 'details'])
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('subject_type', '=', 'onlinedienst'), eb('subject_id', '=', onlinedienstId)]),
+        eb.and([eb('subject_type', '=', 'rollout-ticket'), eb('subject_id', 'like', `rollout-${onlinedienstId}-%`)]),
+      ]),
+    )
+    .orderBy('id')
+    .execute();
+}

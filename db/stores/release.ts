@@ -50,3 +50,8 @@ export async function loadCampaign(
   }
   return { row, clock: row.clock, campaign: { release, createdAt: row.created_at.getTime(), tasks }, notApplicable };
 }
+
+/** Newest release first. */
+export async function listCampaigns(db: Kysely<Database>): Promise<Array<Selectable<ReleaseCampaignTable>>> {
+  return db.selectFrom('release_campaign').selectAll().orderBy('release_date', 'desc').execute();
+}
