@@ -1,6 +1,6 @@
 // The production bundle entry: every workflow type the worker registers, and nothing else (worker/worker.ts
 // resolves this file; the benches have an entry of their own, scripts/bench/workflows.ts).
-export { antragWorkflow } from './antrag';
+export { antragWorkflow } from './antrag/workflow';
 export { onlinedienstLifecycleWorkflow } from './onlinedienst/workflow';
 export { rolloutTicketWorkflow } from './rollout/workflow';
 export { releaseCampaignWorkflow } from './release';

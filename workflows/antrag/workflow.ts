@@ -5,39 +5,30 @@
 import {
   ActivityFailure,
   ApplicationFailure,
-  CancellationScope,
   allHandlersFinished,
   condition,
-  isCancellation,
   proxyActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { AktivierungsKonfiguration, ZahlungsErgebnis } from '../activities/antrag';
-import { bearbeitungRefusal, bescheidRefusal, nachforderungAntwortRefusal } from '../domain/antrag/bearbeitung';
-import { ANTRAG_ENDE_TEXTE } from '../domain/antrag/notices';
-import type { AntragPhase } from '../domain/antrag/phases';
-import { dauerMs } from '../domain/dauer';
+import type { Activities } from '../../activities';
+import type { AktivierungsKonfiguration } from '../../activities/antrag';
+import { ANTRAG_ENDE_TEXTE } from '../../domain/antrag/notices';
+import type { AntragPhase } from '../../domain/antrag/phases';
+import { dauerMs } from '../../domain/dauer';
 import {
   antragQuery,
-  bearbeitungUpdate,
-  bescheidUpdate,
-  nachforderungAntwortUpdate,
   wartungBeendetSignal,
   zahlungPruefenSignal,
   type AntragInput,
   type AntragSicht,
-  type Bearbeitungsmeldung,
-} from '../messages/antrag';
-import { AntragStatusKey } from '../messages/search-attributes';
-
-const kurz = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} from '../../messages/antrag';
+import { AntragStatusKey } from '../../messages/search-attributes';
+import { kurz } from './activities';
+import { setBearbeitungHandlers, type AntragLauf } from './bearbeitung';
+import { zahlungAbwarten } from './zahlung';
 
 export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   const vn = input.vorgangsnummer;
@@ -51,7 +42,6 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   };
   let zahlungPruefen = false;
   let wartungBeendet = false;
-  let bearbeitungNr = 0;
   const phase = (p: AntragPhase) => {
     sicht.phase = p;
     upsertSearchAttributes([{ key: AntragStatusKey, value: p }]);
@@ -64,71 +54,12 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   // The receipt time was fixed by the API when it stored the Antrag; the run's start is the fallback.
   sicht.eingegangenAm = input.eingegangenAm ?? workflowInfo().runStartTime.toISOString();
 
-  setHandler(
-    bearbeitungUpdate,
-    async (meldung: Bearbeitungsmeldung) => {
-      bearbeitungNr += 1;
-      if (meldung.status === 'nachforderung')
-        sicht.bearbeitung.nachforderung = { frist: meldung.frist!, beantwortet: false };
-      sicht.bearbeitung.status = meldung.status;
-      await kurz.bearbeitungsstand({
-        vorgangsnummer: vn,
-        nr: bearbeitungNr,
-        status: meldung.status,
-        actor: meldung.actor,
-        text: meldung.text,
-        frist: meldung.frist,
-      });
-      phase(meldung.status);
-      return sicht;
-    },
-    {
-      validator: (meldung: Bearbeitungsmeldung) => refuseIf(bearbeitungRefusal(sicht, meldung, Date.now())),
-    },
-  );
-  setHandler(
-    nachforderungAntwortUpdate,
-    async ({ actor }) => {
-      sicht.bearbeitung.nachforderung!.beantwortet = true;
-      bearbeitungNr += 1;
-      await kurz.bearbeitungsstand({
-        vorgangsnummer: vn,
-        nr: bearbeitungNr,
-        status: 'nachforderung-beantwortet',
-        actor,
-      });
-      sicht.bearbeitung.status = 'in-bearbeitung';
-      phase('in-bearbeitung');
-      return sicht;
-    },
-    {
-      validator: (_antwort: { actor: string }) => refuseIf(nachforderungAntwortRefusal(sicht)),
-    },
-  );
-  const geladen: { konfiguration?: AktivierungsKonfiguration } = {};
-  setHandler(
-    bescheidUpdate,
-    async ({ dateiId, actor }) => {
-      const widerspruchsfristMs = dauerMs(geladen.konfiguration?.fristen.widerspruch ?? '30d');
-      const { zugestelltAm, widerspruchBis } = await kurz.bescheidZustellen({
-        vorgangsnummer: vn,
-        dateiId,
-        widerspruchsfristMs,
-        actor,
-      });
-      sicht.bescheid = { dateiId, zugestelltAm, widerspruchBis };
-      sicht.bearbeitung.status = 'abgeschlossen';
-      phase('abgeschlossen');
-      return sicht;
-    },
-    {
-      validator: (_bescheid: { dateiId: string; actor: string }) => refuseIf(bescheidRefusal(sicht)),
-    },
-  );
+  const lauf: AntragLauf = { vn, sicht, phase };
+  setBearbeitungHandlers(lauf);
 
   const eingang = Date.parse(sicht.eingegangenAm!);
   const erg = await kurz.antragEingang({ vorgangsnummer: vn, eingegangenAm: sicht.eingegangenAm! });
-  geladen.konfiguration = erg.konfiguration;
+  lauf.konfiguration = erg.konfiguration;
   const k = erg.konfiguration;
   sicht.phase = 'eingegangen';
 
@@ -246,64 +177,10 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   return sicht;
 }
 
-/** An Update's validator refuses with the check's text (the API answers 409 with it). */
-function refuseIf(refusal: string | null): void {
-  if (refusal !== null) throw new Error(refusal);
-}
-
 /** Keeps the data for the retention period, then deletes the personal data; waits for running handlers. */
 async function aufbewahrenUndLoeschen(vn: string, k: AktivierungsKonfiguration, sicht: AntragSicht): Promise<void> {
   await sleep(dauerMs(k.fristen.aufbewahrung));
   await condition(allHandlersFinished);
   await kurz.personendatenLoeschen({ vorgangsnummer: vn });
   sicht.personendatenGeloescht = true;
-}
-
-/**
- * Waits for ePayBL to report the claim settled, up to `bis`. One long-polling activity is one Temporal action;
- * when the citizen returns from the pay page, the running poll is cancelled and a new one looks at once.
- */
-async function zahlungAbwarten(
-  vorgangsnummer: string,
-  mandantNr: string,
-  kassenzeichen: string,
-  bis: number,
-  abfrageMs: number,
-  ziel: 'bezahlt' | 'storniert',
-  takeWake: () => boolean,
-  wakeRequested: () => boolean,
-): Promise<ZahlungsErgebnis> {
-  for (;;) {
-    const restMs = Math.max(0, bis - Date.now());
-    const acts = proxyActivities<Activities>({
-      startToCloseTimeout: restMs + 10 * 60_000,
-      // A dead worker is noticed after three missed polls (at least 10 s), and another one takes over.
-      heartbeatTimeout: Math.max(3 * abfrageMs, 10_000),
-      retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-    });
-    takeWake();
-    const scope = new CancellationScope();
-    const outcome = await scope
-      .run(async () => {
-        const poll = acts.zahlungAbwarten({
-          vorgangsnummer,
-          mandantNr,
-          kassenzeichen,
-          bis: new Date(bis).toISOString(),
-          abfrageMs,
-          ziel,
-        });
-        poll.catch(() => undefined); // observed below or deliberately abandoned on a wake-up
-        const woken = condition(wakeRequested).then(() => 'woken' as const);
-        const first = await Promise.race([poll, woken]);
-        if (first === 'woken') scope.cancel();
-        return first;
-      })
-      .catch((err: unknown) => {
-        if (isCancellation(err)) return 'woken' as const;
-        throw err;
-      });
-    if (outcome !== 'woken') return outcome;
-    if (workflowInfo().historyLength > 5000) return { ergebnis: 'frist' }; // a storm of back-links must not grow history without end
-  }
 }
