@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
+import { findAktivierung, listProzessparameter } from '../../db/stores/aktivierung';
 import type { EpayblPaymentConfig } from '../../integrations/epaybl/types';
 import { DAUER } from '../../domain/dauer';
 import { decryptParameter } from '../../runtime/secrets';
@@ -80,13 +81,10 @@ export async function ladeKonfiguration(
   parameterKey: Buffer,
   aktivierungId: string,
 ): Promise<AktivierungsKonfiguration> {
-  const aktivierung = await db.selectFrom('aktivierung').selectAll().where('id', '=', aktivierungId).executeTakeFirst();
+  const aktivierung = await findAktivierung(db, aktivierungId);
   if (!aktivierung) throw new KonfigurationsFehler(aktivierungId, ['Aktivierung existiert nicht']);
-  const rows = await db
-    .selectFrom('prozessparameter')
-    .selectAll()
-    .where('aktivierung_id', '=', aktivierungId)
-    .execute();
+  // A map by key follows: the order of the rows does not matter.
+  const rows = await listProzessparameter(db, [aktivierungId]);
   const raw: Record<string, string> = {};
   for (const row of rows) {
     raw[row.key] =
