@@ -4,9 +4,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/activity';
-import { sql } from 'kysely';
 import type { ActivityDeps } from '../deps';
-import { required } from '../deps';
+import { mustExist, required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { deliverPlain } from '../../integrations/transfer/plain';
@@ -16,6 +15,20 @@ import { LEDGER_DIR } from '../../integrations/transfer/cleanup';
 import { isDeliveryError, type AntragPackage, type DeliveryResult } from '../../integrations/transfer/types';
 import type { SubmissionRef } from '../../integrations/fitconnect/client';
 import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
+import { findAntrag, findZustellung } from '../../db/stores/antrag';
+import { findAktivierung } from '../../db/stores/aktivierung';
+import { listZustellDateien } from '../../db/stores/antrag-dokumente';
+import {
+  countWartende,
+  incrementZustellversuche,
+  insertZustellung,
+  markEndpunktAlerted,
+  markTransferGeloescht,
+  markZustellungDelivered,
+  markZustellungWaiting,
+  recordEndpunktDown,
+  setZustellReferenz,
+} from '../../db/stores/zustellung';
 import type { AktivierungsKonfiguration } from './konfiguration';
 
 type Zustellung = AktivierungsKonfiguration['zustellung'];
@@ -27,21 +40,14 @@ export function transferDir(deps: ActivityDeps, zustellung: Zustellung): string 
 
 async function paket(deps: ActivityDeps, vn: string): Promise<AntragPackage> {
   const { db } = deps;
-  const antrag = await db.selectFrom('antrag').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+  const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
   if (!antrag.form_data || !antrag.eingegangen_am)
     throw ApplicationFailure.nonRetryable(`Antrag ${vn} has no data to deliver`, 'KeineDaten');
-  const aktivierung = await db
-    .selectFrom('aktivierung')
-    .select('leistung_id')
-    .where('id', '=', antrag.aktivierung_id)
-    .executeTakeFirstOrThrow();
-  const dateien = await db
-    .selectFrom('antrag_datei')
-    .selectAll()
-    .where('vorgangsnummer', '=', vn)
-    .where('art', 'in', ['anlage', 'antrag-pdf'])
-    .orderBy('id')
-    .execute();
+  const aktivierung = mustExist(
+    await findAktivierung(db, antrag.aktivierung_id),
+    `Aktivierung ${antrag.aktivierung_id}`,
+  );
+  const dateien = await listZustellDateien(db, vn);
   const pdf = dateien.find((d) => d.art === 'antrag-pdf');
   if (!pdf?.content) throw new Error(`PDF of ${vn} missing`); // retryable: the receipt activity writes it first
   return {
@@ -70,25 +76,8 @@ export async function zustellen(
   const { db } = deps;
   const vn = input.vorgangsnummer;
   const z = input.zustellung;
-  await db
-    .insertInto('zustellung')
-    .values({
-      vorgangsnummer: vn,
-      modus: z.modus,
-      endpunkt: z.endpunkt,
-      referenz: null,
-      letzter_fehler: null,
-      wartet_seit: null,
-      zugestellt_am: null,
-      transfer_geloescht_am: null,
-    })
-    .onConflict((oc) => oc.column('vorgangsnummer').doNothing())
-    .execute();
-  const before = await db
-    .selectFrom('zustellung')
-    .selectAll()
-    .where('vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
+  await insertZustellung(db, { vorgangsnummer: vn, modus: z.modus, endpunkt: z.endpunkt });
+  const before = mustExist(await findZustellung(db, vn), `Zustellung ${vn}`);
   if (before.zugestellt_am) {
     return {
       referenz: before.referenz ?? '',
@@ -96,11 +85,7 @@ export async function zustellen(
       bereitsZugestellt: true,
     };
   }
-  await db
-    .updateTable('zustellung')
-    .set({ versuche: sql`versuche + 1` })
-    .where('vorgangsnummer', '=', vn)
-    .execute();
+  await incrementZustellversuche(db, vn);
 
   let result: DeliveryResult;
   try {
@@ -122,11 +107,7 @@ export async function zustellen(
           existing,
           // Persist the submission before uploading, so a crash resumes this submission instead of creating another.
           onCreated: async (ref) => {
-            await db
-              .updateTable('zustellung')
-              .set({ referenz: JSON.stringify(ref) })
-              .where('vorgangsnummer', '=', vn)
-              .execute();
+            await setZustellReferenz(db, vn, JSON.stringify(ref));
           },
         },
       );
@@ -154,44 +135,13 @@ export async function zustellen(
   }
 
   const zugestelltAm = result.deliveredAt;
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .updateTable('zustellung')
-      .set({
-        referenz: result.reference,
-        zugestellt_am: new Date(zugestelltAm),
-        letzter_fehler: null,
-        wartet_seit: null,
-      })
-      .where('vorgangsnummer', '=', vn)
-      .execute();
-    await trx
-      .insertInto('endpunkt_status')
-      .values({
-        endpunkt: z.endpunkt,
-        down_since: null,
-        last_error: null,
-        last_attempt_at: new Date(),
-        last_success_at: new Date(),
-        alert_sent_for: null,
-      })
-      .onConflict((oc) =>
-        oc
-          .column('endpunkt')
-          .doUpdateSet({
-            down_since: null,
-            last_error: null,
-            last_attempt_at: sql`now()`,
-            last_success_at: sql`now()`,
-          }),
-      )
-      .execute();
+  await markZustellungDelivered(db, {
+    vorgangsnummer: vn,
+    endpunkt: z.endpunkt,
+    referenz: result.reference,
+    zugestelltAm: new Date(zugestelltAm),
   });
-  const antrag = await db
-    .selectFrom('antrag')
-    .select('mandant_id')
-    .where('vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
+  const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
   await setAntragStatus(db, vn, { status: 'zugestellt', zustell_status: 'zugestellt' });
   await appendAudit(db, {
     actor: 'system',
@@ -214,32 +164,8 @@ export async function zustellen(
 
 async function endpunktGestoert(deps: ActivityDeps, vn: string, endpunkt: string, fehler: string): Promise<void> {
   const { db } = deps;
-  await db
-    .updateTable('zustellung')
-    .set({ letzter_fehler: fehler.slice(0, 500), wartet_seit: sql`coalesce(wartet_seit, now())` })
-    .where('vorgangsnummer', '=', vn)
-    .execute();
-  const status = await db
-    .insertInto('endpunkt_status')
-    .values({
-      endpunkt,
-      down_since: new Date(),
-      last_error: fehler.slice(0, 500),
-      last_attempt_at: new Date(),
-      last_success_at: null,
-      alert_sent_for: null,
-    })
-    .onConflict((oc) =>
-      oc
-        .column('endpunkt')
-        .doUpdateSet({
-          down_since: sql`coalesce(endpunkt_status.down_since, now())`,
-          last_error: fehler.slice(0, 500),
-          last_attempt_at: sql`now()`,
-        }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  await markZustellungWaiting(db, vn, fehler);
+  const status = await recordEndpunktDown(db, endpunkt, fehler);
   await setAntragStatus(db, vn, { zustell_status: 'wartet-auf-endpunkt' });
   await appendEreignis(db, {
     vorgangsnummer: vn,
@@ -252,26 +178,17 @@ async function endpunktGestoert(deps: ActivityDeps, vn: string, endpunkt: string
   const alertAfter = deps.endpointAlertAfterMs ?? 4 * 3_600_000;
   const alreadyAlerted = status.alert_sent_for && status.alert_sent_for.getTime() === downSince.getTime();
   if (!alreadyAlerted && Date.now() - downSince.getTime() >= alertAfter && deps.awbEmail) {
-    const wartend = await db
-      .selectFrom('zustellung')
-      .select(({ fn }) => fn.countAll<string>().as('n'))
-      .where('endpunkt', '=', endpunkt)
-      .where('zugestellt_am', 'is', null)
-      .executeTakeFirstOrThrow();
+    const wartend = await countWartende(db, endpunkt);
     await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
       idempotencyKey: `endpunkt:${endpunkt}:${downSince.toISOString()}`,
       to: deps.awbEmail,
       subject: `Fachverfahren nicht erreichbar: ${endpunkt}`,
       text:
         `Der Endpunkt ${endpunkt} ist seit ${downSince.toISOString()} nicht erreichbar.\n` +
-        `Wartende Anträge: ${wartend.n}\nLetzter Fehler: ${fehler}\n\n` +
+        `Wartende Anträge: ${wartend}\nLetzter Fehler: ${fehler}\n\n` +
         'Die Anträge werden automatisch zugestellt, sobald der Endpunkt wieder erreichbar ist.\n',
     });
-    await db
-      .updateTable('endpunkt_status')
-      .set({ alert_sent_for: downSince })
-      .where('endpunkt', '=', endpunkt)
-      .execute();
+    await markEndpunktAlerted(db, endpunkt, downSince);
   }
 }
 
@@ -296,16 +213,8 @@ export async function transferLoeschen(
       }
     }
   }
-  await db
-    .updateTable('zustellung')
-    .set({ transfer_geloescht_am: sql`coalesce(transfer_geloescht_am, now())` })
-    .where('vorgangsnummer', '=', vn)
-    .execute();
-  const antrag = await db
-    .selectFrom('antrag')
-    .select('mandant_id')
-    .where('vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
+  await markTransferGeloescht(db, vn);
+  const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
   await appendAudit(db, {
     actor: 'system',
     action: 'transfer.geloescht',
