@@ -81,6 +81,7 @@ export async function onlinedienstLifecycleWorkflow(input: LifecycleInput): Prom
     mutex,
     run.alarm,
   );
+  // Not finished: the run is cut here (a phase boundary, or a long history) and the next one carries the state.
   if (!run.finished()) {
     await run.pump.settleBeforeContinueAsNew(mutex);
     if (!run.finished()) await continueAsNew({ ...input, carried: run.carried() });
