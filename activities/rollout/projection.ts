@@ -1,28 +1,16 @@
 // The rollout ticket's audit entries and its row in rollout_ticket (the AWB's ticket list), one transaction per step.
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
-import type { SlaState } from '../../domain/rollout/sla';
-import type { RolloutTicketStatus } from '../../domain/rollout/ticket';
 import { appendAudit } from '../../db/stores/audit';
+import { upsertRolloutTicket, type RolloutSla, type RolloutTicketSnapshot } from '../../db/stores/rollout-projection';
 import type { AuditRecord } from '../onlinedienst/projection';
 
 export interface RecordRolloutInput {
   workflowId: string;
   seq: number;
   audit: AuditRecord[];
-  ticket: {
-    onlinedienstId: string;
-    ticketId: string;
-    mandantId: string;
-    prozess: { name: string; version: string };
-    formular: { name: string; version: string };
-    zertifizierungsReferenz: string;
-    status: RolloutTicketStatus;
-    assignee: string | null;
-    requestedBy: string;
-    requestedAt: number;
-  };
-  sla: { state: SlaState; elapsedMs: number; breachAt: number | null };
+  ticket: RolloutTicketSnapshot;
+  sla: RolloutSla;
 }
 
 export async function recordRolloutTicket(db: Kysely<Database>, input: RecordRolloutInput): Promise<void> {
@@ -39,27 +27,6 @@ export async function recordRolloutTicket(db: Kysely<Database>, input: RecordRol
         idempotencyKey: `${input.workflowId}:${input.seq}:${i}`,
       });
     }
-    const values = {
-      onlinedienst_id: t.onlinedienstId,
-      ticket_id: t.ticketId,
-      mandant_id: t.mandantId,
-      prozess: JSON.stringify(t.prozess),
-      formular: JSON.stringify(t.formular),
-      zertifizierungs_referenz: t.zertifizierungsReferenz,
-      status: t.status,
-      assignee: t.assignee,
-      requested_by: t.requestedBy,
-      requested_at: new Date(t.requestedAt),
-      sla_state: input.sla.state,
-      sla_elapsed_ms: Math.round(input.sla.elapsedMs),
-      sla_breach_at: input.sla.breachAt === null ? null : new Date(input.sla.breachAt),
-      seq: input.seq,
-      updated_at: sql<Date>`now()`,
-    };
-    await trx
-      .insertInto('rollout_ticket')
-      .values({ workflow_id: input.workflowId, ...values })
-      .onConflict((oc) => oc.column('workflow_id').doUpdateSet(values).where('rollout_ticket.seq', '<', input.seq))
-      .execute();
+    await upsertRolloutTicket(trx, input);
   });
 }
