@@ -179,12 +179,10 @@ export function statusRoutes(deps: ApiDeps) {
     const sicht = await update(
       `Antrag ${vn}`,
       () =>
-        deps.temporal.workflow
-          .getHandle(antragWorkflowId(vn))
-          .executeUpdate(nachforderungAntwortUpdate, {
-            args: [{ actor: 'antragsteller' }],
-            updateId: `nachreichung-${hash}`,
-          }),
+        deps.temporal.workflow.getHandle(antragWorkflowId(vn)).executeUpdate(nachforderungAntwortUpdate, {
+          args: [{ actor: 'antragsteller' }],
+          updateId: `nachreichung-${hash}`,
+        }),
       { vorgangsnummer: vn },
     );
     return c.json({ vorgangsnummer: vn, phase: sicht.phase }, 200);
