@@ -88,7 +88,7 @@ async function reloadUntil(page: Page, visible: () => Promise<boolean>, what: st
   }, ms, what);
 }
 
-const ids = { leipzigOd: '', dresdenOd: '', bestandOd: '', release: '', ticketWf: '', outageVn: '' };
+const ids = { leipzigOd: '', dresdenOd: '', bestandOd: '', release: '', ticketWf: '', outageVn: '', stornoLeipzig: '', stornoDresden: '' };
 
 beforeAll(async () => {
   expect(fs.existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install chromium`).toBe(true);
@@ -153,6 +153,16 @@ beforeAll(async () => {
     payload_hash: 'x', form_data: '{}', antragsteller: JSON.stringify({ name: 'Dora Dresden', email: 'dora@example.org' }), bearbeitung_status: null,
     eingegangen_am: new Date(), personendaten_geloescht_am: null,
   }).execute();
+
+  // A refund task for each Mandant's admin, as the Antrag workflow opens them for a paid Antrag it cannot deliver.
+  ids.stornoLeipzig = `${uniqueId('A24-LEIPZ')}:storno`;
+  ids.stornoDresden = `${uniqueId('A24-DRESD')}:storno`;
+  const storno = (id: string, mandant: string, kassenzeichen: string) => ({
+    id, art: 'storno', rolle: 'mandant-admin', mandant_id: mandant, betreff_typ: 'antrag', betreff_id: id.split(':')[0]!,
+    titel: `Gebühr erstatten: Kassenzeichen ${kassenzeichen}`, beschreibung: `Bitte ${kassenzeichen} in ePayBL stornieren.`,
+    faellig_am: null, erledigt_von: null, erledigt_am: null,
+  });
+  await h.db.insertInto('aufgabe').values([storno(ids.stornoLeipzig, 'leipzig', 'KZ-L-4711'), storno(ids.stornoDresden, 'dresden', 'KZ-D-0815')]).execute();
 }, 240_000);
 
 afterAll(async () => {
@@ -285,6 +295,10 @@ describe('signing in and seeing only what the role may see', () => {
     expect(csv).not.toContain('dresden');
     await leipzig.goto(`${base}/antraege`);
     expect(await leipzig.locator('main tbody').textContent()).not.toContain('A24-DRESD-00001');
+    await leipzig.goto(`${base}/aufgaben`);
+    const erstattungen = await leipzig.locator('section[aria-labelledby="erstattung-h"]').textContent();
+    expect(erstattungen).toContain('Gebühr erstatten: Kassenzeichen KZ-L-4711');
+    expect(erstattungen).not.toContain('KZ-D-0815');
 
     const dresden = await newPage();
     await signIn(dresden, 'admin-dresden');
@@ -292,6 +306,100 @@ describe('signing in and seeing only what the role may see', () => {
     expect(await dresden.locator('main tbody').textContent()).toContain('A24-DRESD-00001');
     expect(await dresden.locator('main tbody').textContent()).not.toContain(ids.outageVn);
     expect((await dresden.goto(`${base}/onlinedienste/${ids.leipzigOd}`))!.status()).toBe(404);
+  });
+});
+
+describe('the API operations behind the pages that read PostgreSQL or the mail server themselves before', () => {
+  it('GET /api/aufgaben: open person tasks of the own roles, own Mandant only; none for a citizen', async () => {
+    const leipzig = await api('GET', '/api/aufgaben', 'admin-leipzig');
+    expect(leipzig.status).toBe(200);
+    const leipzigIds = leipzig.body.items.map((a: any) => a.id);
+    expect(leipzigIds).toContain(ids.stornoLeipzig);
+    expect(leipzigIds).not.toContain(ids.stornoDresden);
+    expect(leipzig.body.items.find((a: any) => a.id === ids.stornoLeipzig)).toMatchObject({
+      art: 'storno', rolle: 'mandant-admin', mandantId: 'leipzig', betreffTyp: 'antrag', faelligAm: null,
+      titel: 'Gebühr erstatten: Kassenzeichen KZ-L-4711', erstelltAm: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+    });
+    for (const a of leipzig.body.items) expect([null, 'leipzig']).toContain(a.mandantId);
+    const dresden = await api('GET', '/api/aufgaben', 'admin-dresden');
+    expect(dresden.body.items.map((a: any) => a.id)).toEqual(expect.arrayContaining([ids.stornoDresden]));
+    expect(dresden.body.items.map((a: any) => a.id)).not.toContain(ids.stornoLeipzig);
+    // Another role sees every Mandant, but only its own role's tasks.
+    const awb = await api('GET', '/api/aufgaben', 'awb-sid');
+    expect(awb.status).toBe(200);
+    expect(awb.body.items.map((a: any) => a.id)).not.toContain(ids.stornoLeipzig);
+    for (const a of awb.body.items) expect(a.rolle).toBe('awb');
+    expect((await api('GET', '/api/aufgaben', 'buerger-anna')).status).toBe(403);
+    expect((await api('GET', '/api/aufgaben')).status).toBe(401);
+  });
+
+  it('GET /api/statistik/…: cross-Mandant roles see every Mandant, a Mandant-Admin only the own', async () => {
+    const all = await api('GET', '/api/statistik/antraege', 'pl-sk');
+    expect(all.status).toBe(200);
+    const mandantenOf = (items: any[]) => [...new Set(items.map((r) => r.mandantId))].sort();
+    expect(mandantenOf(all.body.items)).toEqual(expect.arrayContaining(['dresden', 'leipzig']));
+    expect(all.body.items.find((r: any) => r.mandantId === 'dresden')).toMatchObject({
+      leistungId: '99102013000000', mandant: 'Landeshauptstadt Dresden', monat: expect.stringMatching(/^\d{4}-\d{2}$/), anzahl: 1,
+    });
+    const leipzig = await api('GET', '/api/statistik/antraege', 'admin-leipzig');
+    expect(leipzig.status).toBe(200);
+    expect(mandantenOf(leipzig.body.items)).toEqual(['leipzig']);
+    expect(mandantenOf((await api('GET', '/api/statistik/antraege', 'admin-dresden')).body.items)).toEqual(['dresden']);
+    // Asking for a Mandant narrows the numbers; one the caller may not see does not exist for them.
+    expect(mandantenOf((await api('GET', '/api/statistik/antraege?mandant=dresden', 'awb-sid')).body.items)).toEqual(['dresden']);
+    expect((await api('GET', '/api/statistik/antraege?mandant=dresden', 'admin-leipzig')).status).toBe(404);
+    expect((await api('GET', '/api/statistik/durchlaufzeiten?mandant=dresden', 'admin-leipzig')).status).toBe(404);
+    const invalid = await api('GET', '/api/statistik/antraege?mandant=Dresden!', 'awb-sid');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.invalidParams.map((p: any) => p.name)).toEqual(['mandant']);
+
+    // Lead times: Leipzig's lifecycle left Klärung; Dresden's is still in it. Counted per Mandant, the two never add
+    // up to more than the whole.
+    const klaerung = async (user: string) => {
+      const res = await api('GET', '/api/statistik/durchlaufzeiten', user);
+      expect(res.status).toBe(200);
+      return res.body.items.find((p: any) => p.phase === 'klaerung')?.anzahl ?? 0;
+    };
+    const [gesamt, inLeipzig, inDresden] = [await klaerung('awb-sid'), await klaerung('admin-leipzig'), await klaerung('admin-dresden')];
+    expect(inLeipzig).toBeGreaterThanOrEqual(1);
+    expect(inLeipzig + inDresden).toBeLessThanOrEqual(gesamt);
+    const phasen = (await api('GET', '/api/statistik/durchlaufzeiten', 'admin-leipzig')).body.items;
+    expect(phasen[0]).toMatchObject({ phase: 'klaerung', mittelMs: expect.any(Number), medianMs: expect.any(Number), maxMs: expect.any(Number) });
+
+    for (const user of ['sb-leipzig', 'pe-smk', 'buerger-anna']) {
+      expect((await api('GET', '/api/statistik/antraege', user)).status, user).toBe(403);
+      expect((await api('GET', '/api/statistik/durchlaufzeiten', user)).status, user).toBe(403);
+    }
+  });
+
+  it('GET /api/entwicklung/mails: for the AWB with the loopback mail server, newest first; 404 without it', async () => {
+    const res = await api('GET', '/api/entwicklung/mails', 'awb-sid');
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThanOrEqual(1);
+    expect(res.body.items.length).toBeLessThanOrEqual(50);
+    const times = res.body.items.map((m: any) => m.receivedAt);
+    expect(times).toEqual([...times].sort().reverse());
+    expect(res.body.items[0]).toMatchObject({ subject: expect.any(String), envelopeTo: expect.any(Array), text: expect.any(String) });
+    expect((await api('GET', '/api/entwicklung/mails?limit=1', 'awb-sid')).body.items).toHaveLength(1);
+    expect((await api('GET', '/api/entwicklung/mails?limit=0', 'awb-sid')).status).toBe(400);
+    expect((await api('GET', '/api/entwicklung/mails', 'pl-sk')).status).toBe(403);
+    // The harness's own app runs as in production: no loopback mail server, so no such route for anyone.
+    expect((await h.api('GET', '/api/entwicklung/mails', h.tokens['awb-sid'])).status).toBe(404);
+  });
+
+  it('documents each of them with its roles and response schema', async () => {
+    const doc = (await api('GET', '/openapi.json')).body;
+    const roles = (p: string) => doc.paths[p].get['x-roles'];
+    expect(roles('/api/aufgaben')).toEqual(expect.arrayContaining(['sachbearbeitung', 'mandant-admin', 'awb']));
+    expect(roles('/api/aufgaben')).not.toContain('buerger');
+    expect(roles('/api/statistik/antraege')).toEqual(['awb', 'projektleitung', 'mandant-admin']);
+    expect(roles('/api/statistik/durchlaufzeiten')).toEqual(['awb', 'projektleitung', 'mandant-admin']);
+    expect(roles('/api/entwicklung/mails')).toEqual(['awb']);
+    for (const p of ['/api/aufgaben', '/api/statistik/antraege', '/api/statistik/durchlaufzeiten', '/api/entwicklung/mails']) {
+      expect(doc.paths[p].get.responses['200'].content['application/json'].schema, p).toBeDefined();
+      expect(doc.paths[p].get.responses['403'], p).toBeDefined();
+    }
+    expect(doc.paths['/api/entwicklung/mails'].get.responses['404']).toBeDefined();
   });
 });
 

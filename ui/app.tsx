@@ -8,6 +8,7 @@ import { render, type Ui } from './context';
 import { registerAnmelden } from './pages/anmelden';
 import { registerAntrag } from './pages/antrag';
 import { registerAntraege } from './pages/antraege';
+import { registerAufgabe } from './pages/aufgabe';
 import { registerAufgaben } from './pages/aufgaben';
 import { registerBetrieb } from './pages/betrieb';
 import { registerMails } from './pages/mails';
@@ -53,6 +54,7 @@ export function uiRoutes(deps: ApiDeps, fetchApi: ApiFetch) {
   registerAnmelden(app, ui);
   registerStatus(app, ui);
   registerAufgaben(app, ui);
+  registerAufgabe(app, ui);
   registerBetrieb(app, ui);
   registerOnlinedienste(app, ui);
   registerOnlinedienst(app, ui);
