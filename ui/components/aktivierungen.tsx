@@ -1,22 +1,12 @@
 // The activations of an Onlinedienst per Mandant, with their Prozessparameter: a protected value is never shown (the
 // API does not return it either), only that it is set.
+import type { AktivierungItem } from '../../api/schemas/aktivierung';
 import { humanize } from '../format';
 import { Badge } from '../layout';
 
 export const MASK = '••••••';
 
-export interface Aktivierung {
-  id: string;
-  mandantId: string;
-  organisationseinheitId: string;
-  leistungId: string;
-  status: string;
-  wartungsmodus: boolean;
-  wartungsmodusText: string | null;
-  prozessparameter: { key: string; geschuetzt: boolean; wert: string | null; aktualisiertAm: string }[];
-}
-
-export function Aktivierungen({ items }: { items: Aktivierung[] }) {
+export function Aktivierungen({ items }: { items: AktivierungItem[] }) {
   return (
     <section aria-labelledby="akt-h">
       <h2 id="akt-h">Aktivierungen</h2>

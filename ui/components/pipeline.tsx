@@ -1,7 +1,7 @@
 // Every Onlinedienst by phase: the nine phases as one pipeline, each column with its count and its Onlinedienste.
 import { PHASE_IDS } from '../../domain/onlinedienst/phases';
 import { phaseLabel } from '../format';
-import type { LifecycleListItem } from '../lifecycle-types';
+import type { LifecycleListItem } from '../../api/schemas/onlinedienst';
 
 export function Pipeline({ items }: { items: LifecycleListItem[] }) {
   return (

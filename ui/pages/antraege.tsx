@@ -1,7 +1,9 @@
 // Anträge for the authority (Sachbearbeitung, Mandant-Admin; own Mandant only, through the API): the list. One
 // Antrag with its timeline and the Sachbearbeitung's steps is ui/pages/antrag.tsx.
 import type { Hono } from 'hono';
+import type { z } from 'zod';
 import { requireRole } from '../../api/auth';
+import type { antragListSchema } from '../../api/schemas/antrag';
 import { render, type Ui } from '../context';
 import { antragStatusLabel, formatDateTime } from '../format';
 import type { UiEnv } from '../session';
@@ -9,21 +11,9 @@ import type { UiEnv } from '../session';
 /** Who sees the authority's Anträge pages. */
 export const BEHOERDE = ['sachbearbeitung', 'mandant-admin'] as const;
 
-/** One row of GET /api/antraege. */
-export interface AntragItem {
-  vorgangsnummer: string;
-  onlinedienst_id: string;
-  mandant_id: string;
-  status: string;
-  zustell_status: string;
-  bearbeitung_status: string | null;
-  eingegangen_am: string;
-  test: boolean;
-}
-
 export function registerAntraege(app: Hono<UiEnv>, ui: Ui) {
   app.get('/antraege', requireRole(...BEHOERDE), async (c) => {
-    const list = await ui.api.get<{ items: AntragItem[] }>(c, '/api/antraege?limit=200');
+    const list = await ui.api.get<z.infer<typeof antragListSchema>>(c, '/api/antraege?limit=200');
     return render(ui, c, 'Anträge', () => (
       <>
         <p class="lead">Die neuesten Anträge Ihres Mandanten ({list.items.length}).</p>

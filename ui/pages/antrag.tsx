@@ -2,6 +2,7 @@
 // citizen's data and files, and the Sachbearbeitung's steps — in Bearbeitung, Nachforderung, Bescheid.
 import type { Hono } from 'hono';
 import { currentUser, requireRole } from '../../api/auth';
+import type { AntragDetail } from '../../api/schemas/antrag';
 import type { Problem } from '../api-client';
 import { NaechsterSchritt } from '../components/antrag-schritte';
 import { LaneTimeline } from '../components/timeline';
@@ -9,29 +10,7 @@ import { render, type Ui } from '../context';
 import { antragStatusLabel, formatDateTime, formatEuro, humanize, isoOf } from '../format';
 import { Notice, TemporalLink } from '../layout';
 import type { UiContext, UiEnv } from '../session';
-import { BEHOERDE, type AntragItem } from './antraege';
-
-interface Ereignis {
-  at: string;
-  spur: 'technisch' | 'bearbeitung';
-  status: string;
-  text: string;
-}
-interface AntragDetail extends AntragItem {
-  form_data: Record<string, unknown> | null;
-  antragsteller: { name: string; email: string } | null;
-  dateien: { id: string; art: string; file_name: string; size: number }[];
-  ereignisse: Ereignis[];
-  zahlung: { kassenzeichen: string; betrag_cent: number; bezahlt_cent: number; status: string } | null;
-  zustellung: {
-    modus: string;
-    endpunkt: string;
-    versuche: number;
-    letzter_fehler: string | null;
-    zugestellt_am: string | null;
-  } | null;
-  temporalUiUrl?: string;
-}
+import { BEHOERDE } from './antraege';
 
 /** End of the chosen day in Saxony, as an ISO instant with offset (what the API's Nachforderung takes). */
 function endOfDayBerlin(date: string): string {

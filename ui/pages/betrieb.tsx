@@ -3,39 +3,18 @@
 import type { Hono } from 'hono';
 import { requireRole } from '../../api/auth';
 import { workflowUiUrl } from '../../api/deps';
-import { CLASSIFICATION_LABELS, type CampaignSummary, type RecheckTask } from '../../domain/release/campaign';
-import { ROLLOUT_STATUS_LABELS, type RolloutTicketStatus } from '../../domain/rollout/ticket';
+import type { z } from 'zod';
+import type { endpunktListSchema } from '../../api/schemas/betrieb';
+import type { lifecycleListSchema } from '../../api/schemas/onlinedienst';
+import type { Campaign, releaseListSchema } from '../../api/schemas/release';
+import type { rolloutTicketListSchema } from '../../api/schemas/rollout';
+import { CLASSIFICATION_LABELS } from '../../domain/release/campaign';
+import { ROLLOUT_STATUS_LABELS } from '../../domain/rollout/ticket';
 import { Pipeline } from '../components/pipeline';
 import { render, type Ui } from '../context';
 import { formatDateTime, formatDuration, isoOf, SLA_LABELS } from '../format';
 import { Badge, TemporalLink } from '../layout';
-import type { LifecycleListItem, RolloutTicketItem } from '../lifecycle-types';
 import type { UiEnv } from '../session';
-
-interface Endpunkt {
-  endpunkt: string;
-  down_since: string | null;
-  last_error: string | null;
-  last_attempt_at: string | null;
-  wartend: number;
-  erreichbar: boolean;
-}
-
-interface ReleaseItem {
-  version: string;
-  releaseDate: string;
-  status: string;
-  total: number;
-  signalled: number;
-}
-interface Campaign {
-  release: { version: string; releaseDate: string; changes: { id: string; title: string; breaking: boolean }[] };
-  status: string;
-  workflowId: string;
-  summary: CampaignSummary;
-  items: (RecheckTask & { kategorie: string; kategorieText: string })[];
-  temporalUiUrl?: string;
-}
 
 const KATEGORIE_BADGE: Record<string, 'ok' | 'bad' | 'warning' | 'breached' | 'neutral'> = {
   'checked-ok': 'ok',
@@ -56,10 +35,10 @@ export function slaBadge(state: string) {
 export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
   app.get('/betrieb', requireRole('awb', 'projektleitung'), async (c) => {
     const [lifecycles, tickets, endpunkte, releases] = await Promise.all([
-      ui.api.get<{ items: LifecycleListItem[] }>(c, '/api/onlinedienste'),
-      ui.api.get<{ items: RolloutTicketItem[] }>(c, '/api/rollout-tickets'),
-      ui.api.get<{ items: Endpunkt[] }>(c, '/api/endpunkte'),
-      ui.api.get<{ items: ReleaseItem[] }>(c, '/api/releases'),
+      ui.api.get<z.infer<typeof lifecycleListSchema>>(c, '/api/onlinedienste'),
+      ui.api.get<z.infer<typeof rolloutTicketListSchema>>(c, '/api/rollout-tickets'),
+      ui.api.get<z.infer<typeof endpunktListSchema>>(c, '/api/endpunkte'),
+      ui.api.get<z.infer<typeof releaseListSchema>>(c, '/api/releases'),
     ]);
     const current = releases.items.find((r) => r.status !== 'abgeschlossen') ?? releases.items[0];
     const campaign = current
@@ -123,7 +102,7 @@ export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
                       </span>
                     </td>
                     <td>
-                      {ROLLOUT_STATUS_LABELS[t.status as RolloutTicketStatus] ?? t.status}
+                      {ROLLOUT_STATUS_LABELS[t.status] ?? t.status}
                       {t.assignee ? <span class="hint">bei {t.assignee}</span> : null}
                     </td>
                     <td>{slaBadge(t.slaState)}</td>

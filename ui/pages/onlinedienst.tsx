@@ -2,24 +2,17 @@
 // Prozessparameter (protected values masked), audit log — from the API's live view and lists.
 import type { Hono } from 'hono';
 import { requireRole } from '../../api/auth';
+import type { z } from 'zod';
 import { LIFECYCLE_READERS } from '../../api/lifecycle-api';
+import type { aktivierungListSchema } from '../../api/schemas/aktivierung';
+import type { auditListSchema, LifecycleDetail } from '../../api/schemas/onlinedienst';
 import { workflowUiUrl } from '../../api/deps';
-import { Aktivierungen, type Aktivierung } from '../components/aktivierungen';
+import { Aktivierungen } from '../components/aktivierungen';
 import { PhaseTimeline, type Stay } from '../components/timeline';
 import { render, type Ui } from '../context';
 import { formatDateTime, formatDuration, isoOf, phaseLabel, roleLabel } from '../format';
 import { Badge, TemporalLink } from '../layout';
-import type { LifecycleView } from '../lifecycle-types';
 import type { UiEnv } from '../session';
-
-interface AuditRow {
-  id: string;
-  at: string;
-  actor: string;
-  action: string;
-  mandant_id: string | null;
-  details: Record<string, unknown>;
-}
 
 const KIND: Record<string, string> = {
   start: 'Start',
@@ -39,7 +32,7 @@ function details(d: Record<string, unknown>): string {
     .slice(0, 240);
 }
 
-function staysOf(view: LifecycleView): Stay[] {
+function staysOf(view: LifecycleDetail): Stay[] {
   const end = view.endedAt ?? view.now;
   return view.history.map((h, i) => {
     const next = view.history[i + 1];
@@ -50,10 +43,10 @@ function staysOf(view: LifecycleView): Stay[] {
 export function registerOnlinedienst(app: Hono<UiEnv>, ui: Ui) {
   app.get('/onlinedienste/:id', requireRole(...LIFECYCLE_READERS), async (c) => {
     const id = encodeURIComponent(c.req.param('id'));
-    const view = await ui.api.get<LifecycleView & { temporalUiUrl?: string }>(c, `/api/onlinedienste/${id}`);
+    const view = await ui.api.get<LifecycleDetail>(c, `/api/onlinedienste/${id}`);
     const [aktivierungen, audit] = await Promise.all([
-      ui.api.get<{ items: Aktivierung[] }>(c, `/api/onlinedienste/${id}/aktivierungen`),
-      ui.api.call<{ items: AuditRow[] }>(c, 'GET', `/api/onlinedienste/${id}/audit`),
+      ui.api.get<z.infer<typeof aktivierungListSchema>>(c, `/api/onlinedienste/${id}/aktivierungen`),
+      ui.api.call<z.infer<typeof auditListSchema>>(c, 'GET', `/api/onlinedienste/${id}/audit`),
     ]);
     const stays = staysOf(view);
     // Newest first; the whole trail on request (it grows for years).

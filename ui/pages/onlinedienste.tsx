@@ -2,16 +2,17 @@
 // ui/pages/onlinedienst.tsx.
 import type { Hono } from 'hono';
 import { requireRole } from '../../api/auth';
+import type { z } from 'zod';
 import { LIFECYCLE_READERS } from '../../api/lifecycle-api';
+import type { lifecycleListSchema } from '../../api/schemas/onlinedienst';
 import { Pipeline } from '../components/pipeline';
 import { render, type Ui } from '../context';
 import { phaseLabel } from '../format';
-import type { LifecycleListItem } from '../lifecycle-types';
 import type { UiEnv } from '../session';
 
 export function registerOnlinedienste(app: Hono<UiEnv>, ui: Ui) {
   app.get('/onlinedienste', requireRole(...LIFECYCLE_READERS), async (c) => {
-    const list = await ui.api.get<{ items: LifecycleListItem[] }>(c, '/api/onlinedienste');
+    const list = await ui.api.get<z.infer<typeof lifecycleListSchema>>(c, '/api/onlinedienste');
     return render(ui, c, 'Onlinedienste', () => (
       <>
         <p class="lead">{list.items.length} Onlinedienste, die Sie sehen dürfen, nach Phase ihres Lebenszyklus.</p>

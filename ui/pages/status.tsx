@@ -1,6 +1,7 @@
 // The citizen's status page, reached by the token from the receipt (no account): what GET /api/status/{token}
 // returns, as a timeline — technical delivery and processing by the authority kept apart.
 import type { Hono } from 'hono';
+import type { BuergerStatus } from '../../api/schemas/antrag';
 import type { Problem } from '../api-client';
 import { LaneTimeline } from '../components/timeline';
 import { render, type Ui } from '../context';
@@ -8,24 +9,7 @@ import { antragStatusLabel, formatDateTime, formatEuro, isoOf } from '../format'
 import { CsrfField, Notice } from '../layout';
 import type { UiContext, UiEnv } from '../session';
 
-interface Ereignis {
-  at: string;
-  spur: 'technisch' | 'bearbeitung';
-  status: string;
-  text: string;
-}
-
-export interface BuergerStatus {
-  vorgangsnummer: string;
-  eingegangenAm: string | null;
-  test: boolean;
-  technisch: { status: string; ereignisse: Ereignis[] };
-  bearbeitung: { status: string | null; ereignisse: Ereignis[] };
-  nachforderungOffen: { frist?: string } | null;
-  zahlung: { kassenzeichen: string; betragCent: number; status: string; bezahlen: string | null } | null;
-  dokumente: { id: string; art: string; dateiname: string; metadaten: Record<string, unknown> }[];
-  personendatenGeloescht: boolean;
-}
+type Ereignis = BuergerStatus['technisch']['ereignisse'][number];
 
 const ZAHLUNG_STATUS: Record<string, string> = {
   offen: 'offen',
