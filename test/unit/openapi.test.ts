@@ -3,11 +3,11 @@
 // validated. No server is needed: the app is built with dependencies that fail the test if anything touches them
 // (a request that reaches a handler instead of the validation would), and is called in-process.
 import { describe, expect, it } from 'vitest';
-import { demoUsers, signToken, type Role } from '../api/auth';
-import type { ApiDeps } from '../api/deps';
-import { createApp } from '../app/http';
-import { createLogger } from '../runtime/logger';
-import { uiRoutes } from '../ui/app';
+import { demoUsers, signToken, type Role } from '../../api/auth';
+import type { ApiDeps } from '../../api/deps';
+import { createApp } from '../../app/http';
+import { createLogger } from '../../runtime/logger';
+import { uiRoutes } from '../../ui/app';
 
 const secret = 'openapi-test-secret-0123456789abcdef0123';
 const untouchable = (name: string) =>
