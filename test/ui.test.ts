@@ -34,7 +34,10 @@ const contexts: BrowserContext[] = [];
 async function api(method: string, p: string, user?: string, body?: unknown) {
   const res = await fetch(`${base}${p}`, {
     method,
-    headers: { ...(user ? { authorization: `Bearer ${h.tokens[user]}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(user ? { authorization: `Bearer ${h.tokens[user]}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -56,13 +59,22 @@ async function driveTo(id: string, phase: string) {
     if (v.phase === phase) return v;
     const next = v.openTasks.find((t) => !t.heldByGate);
     if (!next) throw new Error(`stuck in ${v.phase}`);
-    await mustApi('POST', `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(next.id)}`, acting[next.role]!, VALID[next.id.split(':')[0]!]);
+    await mustApi(
+      'POST',
+      `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(next.id)}`,
+      acting[next.role]!,
+      VALID[next.id.split(':')[0]!],
+    );
   }
   throw new Error(`did not reach ${phase}`);
 }
 
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'de-DE', timezoneId: 'Europe/Berlin' });
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'de-DE',
+    timezoneId: 'Europe/Berlin',
+  });
   contexts.push(context);
   return context.newPage();
 }
@@ -81,23 +93,46 @@ async function shot(page: Page, name: string, fullPage = true) {
 
 /** Reloads until the locator shows up (the workflow moves on in the background). */
 async function reloadUntil(page: Page, visible: () => Promise<boolean>, what: string, ms = 30_000) {
-  await eventually(async () => {
-    if (await visible()) return true;
-    await page.reload();
-    return false;
-  }, ms, what);
+  await eventually(
+    async () => {
+      if (await visible()) return true;
+      await page.reload();
+      return false;
+    },
+    ms,
+    what,
+  );
 }
 
-const ids = { leipzigOd: '', dresdenOd: '', bestandOd: '', release: '', ticketWf: '', outageVn: '', stornoLeipzig: '', stornoDresden: '' };
+const ids = {
+  leipzigOd: '',
+  dresdenOd: '',
+  bestandOd: '',
+  release: '',
+  ticketWf: '',
+  outageVn: '',
+  stornoLeipzig: '',
+  stornoDresden: '',
+};
 
 beforeAll(async () => {
   expect(fs.existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install chromium`).toBe(true);
   h = await antragHarness({ endpointAlertAfterMs: 3_600_000 });
   // The UI server: the same app as the harness's, with what development adds (demo sign-in, mail view, Temporal links).
   const app = createApp({
-    db: h.db, temporal: h.client, log: testLog, authSecret: SECRET, namespace: inject('temporalNamespace'), taskQueue: h.taskQueue,
-    publicBaseUrl: 'http://127.0.0.1', version: 'test', readiness: [], temporalUiUrl: 'http://localhost:8233',
-    parameterKey: h.workerDeps.parameterKey, mailViewUrl: inject('mailViewUrl'), uiDemoSignIn: true,
+    db: h.db,
+    temporal: h.client,
+    log: testLog,
+    authSecret: SECRET,
+    namespace: inject('temporalNamespace'),
+    taskQueue: h.taskQueue,
+    publicBaseUrl: 'http://127.0.0.1',
+    version: 'test',
+    readiness: [],
+    temporalUiUrl: 'http://localhost:8233',
+    parameterKey: h.workerDeps.parameterKey,
+    mailViewUrl: inject('mailViewUrl'),
+    uiDemoSignIn: true,
   });
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -108,61 +143,171 @@ beforeAll(async () => {
     headless: true,
     // A closed network: without these Chromium keeps trying to reach Google's services. Playwright gives every
     // launch a fresh temporary profile (its own --user-data-dir).
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 
   // Onlinedienste: Leipzig's up to its rollout ticket, one of Dresden's in Klärung, one already in production.
-  const kontakte = (id: string) => ({ prozesseigner: `${id}.pe@example.org`, prozessmodellierer: `${id}.pm@example.org`, zertifizierer: `${id}.zert@example.org`, testteam: `${id}.tt@example.org`, redaktion: `${id}.red@example.org`, projektleitung: `${id}.pl@example.org` });
+  const kontakte = (id: string) => ({
+    prozesseigner: `${id}.pe@example.org`,
+    prozessmodellierer: `${id}.pm@example.org`,
+    zertifizierer: `${id}.zert@example.org`,
+    testteam: `${id}.tt@example.org`,
+    redaktion: `${id}.red@example.org`,
+    projektleitung: `${id}.pl@example.org`,
+  });
   ids.leipzigOd = uniqueId('bewohnerparken');
   ids.dresdenOd = uniqueId('hundesteuer');
   ids.bestandOd = uniqueId('wohngeld');
-  await mustApi('POST', '/api/onlinedienste', 'pe-smk', { id: ids.leipzigOd, name: 'Bewohnerparken Leipzig', mandantId: 'leipzig', kontakte: kontakte(ids.leipzigOd), featureTags: ['payment'] });
-  await mustApi('POST', '/api/onlinedienste', 'pe-smk', { id: ids.dresdenOd, name: 'Hundesteuer Dresden', mandantId: 'dresden', kontakte: kontakte(ids.dresdenOd) });
+  await mustApi('POST', '/api/onlinedienste', 'pe-smk', {
+    id: ids.leipzigOd,
+    name: 'Bewohnerparken Leipzig',
+    mandantId: 'leipzig',
+    kontakte: kontakte(ids.leipzigOd),
+    featureTags: ['payment'],
+  });
+  await mustApi('POST', '/api/onlinedienste', 'pe-smk', {
+    id: ids.dresdenOd,
+    name: 'Hundesteuer Dresden',
+    mandantId: 'dresden',
+    kontakte: kontakte(ids.dresdenOd),
+  });
   await mustApi('POST', '/api/onlinedienste', 'pl-sk', {
-    id: ids.bestandOd, name: 'Wohngeld online', mandantId: 'leipzig', prozesseigner: 'pe-smk', kontakte: kontakte(ids.bestandOd), featureTags: ['payment'],
-    bestand: { prozess: { name: 'Wohngeld', version: 'v2.0' }, formular: { name: 'Wohngeld', version: 'v2.0' }, zertifizierungsReferenz: 'Z-2025-3', aktivierteMandanten: ['leipzig'] },
+    id: ids.bestandOd,
+    name: 'Wohngeld online',
+    mandantId: 'leipzig',
+    prozesseigner: 'pe-smk',
+    kontakte: kontakte(ids.bestandOd),
+    featureTags: ['payment'],
+    bestand: {
+      prozess: { name: 'Wohngeld', version: 'v2.0' },
+      formular: { name: 'Wohngeld', version: 'v2.0' },
+      zertifizierungsReferenz: 'Z-2025-3',
+      aktivierteMandanten: ['leipzig'],
+    },
   });
   await driveTo(ids.leipzigOd, 'prototyp');
-  await mustApi('PUT', `/api/onlinedienste/${ids.leipzigOd}/aktivierungen/leipzig`, 'admin-leipzig', { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: '99102013000000' });
+  await mustApi('PUT', `/api/onlinedienste/${ids.leipzigOd}/aktivierungen/leipzig`, 'admin-leipzig', {
+    organisationseinheitId: 'oe-leipzig-ordnungsamt',
+    leistungId: '99102013000000',
+  });
   await mustApi('PUT', `/api/onlinedienste/${ids.leipzigOd}/aktivierungen/leipzig/prozessparameter`, 'admin-leipzig', {
-    parameter: [{ key: 'epaybl.passwort', wert: 'geheim-4711', geschuetzt: true }, { key: 'empfaengerPostfach', wert: 'ordnungsamt@leipzig.de' }],
+    parameter: [
+      { key: 'epaybl.passwort', wert: 'geheim-4711', geschuetzt: true },
+      { key: 'empfaengerPostfach', wert: 'ordnungsamt@leipzig.de' },
+    ],
   });
   await driveTo(ids.leipzigOd, 'produktivsetzung');
-  await mustApi('POST', `/api/onlinedienste/${ids.leipzigOd}/aufgaben/uebernahme-beantragen`, 'pe-smk', { ...VALID['uebernahme-beantragen'], ticketId: 'SD-4711' });
-  ids.ticketWf = (await eventually(async () => (await lifecycle(ids.leipzigOd)).rollout.active?.workflowId, 15_000, 'rollout ticket'))!;
-  await eventually(async () => (await h.db.selectFrom('rollout_ticket').select('workflow_id').where('workflow_id', '=', ids.ticketWf).executeTakeFirst()) !== undefined, 15_000, 'ticket row');
+  await mustApi('POST', `/api/onlinedienste/${ids.leipzigOd}/aufgaben/uebernahme-beantragen`, 'pe-smk', {
+    ...VALID['uebernahme-beantragen'],
+    ticketId: 'SD-4711',
+  });
+  ids.ticketWf = (await eventually(
+    async () => (await lifecycle(ids.leipzigOd)).rollout.active?.workflowId,
+    15_000,
+    'rollout ticket',
+  ))!;
+  await eventually(
+    async () =>
+      (await h.db
+        .selectFrom('rollout_ticket')
+        .select('workflow_id')
+        .where('workflow_id', '=', ids.ticketWf)
+        .executeTakeFirst()) !== undefined,
+    15_000,
+    'ticket row',
+  );
 
   // A release campaign with a breaking change for payment.
   ids.release = uniqueId('2026.1');
   await mustApi('POST', '/api/releases', 'awb-sid', {
-    version: ids.release, releaseDate: new Date().toISOString().slice(0, 10),
+    version: ids.release,
+    releaseDate: new Date().toISOString().slice(0, 10),
     changes: [{ id: 'EPAY-2', title: 'Neue ePayBL-Schnittstelle', tags: ['payment'], breaking: true }],
   });
-  await eventually(async () => (await h.db.selectFrom('release_recheck').select('onlinedienst_id').where('version', '=', ids.release).execute()).length > 0, 20_000, 'release rechecks');
+  await eventually(
+    async () =>
+      (await h.db.selectFrom('release_recheck').select('onlinedienst_id').where('version', '=', ids.release).execute())
+        .length > 0,
+    20_000,
+    'release rechecks',
+  );
 
   // A Fachverfahren that is down: the Transferverzeichnis of this activation is missing.
   const down = await h.aktivierung({ 'zustellung.modus': 'transfer-plain' });
   fs.rmSync(path.join(h.transferRoot, down), { recursive: true, force: true });
-  ids.outageVn = (await h.submit({ aktivierungId: down, daten: anwohnerparken({ kennzeichen: 'L-XY 99' }), antragsteller: antragsteller(`${uniqueId('wartet')}@example.org`) })).body.vorgangsnummer;
-  await eventually(async () => (await h.db.selectFrom('endpunkt_status').select('down_since').where('down_since', 'is not', null).execute()).length > 0, 20_000, 'endpoint down');
+  ids.outageVn = (
+    await h.submit({
+      aktivierungId: down,
+      daten: anwohnerparken({ kennzeichen: 'L-XY 99' }),
+      antragsteller: antragsteller(`${uniqueId('wartet')}@example.org`),
+    })
+  ).body.vorgangsnummer;
+  await eventually(
+    async () =>
+      (await h.db.selectFrom('endpunkt_status').select('down_since').where('down_since', 'is not', null).execute())
+        .length > 0,
+    20_000,
+    'endpoint down',
+  );
 
   // One of Dresden's Anträge, for the statistics.
-  await h.db.insertInto('aktivierung').values({ id: 'anwohnerparken-dresden', onlinedienst_id: 'anwohnerparken', mandant_id: 'dresden', oe_id: 'oe-dresden-buergeramt', leistung_id: '99102013000000', status: 'aktiv', wartungsmodus_text: null }).execute();
-  await h.db.insertInto('antrag').values({
-    vorgangsnummer: 'A24-DRESD-00001', aktivierung_id: 'anwohnerparken-dresden', onlinedienst_id: 'anwohnerparken', mandant_id: 'dresden', formular_version: '1.0',
-    payload_hash: 'x', form_data: '{}', antragsteller: JSON.stringify({ name: 'Dora Dresden', email: 'dora@example.org' }), bearbeitung_status: null,
-    eingegangen_am: new Date(), personendaten_geloescht_am: null,
-  }).execute();
+  await h.db
+    .insertInto('aktivierung')
+    .values({
+      id: 'anwohnerparken-dresden',
+      onlinedienst_id: 'anwohnerparken',
+      mandant_id: 'dresden',
+      oe_id: 'oe-dresden-buergeramt',
+      leistung_id: '99102013000000',
+      status: 'aktiv',
+      wartungsmodus_text: null,
+    })
+    .execute();
+  await h.db
+    .insertInto('antrag')
+    .values({
+      vorgangsnummer: 'A24-DRESD-00001',
+      aktivierung_id: 'anwohnerparken-dresden',
+      onlinedienst_id: 'anwohnerparken',
+      mandant_id: 'dresden',
+      formular_version: '1.0',
+      payload_hash: 'x',
+      form_data: '{}',
+      antragsteller: JSON.stringify({ name: 'Dora Dresden', email: 'dora@example.org' }),
+      bearbeitung_status: null,
+      eingegangen_am: new Date(),
+      personendaten_geloescht_am: null,
+    })
+    .execute();
 
   // A refund task for each Mandant's admin, as the Antrag workflow opens them for a paid Antrag it cannot deliver.
   ids.stornoLeipzig = `${uniqueId('A24-LEIPZ')}:storno`;
   ids.stornoDresden = `${uniqueId('A24-DRESD')}:storno`;
   const storno = (id: string, mandant: string, kassenzeichen: string) => ({
-    id, art: 'storno', rolle: 'mandant-admin', mandant_id: mandant, betreff_typ: 'antrag', betreff_id: id.split(':')[0]!,
-    titel: `Gebühr erstatten: Kassenzeichen ${kassenzeichen}`, beschreibung: `Bitte ${kassenzeichen} in ePayBL stornieren.`,
-    faellig_am: null, erledigt_von: null, erledigt_am: null,
+    id,
+    art: 'storno',
+    rolle: 'mandant-admin',
+    mandant_id: mandant,
+    betreff_typ: 'antrag',
+    betreff_id: id.split(':')[0]!,
+    titel: `Gebühr erstatten: Kassenzeichen ${kassenzeichen}`,
+    beschreibung: `Bitte ${kassenzeichen} in ePayBL stornieren.`,
+    faellig_am: null,
+    erledigt_von: null,
+    erledigt_am: null,
   });
-  await h.db.insertInto('aufgabe').values([storno(ids.stornoLeipzig, 'leipzig', 'KZ-L-4711'), storno(ids.stornoDresden, 'dresden', 'KZ-D-0815')]).execute();
+  await h.db
+    .insertInto('aufgabe')
+    .values([storno(ids.stornoLeipzig, 'leipzig', 'KZ-L-4711'), storno(ids.stornoDresden, 'dresden', 'KZ-D-0815')])
+    .execute();
 }, 240_000);
 
 afterAll(async () => {
@@ -204,34 +349,49 @@ describe('signing in and seeing only what the role may see', () => {
     expect((await page.request.get(`${base}/api/me`)).status()).toBe(401);
   });
 
-  it.each(demoUsers.map((u) => [u.id]))('%s sees its navigation and pages, and is refused the others', async (userId) => {
-    const page = await newPage();
-    await signIn(page, userId);
-    const nav = await page.locator('nav[aria-label="Hauptnavigation"] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(nav).toEqual(allowed[userId]);
-    await expect(page.locator('header').textContent()).resolves.toContain(demoUsers.find((u) => u.id === userId)!.name);
-    for (const p of pages) {
-      const res = await page.goto(`${base}${p}`);
-      if (allowed[userId]!.includes(p)) {
-        expect(res!.status(), `${userId} ${p}`).toBe(200);
-      } else {
-        expect(res!.status(), `${userId} ${p}`).toBe(403);
-        await expect(page.locator('h1').textContent()).resolves.toBe('Keine Berechtigung');
+  it.each(demoUsers.map((u) => [u.id]))(
+    '%s sees its navigation and pages, and is refused the others',
+    async (userId) => {
+      const page = await newPage();
+      await signIn(page, userId);
+      const nav = await page
+        .locator('nav[aria-label="Hauptnavigation"] a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      expect(nav).toEqual(allowed[userId]);
+      await expect(page.locator('header').textContent()).resolves.toContain(
+        demoUsers.find((u) => u.id === userId)!.name,
+      );
+      for (const p of pages) {
+        const res = await page.goto(`${base}${p}`);
+        if (allowed[userId]!.includes(p)) {
+          expect(res!.status(), `${userId} ${p}`).toBe(200);
+        } else {
+          expect(res!.status(), `${userId} ${p}`).toBe(403);
+          await expect(page.locator('h1').textContent()).resolves.toBe('Keine Berechtigung');
+        }
       }
-    }
-  });
+    },
+  );
 
   it('shows the AWB the board — pipeline, SLA of rollout tickets, release campaign, endpoints down — but no Antrag contents', async () => {
     const page = await newPage();
     await signIn(page, 'awb-sid');
     await page.goto(`${base}/betrieb`);
     const pipeline = page.locator('ol.pipeline');
-    await expect(pipeline.locator('li', { hasText: '6 Produktivsetzung' }).first().textContent()).resolves.toContain('Bewohnerparken Leipzig');
-    await expect(pipeline.locator('li', { hasText: '1 Klärung grundlegender Fragen' }).first().textContent()).resolves.toContain('Hundesteuer Dresden');
-    await expect(pipeline.locator('li', { hasText: '8 Betrieb und Wartung' }).first().textContent()).resolves.toContain('Wohngeld online');
+    await expect(pipeline.locator('li', { hasText: '6 Produktivsetzung' }).first().textContent()).resolves.toContain(
+      'Bewohnerparken Leipzig',
+    );
+    await expect(
+      pipeline.locator('li', { hasText: '1 Klärung grundlegender Fragen' }).first().textContent(),
+    ).resolves.toContain('Hundesteuer Dresden');
+    await expect(pipeline.locator('li', { hasText: '8 Betrieb und Wartung' }).first().textContent()).resolves.toContain(
+      'Wohngeld online',
+    );
     const tickets = page.locator('section[aria-labelledby="tickets-h"]');
     await expect(tickets.textContent()).resolves.toContain('SD-4711');
-    await expect(tickets.locator('.badge').first().textContent()).resolves.toMatch(/^(im Plan|Warnung|verletzt|angehalten)$/);
+    await expect(tickets.locator('.badge').first().textContent()).resolves.toMatch(
+      /^(im Plan|Warnung|verletzt|angehalten)$/,
+    );
     await expect(tickets.locator(`a[href$="/workflows/${encodeURIComponent(ids.ticketWf)}"]`).count()).resolves.toBe(1);
     const release = page.locator('section[aria-labelledby="release-h"]');
     await expect(release.locator('h2').textContent()).resolves.toContain(ids.release);
@@ -258,11 +418,21 @@ describe('signing in and seeing only what the role may see', () => {
     await expect(aktivierungen.textContent()).resolves.toContain('ordnungsamt@leipzig.de');
     await expect(aktivierungen.textContent()).resolves.toContain('••••••');
     expect(await page.content()).not.toContain('geheim-4711');
-    await expect(page.locator('section[aria-labelledby="audit-h"] tbody').textContent()).resolves.toContain('rollout.beantragt');
+    await expect(page.locator('section[aria-labelledby="audit-h"] tbody').textContent()).resolves.toContain(
+      'rollout.beantragt',
+    );
     await page.getByRole('link', { name: 'Alle Einträge anzeigen' }).click();
-    await expect(page.locator('section[aria-labelledby="audit-h"] tbody').textContent()).resolves.toContain('onlinedienst.lebenszyklus.gestartet');
+    await expect(page.locator('section[aria-labelledby="audit-h"] tbody').textContent()).resolves.toContain(
+      'onlinedienst.lebenszyklus.gestartet',
+    );
     await page.goto(`${base}/onlinedienste/${ids.leipzigOd}`);
-    await expect(page.locator(`a[href="http://localhost:8233/namespaces/${inject('temporalNamespace')}/workflows/onlinedienst-${ids.leipzigOd}"]`).count()).resolves.toBe(1);
+    await expect(
+      page
+        .locator(
+          `a[href="http://localhost:8233/namespaces/${inject('temporalNamespace')}/workflows/onlinedienst-${ids.leipzigOd}"]`,
+        )
+        .count(),
+    ).resolves.toBe(1);
     await shot(page, 'onlinedienst');
 
     await page.goto(`${base}/statistik`);
@@ -317,8 +487,13 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
     expect(leipzigIds).toContain(ids.stornoLeipzig);
     expect(leipzigIds).not.toContain(ids.stornoDresden);
     expect(leipzig.body.items.find((a: any) => a.id === ids.stornoLeipzig)).toMatchObject({
-      art: 'storno', rolle: 'mandant-admin', mandantId: 'leipzig', betreffTyp: 'antrag', faelligAm: null,
-      titel: 'Gebühr erstatten: Kassenzeichen KZ-L-4711', erstelltAm: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      art: 'storno',
+      rolle: 'mandant-admin',
+      mandantId: 'leipzig',
+      betreffTyp: 'antrag',
+      faelligAm: null,
+      titel: 'Gebühr erstatten: Kassenzeichen KZ-L-4711',
+      erstelltAm: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     for (const a of leipzig.body.items) expect([null, 'leipzig']).toContain(a.mandantId);
     const dresden = await api('GET', '/api/aufgaben', 'admin-dresden');
@@ -339,14 +514,19 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
     const mandantenOf = (items: any[]) => [...new Set(items.map((r) => r.mandantId))].sort();
     expect(mandantenOf(all.body.items)).toEqual(expect.arrayContaining(['dresden', 'leipzig']));
     expect(all.body.items.find((r: any) => r.mandantId === 'dresden')).toMatchObject({
-      leistungId: '99102013000000', mandant: 'Landeshauptstadt Dresden', monat: expect.stringMatching(/^\d{4}-\d{2}$/), anzahl: 1,
+      leistungId: '99102013000000',
+      mandant: 'Landeshauptstadt Dresden',
+      monat: expect.stringMatching(/^\d{4}-\d{2}$/),
+      anzahl: 1,
     });
     const leipzig = await api('GET', '/api/statistik/antraege', 'admin-leipzig');
     expect(leipzig.status).toBe(200);
     expect(mandantenOf(leipzig.body.items)).toEqual(['leipzig']);
     expect(mandantenOf((await api('GET', '/api/statistik/antraege', 'admin-dresden')).body.items)).toEqual(['dresden']);
     // Asking for a Mandant narrows the numbers; one the caller may not see does not exist for them.
-    expect(mandantenOf((await api('GET', '/api/statistik/antraege?mandant=dresden', 'awb-sid')).body.items)).toEqual(['dresden']);
+    expect(mandantenOf((await api('GET', '/api/statistik/antraege?mandant=dresden', 'awb-sid')).body.items)).toEqual([
+      'dresden',
+    ]);
     expect((await api('GET', '/api/statistik/antraege?mandant=dresden', 'admin-leipzig')).status).toBe(404);
     expect((await api('GET', '/api/statistik/durchlaufzeiten?mandant=dresden', 'admin-leipzig')).status).toBe(404);
     const invalid = await api('GET', '/api/statistik/antraege?mandant=Dresden!', 'awb-sid');
@@ -360,11 +540,20 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
       expect(res.status).toBe(200);
       return res.body.items.find((p: any) => p.phase === 'klaerung')?.anzahl ?? 0;
     };
-    const [gesamt, inLeipzig, inDresden] = [await klaerung('awb-sid'), await klaerung('admin-leipzig'), await klaerung('admin-dresden')];
+    const [gesamt, inLeipzig, inDresden] = [
+      await klaerung('awb-sid'),
+      await klaerung('admin-leipzig'),
+      await klaerung('admin-dresden'),
+    ];
     expect(inLeipzig).toBeGreaterThanOrEqual(1);
     expect(inLeipzig + inDresden).toBeLessThanOrEqual(gesamt);
     const phasen = (await api('GET', '/api/statistik/durchlaufzeiten', 'admin-leipzig')).body.items;
-    expect(phasen[0]).toMatchObject({ phase: 'klaerung', mittelMs: expect.any(Number), medianMs: expect.any(Number), maxMs: expect.any(Number) });
+    expect(phasen[0]).toMatchObject({
+      phase: 'klaerung',
+      mittelMs: expect.any(Number),
+      medianMs: expect.any(Number),
+      maxMs: expect.any(Number),
+    });
 
     for (const user of ['sb-leipzig', 'pe-smk', 'buerger-anna']) {
       expect((await api('GET', '/api/statistik/antraege', user)).status, user).toBe(403);
@@ -379,7 +568,11 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
     expect(res.body.items.length).toBeLessThanOrEqual(50);
     const times = res.body.items.map((m: any) => m.receivedAt);
     expect(times).toEqual([...times].sort().reverse());
-    expect(res.body.items[0]).toMatchObject({ subject: expect.any(String), envelopeTo: expect.any(Array), text: expect.any(String) });
+    expect(res.body.items[0]).toMatchObject({
+      subject: expect.any(String),
+      envelopeTo: expect.any(Array),
+      text: expect.any(String),
+    });
     expect((await api('GET', '/api/entwicklung/mails?limit=1', 'awb-sid')).body.items).toHaveLength(1);
     expect((await api('GET', '/api/entwicklung/mails?limit=0', 'awb-sid')).status).toBe(400);
     expect((await api('GET', '/api/entwicklung/mails', 'pl-sk')).status).toBe(403);
@@ -395,7 +588,12 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
     expect(roles('/api/statistik/antraege')).toEqual(['awb', 'projektleitung', 'mandant-admin']);
     expect(roles('/api/statistik/durchlaufzeiten')).toEqual(['awb', 'projektleitung', 'mandant-admin']);
     expect(roles('/api/entwicklung/mails')).toEqual(['awb']);
-    for (const p of ['/api/aufgaben', '/api/statistik/antraege', '/api/statistik/durchlaufzeiten', '/api/entwicklung/mails']) {
+    for (const p of [
+      '/api/aufgaben',
+      '/api/statistik/antraege',
+      '/api/statistik/durchlaufzeiten',
+      '/api/entwicklung/mails',
+    ]) {
       expect(doc.paths[p].get.responses['200'].content['application/json'].schema, p).toBeDefined();
       expect(doc.paths[p].get.responses['403'], p).toBeDefined();
     }
@@ -408,7 +606,9 @@ describe('tasks from the page', () => {
     const page = await newPage();
     await signIn(page, 'pe-smk');
     await page.goto(`${base}/aufgaben`);
-    const row = page.locator('tr', { has: page.locator(`a[href="/onlinedienste/${ids.dresdenOd}"]`) }).filter({ hasText: 'Rechtsgrundlagen' });
+    const row = page
+      .locator('tr', { has: page.locator(`a[href="/onlinedienste/${ids.dresdenOd}"]`) })
+      .filter({ hasText: 'Rechtsgrundlagen' });
     await expect(row.locator('td').nth(3).textContent()).resolves.toMatch(/\d{4}/); // since when
     await expect(row.locator('td').nth(4).textContent()).resolves.toMatch(/\d{4}/); // by when
     await shot(page, 'aufgaben');
@@ -416,9 +616,9 @@ describe('tasks from the page', () => {
     await expect(page.locator('h1').textContent()).resolves.toBe('Rechtsgrundlagen und Vertrauensniveau klären');
 
     // Every form field has a label (radio and checkbox groups a legend too).
-    const unlabelled = await page.locator('main form input:not([type=hidden]), main form select, main form textarea').evaluateAll((els) =>
-      els.filter((e) => (e as any).labels?.length === 0).map((e) => e.id),
-    );
+    const unlabelled = await page
+      .locator('main form input:not([type=hidden]), main form select, main form textarea')
+      .evaluateAll((els) => els.filter((e) => (e as any).labels?.length === 0).map((e) => e.id));
     expect(unlabelled).toEqual([]);
 
     // The workflow judges the fields; its messages come back at the fields.
@@ -437,7 +637,12 @@ describe('tasks from the page', () => {
     const v = await lifecycle(ids.dresdenOd);
     const done = v.completedTasks.find((t) => t.id === 'rechtsgrundlagen');
     expect(done).toMatchObject({ completedBy: 'pe-smk' });
-    const audit = await h.db.selectFrom('audit_log').select(['actor', 'details']).where('subject_id', '=', ids.dresdenOd).where('action', '=', 'onlinedienst.aufgabe.erledigt').execute();
+    const audit = await h.db
+      .selectFrom('audit_log')
+      .select(['actor', 'details'])
+      .where('subject_id', '=', ids.dresdenOd)
+      .where('action', '=', 'onlinedienst.aufgabe.erledigt')
+      .execute();
     expect(audit.map((a) => a.actor)).toEqual(['pe-smk']);
     expect(await page.locator('main').textContent()).not.toContain('Rechtsgrundlagen und Vertrauensniveau klären');
   });
@@ -452,23 +657,36 @@ describe('tasks from the page', () => {
     const ticket = await h.client.workflow.getHandle(ids.ticketWf).query(rolloutStateQuery);
     expect(ticket.ticket).toMatchObject({ status: 'in_progress', assignee: 'awb-sid' });
     // Now the next step is the transfer, still in the AWB's inbox.
-    await expect(page.locator('section[aria-labelledby="tickets-h"] tr', { hasText: 'SD-4711' }).getByRole('button', { name: 'Übernahme melden' }).count()).resolves.toBe(1);
+    await expect(
+      page
+        .locator('section[aria-labelledby="tickets-h"] tr', { hasText: 'SD-4711' })
+        .getByRole('button', { name: 'Übernahme melden' })
+        .count(),
+    ).resolves.toBe(1);
   });
 
   it('refuses a form posted without the CSRF token', async () => {
     const page = await newPage();
     await signIn(page, 'awb-sid');
-    const res = await page.request.post(`${base}/rollout/${encodeURIComponent(ids.ticketWf)}/befehl`, { form: { type: 'mark-transferred', produktivVersion: 'v1.0' } });
+    const res = await page.request.post(`${base}/rollout/${encodeURIComponent(ids.ticketWf)}/befehl`, {
+      form: { type: 'mark-transferred', produktivVersion: 'v1.0' },
+    });
     expect(res.status()).toBe(403);
     expect(await res.text()).toContain('Sicherheitsprüfung fehlgeschlagen');
-    expect((await h.client.workflow.getHandle(ids.ticketWf).query(rolloutStateQuery)).ticket.status).toBe('in_progress');
+    expect((await h.client.workflow.getHandle(ids.ticketWf).query(rolloutStateQuery)).ticket.status).toBe(
+      'in_progress',
+    );
   });
 });
 
-describe('a citizen\'s Antrag from submission to Bescheid', () => {
+describe("a citizen's Antrag from submission to Bescheid", () => {
   it('shows payment, delivery and processing apart on the status page, driven by the authority from its pages', async () => {
     const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain', ...h.gebuehr() });
-    const submitted = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('anna')}@example.org`) });
+    const submitted = await h.submit({
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('anna')}@example.org`),
+    });
     expect(submitted.status).toBe(201);
     const { vorgangsnummer: vn, statusToken } = submitted.body;
 
@@ -484,9 +702,16 @@ describe('a citizen\'s Antrag from submission to Bescheid', () => {
     await citizen.getByRole('button', { name: 'Bezahlen' }).click();
     // Back from the pay page: not proof of payment, the workflow asks ePayBL.
     await citizen.waitForURL(/\/status\/.+\?zahlung=/);
-    await expect(citizen.getByRole('status').first().textContent()).resolves.toContain('Sie kommen von der Bezahlseite zurück');
-    const station = (name: string) => citizen.locator('tr', { has: citizen.locator('th', { hasText: name }) }).locator('td');
-    await reloadUntil(citizen, async () => (await station('Der zuständigen Stelle zugestellt').textContent())!.startsWith('erledigt'), 'delivered');
+    await expect(citizen.getByRole('status').first().textContent()).resolves.toContain(
+      'Sie kommen von der Bezahlseite zurück',
+    );
+    const station = (name: string) =>
+      citizen.locator('tr', { has: citizen.locator('th', { hasText: name }) }).locator('td');
+    await reloadUntil(
+      citizen,
+      async () => (await station('Der zuständigen Stelle zugestellt').textContent())!.startsWith('erledigt'),
+      'delivered',
+    );
     await expect(station('Gebühr bezahlt').textContent()).resolves.toMatch(/^erledigt am/);
     await expect(station('In Bearbeitung').textContent()).resolves.toBe('noch offen');
 
@@ -496,7 +721,11 @@ describe('a citizen\'s Antrag from submission to Bescheid', () => {
     await sb.goto(`${base}/aufgaben`);
     await sb.getByRole('link', { name: vn }).click();
     await expect(sb.locator('h1').textContent()).resolves.toBe(`Antrag ${vn}`);
-    await expect(sb.locator(`a[href="http://localhost:8233/namespaces/${inject('temporalNamespace')}/workflows/antrag-${vn}"]`).count()).resolves.toBe(1);
+    await expect(
+      sb
+        .locator(`a[href="http://localhost:8233/namespaces/${inject('temporalNamespace')}/workflows/antrag-${vn}"]`)
+        .count(),
+    ).resolves.toBe(1);
     await sb.getByRole('button', { name: 'In Bearbeitung nehmen' }).click();
     await expect(sb.getByRole('status').textContent()).resolves.toContain('Der Antrag ist in Bearbeitung.');
     await sb.getByLabel('Was fehlt').fill('Bitte die Meldebescheinigung nachreichen.');
@@ -508,16 +737,22 @@ describe('a citizen\'s Antrag from submission to Bescheid', () => {
     await citizen.goto(`${base}/status/${statusToken}`);
     await citizen.getByLabel('Ihre Antwort').fill('Meldebescheinigung folgt per Post.');
     await citizen.getByRole('button', { name: 'Antwort senden' }).click();
-    await expect(citizen.getByRole('status').first().textContent()).resolves.toContain('Ihre Antwort ist bei der Behörde eingegangen');
+    await expect(citizen.getByRole('status').first().textContent()).resolves.toContain(
+      'Ihre Antwort ist bei der Behörde eingegangen',
+    );
 
     // The Bescheid, uploaded from the page.
     await sb.reload();
-    await sb.getByLabel('Bescheid (PDF)').setInputFiles({ name: 'bescheid.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await sb
+      .getByLabel('Bescheid (PDF)')
+      .setInputFiles({ name: 'bescheid.pdf', mimeType: 'application/pdf', buffer: pdf });
     await sb.getByLabel('Aktenzeichen').fill('ORD-2026-0815');
     await sb.getByLabel('Art').selectOption('bewilligung');
     await sb.getByLabel('Datum des Bescheids').fill('2026-11-24');
     await sb.getByRole('button', { name: 'Bescheid zustellen' }).click();
-    await expect(sb.getByRole('status').textContent()).resolves.toContain('Der Bescheid ist dem Antragsteller zugestellt.');
+    await expect(sb.getByRole('status').textContent()).resolves.toContain(
+      'Der Bescheid ist dem Antragsteller zugestellt.',
+    );
     await shot(sb, 'antrag-behoerde');
 
     await citizen.goto(`${base}/status/${statusToken}`);
@@ -528,7 +763,8 @@ describe('a citizen\'s Antrag from submission to Bescheid', () => {
     expect(technisch).toContain('Bezahlt');
     expect(technisch).toContain('Der Behörde zugestellt');
     expect(technisch).not.toContain('Bescheid');
-    for (const s of ['In Bearbeitung', 'Nachforderung', 'Nachforderung beantwortet', 'Bescheid zugestellt']) expect(bearbeitung).toContain(s);
+    for (const s of ['In Bearbeitung', 'Nachforderung', 'Nachforderung beantwortet', 'Bescheid zugestellt'])
+      expect(bearbeitung).toContain(s);
     expect(bearbeitung).not.toContain('Bezahlt');
     // One Nachforderung, answered: reloading the authority's page did not send it again, and nothing is left to answer.
     expect(bearbeitung.split('Nachforderung – ')).toHaveLength(2);
@@ -558,9 +794,9 @@ describe('keyboard and labels', () => {
     expect(outline).not.toBe('none');
     await page.keyboard.press('Enter');
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('inhalt');
-    const unlabelled = await page.locator('main input:not([type=hidden]), main select, main textarea').evaluateAll((els) =>
-      els.filter((e) => (e as any).labels?.length === 0).map((e) => e.id),
-    );
+    const unlabelled = await page
+      .locator('main input:not([type=hidden]), main select, main textarea')
+      .evaluateAll((els) => els.filter((e) => (e as any).labels?.length === 0).map((e) => e.id));
     expect(unlabelled).toEqual([]);
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('benutzer');
@@ -577,7 +813,9 @@ describe('keyboard and labels', () => {
     let found = false;
     for (let i = 0; i < 60 && !found; i++) {
       await page.keyboard.press('Tab');
-      found = await page.evaluate(() => (document.activeElement as any)?.getAttribute('href')?.includes('/aufgaben/') ?? false);
+      found = await page.evaluate(
+        () => (document.activeElement as any)?.getAttribute('href')?.includes('/aufgaben/') ?? false,
+      );
     }
     expect(found).toBe(true);
     await page.keyboard.press('Enter');
