@@ -1,5 +1,5 @@
-// Tasks for people that no API can do (e.g. a refund at the Kasse). The Antrag workflow's activities write and close
-// them (activities/antrag/zahlung.ts); people only read them in their inbox.
+// Tasks for people that no API can do (e.g. a refund at the Kasse), read for the inbox. The Antrag workflow's payment
+// activities open and close them (db/stores/zahlung.ts); no person changes them.
 import type { Kysely, Selectable } from 'kysely';
 import type { AufgabeTable, Database } from '../schema';
 

@@ -121,7 +121,7 @@ export function registerAufgabe(app: Hono<UiEnv>, ui: Ui) {
     const template = taskTemplate(c.req.param('taskId').split(':')[0]!);
     if (!template) return taskPage(c);
     const fields = fieldsFromForm(fieldSpecs(template), posted);
-    const res = await ui.api.call<Problem & { status?: string }>(
+    const res = await ui.api.call<Problem>(
       c,
       'POST',
       `/api/onlinedienste/${encodeURIComponent(c.req.param('id'))}/aufgaben/${encodeURIComponent(c.req.param('taskId'))}`,
