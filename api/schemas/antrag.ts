@@ -1,5 +1,6 @@
 // Anträge as the API shows them: to the authority (snake_case rows as stored) and to the citizen.
 import { z } from '@hono/zod-openapi';
+import { ANTRAG_PHASES } from '../../domain/antrag/phases';
 import { jsonObjectSchema, temporalUiUrlSchema, timestampSchema } from './shared';
 
 export const quittungSchema = z
@@ -90,25 +91,12 @@ export const antragDetailSchema = antragItemSchema
   })
   .openapi('Antrag');
 
-const PHASES = [
-  'angenommen',
-  'eingegangen',
-  'wartet-wartung',
-  'zahlung-offen',
-  'zustellung',
-  'zugestellt',
-  'in-bearbeitung',
-  'nachforderung',
-  'abgeschlossen',
-  'abgebrochen',
-  'nicht-zustellbar',
-] as const;
 
 /** What the Antrag workflow answers an Update with: identifiers and states, never personal data. */
 export const antragSichtSchema = z
   .object({
     vorgangsnummer: z.string(),
-    phase: z.enum(PHASES),
+    phase: z.enum(ANTRAG_PHASES),
     test: z.boolean(),
     eingegangenAm: z.string().optional(),
     zahlung: z
@@ -163,7 +151,7 @@ export const buergerStatusSchema = z
   })
   .openapi('BuergerStatus');
 
-export const nachforderungAntwortSchema = z.object({ vorgangsnummer: z.string(), phase: z.enum(PHASES) });
+export const nachforderungAntwortSchema = z.object({ vorgangsnummer: z.string(), phase: z.enum(ANTRAG_PHASES) });
 
 /** A file download: the bytes as stored, with the media type detected at upload. */
 export const downloadContent = Object.fromEntries(
