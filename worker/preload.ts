@@ -38,6 +38,7 @@ export const PRELOAD_MODULES: string[] = [
     'onlinedienst/bestand',
     'rollout/ticket',
     'release/campaign',
+    'release/schedule',
     'onlinedienst/notices',
     'rollout/notices',
     'antrag/phases',

@@ -6,6 +6,7 @@ import { proxyActivities, setHandler, sleep, upsertSearchAttributes, workflowInf
 import type { Activities } from '../activities';
 import { domainNow, realDelayMs, resolveClock } from '../domain/clock';
 import { DEFAULT_CAMPAIGN_POLICY, type CampaignSummary } from '../domain/release/campaign';
+import { campaignSchedule } from '../domain/release/schedule';
 import { campaignProgressQuery, type CampaignProgress, type ReleaseCampaignInput } from '../messages/release';
 import { ReleaseCheckStateKey } from '../messages/search-attributes';
 
@@ -20,30 +21,6 @@ const fanOut = proxyActivities<Activities>({
 });
 
 const DAY = 86_400_000;
-
-interface Step {
-  at: number;
-  kind: 'erinnerung' | 'ueberfaellig';
-  dueAt: number;
-  round: number;
-}
-
-/** Reminder before each deadline, then lateness notices after it; in time order. */
-export function campaignSchedule(
-  dueAts: readonly number[],
-  createdAt: number,
-  leadMs: number,
-  intervalMs: number,
-  maxLate: number,
-): Step[] {
-  const steps: Step[] = [];
-  for (const dueAt of dueAts) {
-    if (dueAt - leadMs > createdAt) steps.push({ at: dueAt - leadMs, kind: 'erinnerung', dueAt, round: 0 });
-    for (let round = 1; round <= maxLate; round++)
-      steps.push({ at: dueAt + (round - 1) * intervalMs, kind: 'ueberfaellig', dueAt, round });
-  }
-  return steps.sort((a, b) => a.at - b.at || a.dueAt - b.dueAt);
-}
 
 export async function releaseCampaignWorkflow(input: ReleaseCampaignInput): Promise<CampaignSummary> {
   const workflowId = workflowInfo().workflowId;
