@@ -11,12 +11,19 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => h?.close());
 
-const fitconnectParams = () => ({ 'zustellung.modus': 'fitconnect', 'fitconnect.destinationId': h.destination.destinationId });
+const fitconnectParams = () => ({
+  'zustellung.modus': 'fitconnect',
+  'fitconnect.destinationId': h.destination.destinationId,
+});
 const zugestellt = (vn: string, ms = 30_000) =>
-  h.waitFor('delivered', async () => {
-    const z = await h.db.selectFrom('zustellung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst();
-    return z?.zugestellt_am ? z : undefined;
-  }, ms);
+  h.waitFor(
+    'delivered',
+    async () => {
+      const z = await h.db.selectFrom('zustellung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst();
+      return z?.zugestellt_am ? z : undefined;
+    },
+    ms,
+  );
 const pdf = Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 describe('FIT-Connect delivery', () => {
@@ -24,7 +31,9 @@ describe('FIT-Connect delivery', () => {
     const akt = await h.aktivierung(fitconnectParams());
     const daten = anwohnerparken({ bemerkung: 'Über FIT-Connect <&>' });
     const res = await h.submit({
-      aktivierungId: akt, daten, antragsteller: antragsteller(`${uniqueId('fc')}@example.org`),
+      aktivierungId: akt,
+      daten,
+      antragsteller: antragsteller(`${uniqueId('fc')}@example.org`),
       anlagen: [{ dateiname: 'Nachweis.pdf', medientyp: 'application/pdf', inhaltBase64: pdf.toString('base64') }],
     });
     const vn = res.body.vorgangsnummer;
@@ -44,13 +53,21 @@ describe('FIT-Connect delivery', () => {
     const before = h.fitconnect.listSubmissions(h.destination.destinationId).length;
     await h.fitconnect.setOutage('unavailable');
     try {
-      const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('out')}@example.org`) });
+      const res = await h.submit({
+        aktivierungId: akt,
+        daten: anwohnerparken(),
+        antragsteller: antragsteller(`${uniqueId('out')}@example.org`),
+      });
       const vn = res.body.vorgangsnummer;
       await h.waitFor('waiting on endpoint', async () => (await h.antrag(vn)).zustell_status === 'wartet-auf-endpunkt');
-      const alert = await waitForMail((m) => m.envelopeTo.includes(h.awbEmail) && m.subject.startsWith('Fachverfahren nicht erreichbar'));
+      const alert = await waitForMail(
+        (m) => m.envelopeTo.includes(h.awbEmail) && m.subject.startsWith('Fachverfahren nicht erreichbar'),
+      );
       expect(alert.subject).toBe(`Fachverfahren nicht erreichbar: fitconnect:${h.destination.destinationId}`);
       const endpunkte = await h.api('GET', '/api/endpunkte', h.tokens['awb-sid']);
-      const ep = endpunkte.body.items.find((e: { endpunkt: string }) => e.endpunkt === `fitconnect:${h.destination.destinationId}`);
+      const ep = endpunkte.body.items.find(
+        (e: { endpunkt: string }) => e.endpunkt === `fitconnect:${h.destination.destinationId}`,
+      );
       expect(ep).toMatchObject({ erreichbar: false });
       expect(ep.wartend).toBeGreaterThanOrEqual(1);
       expect(ep.wartetSeitSekunden).toBeGreaterThanOrEqual(1);
@@ -63,8 +80,15 @@ describe('FIT-Connect delivery', () => {
       expect(z.versuche).toBeGreaterThan(1);
       expect(h.fitconnect.listSubmissions(h.destination.destinationId).length - before).toBe(1);
       const nachher = await h.api('GET', '/api/endpunkte', h.tokens['awb-sid']);
-      expect(nachher.body.items.find((e: { endpunkt: string }) => e.endpunkt === ep.endpunkt)).toMatchObject({ erreichbar: true, wartend: 0 });
-      expect((await mails()).filter((m) => m.envelopeTo.includes(h.awbEmail) && m.subject.startsWith('Fachverfahren nicht erreichbar'))).toHaveLength(1);
+      expect(nachher.body.items.find((e: { endpunkt: string }) => e.endpunkt === ep.endpunkt)).toMatchObject({
+        erreichbar: true,
+        wartend: 0,
+      });
+      expect(
+        (await mails()).filter(
+          (m) => m.envelopeTo.includes(h.awbEmail) && m.subject.startsWith('Fachverfahren nicht erreichbar'),
+        ),
+      ).toHaveLength(1);
     } finally {
       await h.fitconnect.setOutage('none');
     }
@@ -72,9 +96,16 @@ describe('FIT-Connect delivery', () => {
 });
 
 describe('Wartungsmodus', () => {
-  it('refuses citizens with 503, Retry-After and the Mandant\'s text, but lets the Prozesseigner test', async () => {
-    const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain' }, { wartungsmodus: true, art: 'refuse', text: 'Abnahmetest bis 14 Uhr.' });
-    const body = { aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('wm')}@example.org`) };
+  it("refuses citizens with 503, Retry-After and the Mandant's text, but lets the Prozesseigner test", async () => {
+    const akt = await h.aktivierung(
+      { 'zustellung.modus': 'transfer-plain' },
+      { wartungsmodus: true, art: 'refuse', text: 'Abnahmetest bis 14 Uhr.' },
+    );
+    const body = {
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('wm')}@example.org`),
+    };
     const refused = await h.submit(body);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('3600');
@@ -88,15 +119,29 @@ describe('Wartungsmodus', () => {
   }, 60_000);
 
   it('accepts and holds, then processes when the Mandant switches maintenance off', async () => {
-    const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain', 'frist.wartungPruefen': '1h' }, { wartungsmodus: true, art: 'hold' });
-    const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('hold')}@example.org`) });
+    const akt = await h.aktivierung(
+      { 'zustellung.modus': 'transfer-plain', 'frist.wartungPruefen': '1h' },
+      { wartungsmodus: true, art: 'hold' },
+    );
+    const res = await h.submit({
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('hold')}@example.org`),
+    });
     expect(res.status).toBe(201);
     const vn = res.body.vorgangsnummer;
     await h.waitFor('held', async () => (await h.sicht(vn)).phase === 'wartet-wartung');
     await new Promise((r) => setTimeout(r, 1000));
-    expect(await h.db.selectFrom('zustellung').select('vorgangsnummer').where('vorgangsnummer', '=', vn).executeTakeFirst()).toBeUndefined();
-    expect((await h.api('PUT', `/api/aktivierungen/${akt}/wartungsmodus`, h.tokens['admin-dresden'], { aktiv: false })).status).toBe(404);
-    const off = await h.api('PUT', `/api/aktivierungen/${akt}/wartungsmodus`, h.tokens['admin-leipzig'], { aktiv: false });
+    expect(
+      await h.db.selectFrom('zustellung').select('vorgangsnummer').where('vorgangsnummer', '=', vn).executeTakeFirst(),
+    ).toBeUndefined();
+    expect(
+      (await h.api('PUT', `/api/aktivierungen/${akt}/wartungsmodus`, h.tokens['admin-dresden'], { aktiv: false }))
+        .status,
+    ).toBe(404);
+    const off = await h.api('PUT', `/api/aktivierungen/${akt}/wartungsmodus`, h.tokens['admin-leipzig'], {
+      aktiv: false,
+    });
     expect(off.status).toBe(200);
     expect(off.body.freigegeben).toBe(1);
     await zugestellt(vn);
@@ -120,7 +165,9 @@ describe('duplicate submissions', () => {
     expect(runs).toHaveLength(1);
     await zugestellt(vn);
     await waitForMail((m) => m.envelopeTo.includes(email));
-    expect((await mails()).filter((m) => m.envelopeTo.includes(email) && m.subject.includes('Eingangsbestätigung'))).toHaveLength(1);
+    expect(
+      (await mails()).filter((m) => m.envelopeTo.includes(email) && m.subject.includes('Eingangsbestätigung')),
+    ).toHaveLength(1);
     // The same key with different content is a conflict, not a silent second Antrag.
     const other = await h.submit({ ...body, daten: anwohnerparken({ zone: 'B1' }) }, { key });
     expect(other.status).toBe(409);
@@ -135,26 +182,55 @@ describe('duplicate submissions', () => {
 describe('hostile and wrong input', () => {
   it('names the wrong fields, refuses wrong types and oversize or disguised files, and stores nothing', async () => {
     const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain' });
-    const ok = { aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('bad')}@example.org`) };
-    const count = async () => Number((await h.db.selectFrom('antrag').select(({ fn }) => fn.countAll<string>().as('n')).where('aktivierung_id', '=', akt).executeTakeFirstOrThrow()).n);
+    const ok = {
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('bad')}@example.org`),
+    };
+    const count = async () =>
+      Number(
+        (
+          await h.db
+            .selectFrom('antrag')
+            .select(({ fn }) => fn.countAll<string>().as('n'))
+            .where('aktivierung_id', '=', akt)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
 
-    const wrongTypes = await h.submit({ ...ok, daten: { ...anwohnerparken(), kennzeichen: 42, wohnadresse: { ...anwohnerparken().wohnadresse, plz: 'abc' } } });
+    const wrongTypes = await h.submit({
+      ...ok,
+      daten: { ...anwohnerparken(), kennzeichen: 42, wohnadresse: { ...anwohnerparken().wohnadresse, plz: 'abc' } },
+    });
     expect(wrongTypes.status).toBe(400);
-    expect(wrongTypes.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual(['daten.kennzeichen', 'daten.wohnadresse.plz']);
+    expect(wrongTypes.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual([
+      'daten.kennzeichen',
+      'daten.wohnadresse.plz',
+    ]);
     const noMail = await h.submit({ ...ok, antragsteller: { name: 'X Y', email: 'kein-mail' } });
     expect(noMail.body.invalidParams[0].name).toBe('antragsteller.email');
     const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100)]);
-    const disguised = await h.submit({ ...ok, anlagen: [{ dateiname: 'rechnung.pdf', medientyp: 'application/pdf', inhaltBase64: exe.toString('base64') }] });
+    const disguised = await h.submit({
+      ...ok,
+      anlagen: [{ dateiname: 'rechnung.pdf', medientyp: 'application/pdf', inhaltBase64: exe.toString('base64') }],
+    });
     expect(disguised.status).toBe(415);
     expect(disguised.body.invalidParams[0].name).toBe('anlagen[0]');
     const big = Buffer.concat([pdf, Buffer.alloc(10 * 1024 * 1024)]);
-    const oversize = await h.submit({ ...ok, anlagen: [{ dateiname: 'gross.pdf', medientyp: 'application/pdf', inhaltBase64: big.toString('base64') }] });
+    const oversize = await h.submit({
+      ...ok,
+      anlagen: [{ dateiname: 'gross.pdf', medientyp: 'application/pdf', inhaltBase64: big.toString('base64') }],
+    });
     expect(oversize.status).toBe(413);
     const unknown = await h.submit({ ...ok, aktivierungId: 'gibt-es-nicht' });
     expect(unknown.status).toBe(404);
     const version = await h.submit({ ...ok, formularVersion: '9.9' });
     expect(version.status).toBe(422);
-    const raw = await fetch(`${h.base}/api/antraege`, { method: 'POST', headers: { authorization: `Bearer ${h.tokens['buerger-anna']}`, 'content-type': 'application/json' }, body: '{"aktivierungId":' });
+    const raw = await fetch(`${h.base}/api/antraege`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.tokens['buerger-anna']}`, 'content-type': 'application/json' },
+      body: '{"aktivierungId":',
+    });
     expect(raw.status).toBe(400);
     expect(await count()).toBe(0);
 
@@ -162,10 +238,19 @@ describe('hostile and wrong input', () => {
     const form = new FormData();
     form.set('antrag', JSON.stringify(ok));
     form.append('anlage', new Blob([pdf], { type: 'application/pdf' }), '..\\..\\windows\\system32\\CON.pdf');
-    const multipart = await fetch(`${h.base}/api/antraege`, { method: 'POST', headers: { authorization: `Bearer ${h.tokens['buerger-anna']}` }, body: form });
+    const multipart = await fetch(`${h.base}/api/antraege`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.tokens['buerger-anna']}` },
+      body: form,
+    });
     expect(multipart.status).toBe(201);
     const { vorgangsnummer } = (await multipart.json()) as { vorgangsnummer: string };
-    const stored = await h.db.selectFrom('antrag_datei').select(['file_name', 'media_type']).where('vorgangsnummer', '=', vorgangsnummer).where('art', '=', 'anlage').execute();
+    const stored = await h.db
+      .selectFrom('antrag_datei')
+      .select(['file_name', 'media_type'])
+      .where('vorgangsnummer', '=', vorgangsnummer)
+      .where('art', '=', 'anlage')
+      .execute();
     expect(stored).toHaveLength(1);
     expect(stored[0]!.file_name).not.toMatch(/[\\/]|\.\./);
     expect(stored[0]!.media_type).toBe('application/pdf');
@@ -176,20 +261,37 @@ describe('hostile and wrong input', () => {
 describe('a worker that goes away', () => {
   it('continues a paid Antrag after the worker was stopped mid-flight', async () => {
     const akt = await h.aktivierung({ ...h.gebuehr(1000), 'zustellung.modus': 'transfer-plain' });
-    const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('wk')}@example.org`) });
+    const res = await h.submit({
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('wk')}@example.org`),
+    });
     const vn = res.body.vorgangsnummer;
-    const zahlung = await h.waitFor('Kassenzeichen', () => h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst());
+    const zahlung = await h.waitFor('Kassenzeichen', () =>
+      h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(),
+    );
     await h.stopWorker();
     try {
       h.epaybl.zahlung(zahlung.kassenzeichen, 1000, 'LASTSCHRIFTOHNE');
       await new Promise((r) => setTimeout(r, 1500));
-      expect(await h.db.selectFrom('zustellung').select('vorgangsnummer').where('vorgangsnummer', '=', vn).executeTakeFirst()).toBeUndefined();
+      expect(
+        await h.db
+          .selectFrom('zustellung')
+          .select('vorgangsnummer')
+          .where('vorgangsnummer', '=', vn)
+          .executeTakeFirst(),
+      ).toBeUndefined();
     } finally {
       await h.startWorker();
     }
     const z = await zugestellt(vn, 60_000);
     expect(z.versuche).toBe(1);
-    const gebucht = await h.db.selectFrom('audit_log').select('id').where('subject_id', '=', vn).where('action', '=', 'zahlung.gebucht').execute();
+    const gebucht = await h.db
+      .selectFrom('audit_log')
+      .select('id')
+      .where('subject_id', '=', vn)
+      .where('action', '=', 'zahlung.gebucht')
+      .execute();
     expect(gebucht).toHaveLength(1);
   }, 90_000);
 });
@@ -201,19 +303,38 @@ describe('a worker process killed with SIGKILL', () => {
     const first = h.spawnWorkerProcess();
     let second: ReturnType<typeof h.spawnWorkerProcess> | undefined;
     try {
-      const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('kill')}@example.org`) });
+      const res = await h.submit({
+        aktivierungId: akt,
+        daten: anwohnerparken(),
+        antragsteller: antragsteller(`${uniqueId('kill')}@example.org`),
+      });
       const vn = res.body.vorgangsnummer;
-      const zahlung = await h.waitFor('Kassenzeichen from the worker process', () => h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(), 60_000);
+      const zahlung = await h.waitFor(
+        'Kassenzeichen from the worker process',
+        () => h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(),
+        60_000,
+      );
       // Mid-flight: the process is inside the heartbeating payment poll.
-      await h.waitFor('payment poll running', async () => (await h.handle(vn).describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'zahlungAbwarten'));
+      await h.waitFor('payment poll running', async () =>
+        (await h.handle(vn).describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'zahlungAbwarten'),
+      );
       first.kill('SIGKILL');
       await new Promise((r) => first.once('exit', r));
       h.epaybl.zahlung(zahlung.kassenzeichen, 1234, 'GIROPAY');
       second = h.spawnWorkerProcess();
       const z = await zugestellt(vn, 90_000);
       expect(z.versuche).toBe(1);
-      expect(await h.db.selectFrom('audit_log').select('id').where('subject_id', '=', vn).where('action', '=', 'zahlung.gebucht').execute()).toHaveLength(1);
-      expect(await h.db.selectFrom('zahlung').select('status').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow()).toEqual({ status: 'bezahlt' });
+      expect(
+        await h.db
+          .selectFrom('audit_log')
+          .select('id')
+          .where('subject_id', '=', vn)
+          .where('action', '=', 'zahlung.gebucht')
+          .execute(),
+      ).toHaveLength(1);
+      expect(
+        await h.db.selectFrom('zahlung').select('status').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow(),
+      ).toEqual({ status: 'bezahlt' });
     } finally {
       first.kill('SIGKILL');
       second?.kill('SIGTERM');
@@ -244,9 +365,13 @@ describe('no worker at all', () => {
 });
 
 describe('who sees what', () => {
-  it('shows an Antrag to its own Mandant\'s authority and to the citizen with the token only', async () => {
+  it("shows an Antrag to its own Mandant's authority and to the citizen with the token only", async () => {
     const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain' });
-    const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('sc')}@example.org`) });
+    const res = await h.submit({
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('sc')}@example.org`),
+    });
     const vn = res.body.vorgangsnummer;
     expect((await h.api('GET', `/api/antraege/${vn}`, h.tokens['sb-leipzig'])).status).toBe(200);
     expect((await h.api('GET', `/api/antraege/${vn}`, h.tokens['admin-dresden'])).status).toBe(404);
@@ -261,7 +386,9 @@ describe('who sees what', () => {
     expect(JSON.stringify(own.body)).not.toContain('Anna Bürger'); // no personal data on the status page
     // Commands before delivery are refused by the workflow, not accepted and ignored.
     await zugestellt(vn);
-    const notYet = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, h.tokens['admin-leipzig'], { status: 'in-bearbeitung' });
+    const notYet = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, h.tokens['admin-leipzig'], {
+      status: 'in-bearbeitung',
+    });
     expect(notYet.status).toBe(403); // mandant-admin is not Sachbearbeitung
   }, 60_000);
 });

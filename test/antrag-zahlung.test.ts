@@ -15,7 +15,9 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 async function zahlungVon(vn: string) {
-  return h.waitFor('Kassenzeichen', () => h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst());
+  return h.waitFor('Kassenzeichen', () =>
+    h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(),
+  );
 }
 
 /** Pays (or aborts) on the simulator's pay page as a browser would, then follows the back-link into our API. */
@@ -26,8 +28,10 @@ async function payPage(paypageUrl: string, action: 'bezahlen' | 'abbrechen') {
   const html = await (await fetch(pageUrl)).text();
   const formAction = new RegExp(`action="([^"]+/${action})"`).exec(html)![1]!;
   const posted = await fetch(new URL(formAction, pageUrl), {
-    method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'zahlverfahren=GIROPAY',
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'zahlverfahren=GIROPAY',
   });
   expect(posted.status).toBe(303);
   const backlink = posted.headers.get('location')!;
@@ -58,7 +62,10 @@ describe('fee payment', () => {
     expect((await h.sicht(vn)).phase).toBe('zahlung-offen');
 
     // The back-link alone proves nothing: a forged one is refused, a real one only makes the workflow look.
-    const forged = await h.api('GET', `/api/zahlung/rueckkehr?vorgangsnummer=${vn}&epResult=success&kassenzeichen=${zahlung.kassenzeichen}&sig=AAAA`);
+    const forged = await h.api(
+      'GET',
+      `/api/zahlung/rueckkehr?vorgangsnummer=${vn}&epResult=success&kassenzeichen=${zahlung.kassenzeichen}&sig=AAAA`,
+    );
     expect(forged.status).toBe(400);
     const backlink = await payPage(zahlung.paypage_url, 'bezahlen');
     for (let i = 0; i < 3; i++) {
@@ -69,10 +76,19 @@ describe('fee payment', () => {
     const z = await zugestellt(vn);
     // A late bank transfer on top makes it overpaid; still one booking.
     h.epaybl.zahlung(zahlung.kassenzeichen, 500, 'UEBERWEISUNGNACH');
-    const gebucht = await h.db.selectFrom('audit_log').select('action').where('subject_id', '=', vn).where('action', '=', 'zahlung.gebucht').execute();
+    const gebucht = await h.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject_id', '=', vn)
+      .where('action', '=', 'zahlung.gebucht')
+      .execute();
     expect(gebucht).toHaveLength(1);
     expect(h.epaybl.callCount('anlegenKassenzeichen')).toBeGreaterThanOrEqual(1);
-    const nachher = await h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow();
+    const nachher = await h.db
+      .selectFrom('zahlung')
+      .selectAll()
+      .where('vorgangsnummer', '=', vn)
+      .executeTakeFirstOrThrow();
     expect(nachher.status).toBe('bezahlt');
     expect(nachher.bezahlt_cent).toBe(3050);
     expect(nachher.gebucht_am).not.toBeNull();
@@ -94,19 +110,41 @@ describe('fee payment', () => {
 
   it('waits through a partial bank transfer until the rest arrives', async () => {
     const akt = await h.aktivierung({ ...h.gebuehr(2000), 'zustellung.modus': 'transfer-plain' });
-    const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('ueb')}@example.org`) });
+    const res = await h.submit({
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('ueb')}@example.org`),
+    });
     const vn = res.body.vorgangsnummer;
     const zahlung = await zahlungVon(vn);
     h.epaybl.zahlung(zahlung.kassenzeichen, 1200, 'UEBERWEISUNGVOR');
-    await h.waitFor('teilbezahlt', async () => (await h.db.selectFrom('zahlung').select('status').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow()).status === 'teilbezahlt');
-    expect(await h.db.selectFrom('zustellung').select('vorgangsnummer').where('vorgangsnummer', '=', vn).executeTakeFirst()).toBeUndefined();
+    await h.waitFor(
+      'teilbezahlt',
+      async () =>
+        (await h.db.selectFrom('zahlung').select('status').where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow())
+          .status === 'teilbezahlt',
+    );
+    expect(
+      await h.db.selectFrom('zustellung').select('vorgangsnummer').where('vorgangsnummer', '=', vn).executeTakeFirst(),
+    ).toBeUndefined();
     h.epaybl.zahlung(zahlung.kassenzeichen, 800, 'UEBERWEISUNGVOR');
     await zugestellt(vn);
-    expect((await h.db.selectFrom('zahlung').select(['status', 'bezahlt_cent']).where('vorgangsnummer', '=', vn).executeTakeFirstOrThrow())).toEqual({ status: 'bezahlt', bezahlt_cent: 2000 });
+    expect(
+      await h.db
+        .selectFrom('zahlung')
+        .select(['status', 'bezahlt_cent'])
+        .where('vorgangsnummer', '=', vn)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'bezahlt', bezahlt_cent: 2000 });
   }, 60_000);
 
   it('reminds a citizen who never pays, then cancels the Antrag without delivering it', async () => {
-    const akt = await h.aktivierung({ ...h.gebuehr(1500), 'frist.zahlungErinnerung': '1s', 'frist.zahlungAbbruch': '3s', 'frist.aufbewahrung': '1s' });
+    const akt = await h.aktivierung({
+      ...h.gebuehr(1500),
+      'frist.zahlungErinnerung': '1s',
+      'frist.zahlungAbbruch': '3s',
+      'frist.aufbewahrung': '1s',
+    });
     const email = `${uniqueId('nie')}@example.org`;
     const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(email) });
     const vn = res.body.vorgangsnummer;
@@ -118,7 +156,9 @@ describe('fee payment', () => {
     expect(ende.phase).toBe('abgebrochen');
     expect(ende.zahlung).toMatchObject({ status: 'nicht-bezahlt', erinnert: true });
     await waitForMail((m) => m.envelopeTo.includes(email) && m.text.includes('nicht fristgerecht bezahlt'));
-    expect(await h.db.selectFrom('zustellung').select('vorgangsnummer').where('vorgangsnummer', '=', vn).executeTakeFirst()).toBeUndefined();
+    expect(
+      await h.db.selectFrom('zustellung').select('vorgangsnummer').where('vorgangsnummer', '=', vn).executeTakeFirst(),
+    ).toBeUndefined();
     expect((await h.antrag(vn)).status).toBe('abgebrochen');
     expect((await h.antrag(vn)).form_data).toBeNull(); // retention ran (1 s in this activation)
   }, 60_000);
@@ -129,9 +169,17 @@ describe('fee payment', () => {
     h.epaybl.failNext('anlegenKunde', '-0510', 2); // processing failed, retryable
     h.epaybl.failNext('lesenTransaktion', '-0611', 1); // configuration error at the operator: fixed later
     h.epaybl.dropNextReplies('anlegenKassenzeichen', 1); // created, but the reply is lost
-    const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(`${uniqueId('err')}@example.org`) });
+    const res = await h.submit({
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('err')}@example.org`),
+    });
     const vn = res.body.vorgangsnummer;
-    const zahlung = await h.waitFor('Kassenzeichen after errors', () => h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(), 45_000);
+    const zahlung = await h.waitFor(
+      'Kassenzeichen after errors',
+      () => h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(),
+      45_000,
+    );
     expect(h.epaybl.callCount('anlegenKassenzeichen') - before).toBe(1);
     expect(h.epaybl.kassenzeichen(zahlung.kassenzeichen)?.eShopTransaktionsNr).toBe(vn);
     h.epaybl.zahlung(zahlung.kassenzeichen, 990, 'KREDITKARTE');
@@ -141,15 +189,27 @@ describe('fee payment', () => {
   it('refunds through a person when a paid Antrag can never be delivered, and sees the storno arrive', async () => {
     const dest = await h.fitconnect.createDestination({
       status: 'inactive',
-      services: [{ identifier: `urn:de:fim:leika:leistung:${LEISTUNG}`, submissionSchemas: [{ schemaUri: SCHEMA, mimeType: 'application/json' }] }],
+      services: [
+        {
+          identifier: `urn:de:fim:leika:leistung:${LEISTUNG}`,
+          submissionSchemas: [{ schemaUri: SCHEMA, mimeType: 'application/json' }],
+        },
+      ],
     });
-    const akt = await h.aktivierung({ ...h.gebuehr(4200), 'zustellung.modus': 'fitconnect', 'fitconnect.destinationId': dest.destinationId, 'frist.aufbewahrung': '1s' });
+    const akt = await h.aktivierung({
+      ...h.gebuehr(4200),
+      'zustellung.modus': 'fitconnect',
+      'fitconnect.destinationId': dest.destinationId,
+      'frist.aufbewahrung': '1s',
+    });
     const email = `${uniqueId('storno')}@example.org`;
     const res = await h.submit({ aktivierungId: akt, daten: anwohnerparken(), antragsteller: antragsteller(email) });
     const vn = res.body.vorgangsnummer;
     const zahlung = await zahlungVon(vn);
     h.epaybl.zahlung(zahlung.kassenzeichen, 4200, 'GIROPAY');
-    const aufgabe = await h.waitFor('storno task', () => h.db.selectFrom('aufgabe').selectAll().where('id', '=', `${vn}:storno`).executeTakeFirst());
+    const aufgabe = await h.waitFor('storno task', () =>
+      h.db.selectFrom('aufgabe').selectAll().where('id', '=', `${vn}:storno`).executeTakeFirst(),
+    );
     expect(aufgabe).toMatchObject({ art: 'storno', rolle: 'mandant-admin', mandant_id: 'leipzig', status: 'offen' });
     await waitForMail((m) => m.envelopeTo.includes(h.awbEmail) && m.subject === `Erstattung nötig: ${vn}`);
     expect((await h.sicht(vn)).zahlung?.status).toBe('erstattung-angefordert');
@@ -159,8 +219,14 @@ describe('fee payment', () => {
     expect(ende.phase).toBe('nicht-zustellbar');
     expect(ende.zahlung?.status).toBe('erstattet');
     expect(ende.zustellung.status).toBe('abgelehnt');
-    const erledigt = await h.db.selectFrom('aufgabe').selectAll().where('id', '=', `${vn}:storno`).executeTakeFirstOrThrow();
+    const erledigt = await h.db
+      .selectFrom('aufgabe')
+      .selectAll()
+      .where('id', '=', `${vn}:storno`)
+      .executeTakeFirstOrThrow();
     expect(erledigt).toMatchObject({ status: 'erledigt', erledigt_von: 'epaybl' });
-    expect((await mails()).filter((m) => m.envelopeTo.includes(email) && m.text.includes('nicht zugestellt werden'))).toHaveLength(1);
+    expect(
+      (await mails()).filter((m) => m.envelopeTo.includes(email) && m.text.includes('nicht zugestellt werden')),
+    ).toHaveLength(1);
   }, 60_000);
 });

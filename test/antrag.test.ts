@@ -18,7 +18,11 @@ const pdfBase64 = Buffer.from('%PDF-1.4\n% Nachweis\n1 0 obj<<>>endobj\ntrailer<
 
 describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () => {
   it('goes from submission through Nachforderung and Bescheid to the deletion of personal data', async () => {
-    const akt = await h.aktivierung({ 'zustellung.modus': 'transfer-plain', 'frist.aufbewahrung': '3s', 'frist.transferLoeschen': '2s' });
+    const akt = await h.aktivierung({
+      'zustellung.modus': 'transfer-plain',
+      'frist.aufbewahrung': '3s',
+      'frist.transferLoeschen': '2s',
+    });
     const email = `${uniqueId('anna')}@example.org`;
     const res = await h.submit({
       aktivierungId: akt,
@@ -31,16 +35,25 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
     expect(vn).toMatch(/^A24-[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     expect(Date.parse(eingegangenAm)).toBeGreaterThan(Date.now() - 60_000);
 
-    const bestaetigung = await waitForMail((m) => m.envelopeTo.includes(email) && m.subject.includes('Eingangsbestätigung'));
+    const bestaetigung = await waitForMail(
+      (m) => m.envelopeTo.includes(email) && m.subject.includes('Eingangsbestätigung'),
+    );
     expect(bestaetigung.subject).toBe(`Eingangsbestätigung – Vorgangsnummer ${vn}`);
     expect(bestaetigung.text).toContain(`/status/${statusToken}`);
 
     // Exactly what was submitted, as PDF, its hash in the audit log.
-    const pdf = await h.waitFor('PDF', () => h.db.selectFrom('antrag_datei').selectAll().where('id', '=', `${vn}:antrag-pdf`).executeTakeFirst());
+    const pdf = await h.waitFor('PDF', () =>
+      h.db.selectFrom('antrag_datei').selectAll().where('id', '=', `${vn}:antrag-pdf`).executeTakeFirst(),
+    );
     const doc = await PDFDocument.load(pdf.content!);
     expect(doc.getTitle()).toContain(vn);
     expect(pdf.sha256).toBe(createHash('sha256').update(pdf.content!).digest('hex'));
-    const eingang = await h.db.selectFrom('audit_log').selectAll().where('subject_id', '=', vn).where('action', '=', 'antrag.eingegangen').executeTakeFirstOrThrow();
+    const eingang = await h.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('subject_id', '=', vn)
+      .where('action', '=', 'antrag.eingegangen')
+      .executeTakeFirstOrThrow();
     expect((eingang.details as { pdfSha256: string }).pdfSha256).toBe(pdf.sha256);
 
     // Delivered once, atomically, the hostile file name tamed.
@@ -62,33 +75,54 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
     const sb = h.tokens['sb-leipzig']!;
     expect((await h.api('POST', `/api/antraege/${vn}/bearbeitung`, sb, { status: 'in-bearbeitung' })).status).toBe(200);
     const frist = new Date(Date.now() + 14 * 86_400_000).toISOString();
-    const nf = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, sb, { status: 'nachforderung', text: 'Bitte Meldebescheinigung nachreichen.', frist });
+    const nf = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, sb, {
+      status: 'nachforderung',
+      text: 'Bitte Meldebescheinigung nachreichen.',
+      frist,
+    });
     expect(nf.status).toBe(200);
     expect(nf.body.bearbeitung.nachforderung).toEqual({ frist, beantwortet: false });
     const nfMail = await waitForMail((m) => m.envelopeTo.includes(email) && m.subject.startsWith('Nachforderung'));
     expect(nfMail.text).toContain('Bitte Meldebescheinigung nachreichen.');
     // A second Nachforderung while one is open is refused by the workflow's validator.
-    const doppelt = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, sb, { status: 'nachforderung', text: 'Noch etwas', frist });
+    const doppelt = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, sb, {
+      status: 'nachforderung',
+      text: 'Noch etwas',
+      frist,
+    });
     expect(doppelt.status).toBe(409);
     expect(doppelt.body.detail).toBe('Es gibt bereits eine offene Nachforderung');
 
     const status1 = await h.api('GET', `/api/status/${statusToken}`);
     expect(status1.body.nachforderungOffen).toEqual({ frist });
-    const antwort = await h.api('POST', `/api/status/${statusToken}/nachforderung`, undefined, { text: 'Meldebescheinigung anbei.', anlagen: [{ dateiname: 'melde.pdf', inhaltBase64: pdfBase64 }] });
+    const antwort = await h.api('POST', `/api/status/${statusToken}/nachforderung`, undefined, {
+      text: 'Meldebescheinigung anbei.',
+      anlagen: [{ dateiname: 'melde.pdf', inhaltBase64: pdfBase64 }],
+    });
     expect(antwort.status).toBe(200);
     expect(antwort.body.phase).toBe('in-bearbeitung');
 
     // The Bescheid: delivered to the citizen, the Widerspruch period starts.
     const bescheid = await h.api('POST', `/api/antraege/${vn}/bescheid`, sb, {
-      dateiname: 'bescheid.pdf', inhaltBase64: pdfBase64, metadaten: { aktenzeichen: 'ORD-2026-0815', art: 'bewilligung', datum: '2026-11-24' },
+      dateiname: 'bescheid.pdf',
+      inhaltBase64: pdfBase64,
+      metadaten: { aktenzeichen: 'ORD-2026-0815', art: 'bewilligung', datum: '2026-11-24' },
     });
     expect(bescheid.status).toBe(200);
     const { zugestelltAm, widerspruchBis } = bescheid.body.bescheid;
     expect(Date.parse(widerspruchBis) - Date.parse(zugestelltAm)).toBe(30 * 86_400_000);
     await waitForMail((m) => m.envelopeTo.includes(email) && m.subject.startsWith('Ihr Bescheid'));
     const status2 = await h.api('GET', `/api/status/${statusToken}`);
-    expect(status2.body.technisch.ereignisse.map((e: { status: string }) => e.status)).toEqual(['eingegangen', 'zugestellt']);
-    expect(status2.body.bearbeitung.ereignisse.map((e: { status: string }) => e.status)).toEqual(['in-bearbeitung', 'nachforderung', 'nachforderung-beantwortet', 'bescheid']);
+    expect(status2.body.technisch.ereignisse.map((e: { status: string }) => e.status)).toEqual([
+      'eingegangen',
+      'zugestellt',
+    ]);
+    expect(status2.body.bearbeitung.ereignisse.map((e: { status: string }) => e.status)).toEqual([
+      'in-bearbeitung',
+      'nachforderung',
+      'nachforderung-beantwortet',
+      'bescheid',
+    ]);
     expect(status2.body.bearbeitung.status).toBe('abgeschlossen');
     expect(status2.body.technisch.status).toBe('zugestellt');
     const bescheidDoc = status2.body.dokumente.find((d: { art: string }) => d.art === 'bescheid');
@@ -106,8 +140,21 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
     expect(row.personendaten_geloescht_am).not.toBeNull();
     const rest = await h.db.selectFrom('antrag_datei').select('content').where('vorgangsnummer', '=', vn).execute();
     expect(rest.every((d) => d.content === null)).toBe(true);
-    const actions = (await h.db.selectFrom('audit_log').select('action').where('subject_id', '=', vn).orderBy('id').execute()).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['antrag.eingegangen', 'antrag.zugestellt', 'antrag.nachforderung', 'antrag.bescheid-zugestellt', 'transfer.geloescht', 'antrag.personendaten-geloescht']));
-    expect((await mails()).filter((m) => m.envelopeTo.includes(email) && m.subject.includes('Eingangsbestätigung'))).toHaveLength(1);
+    const actions = (
+      await h.db.selectFrom('audit_log').select('action').where('subject_id', '=', vn).orderBy('id').execute()
+    ).map((a) => a.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'antrag.eingegangen',
+        'antrag.zugestellt',
+        'antrag.nachforderung',
+        'antrag.bescheid-zugestellt',
+        'transfer.geloescht',
+        'antrag.personendaten-geloescht',
+      ]),
+    );
+    expect(
+      (await mails()).filter((m) => m.envelopeTo.includes(email) && m.subject.includes('Eingangsbestätigung')),
+    ).toHaveLength(1);
   }, 90_000);
 });

@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../app/http';
 import { demoUsers, signToken, type User } from '../api/auth';
 import { seedDemoData } from '../db/seed';
-import { createTestDatabase, startWorker, temporalClient, testLog, testMailer, uniqueId, waitForMail, type RunningWorker } from './helpers';
+import {
+  createTestDatabase,
+  startWorker,
+  temporalClient,
+  testLog,
+  testMailer,
+  uniqueId,
+  waitForMail,
+  type RunningWorker,
+} from './helpers';
 
 const secret = 'test-secret-0123456789abcdef0123456789';
 const { db } = await createTestDatabase('api');
@@ -18,19 +27,34 @@ let server: ServerType;
 let base: string;
 let smtpUp = true;
 
-const tokenFor = (id: string) => signToken(secret, demoUsers.find((u) => u.id === id)!);
+const tokenFor = (id: string) =>
+  signToken(
+    secret,
+    demoUsers.find((u) => u.id === id)!,
+  );
 
-async function call(method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {}) {
+async function call(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
+) {
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+  if (opts.body !== undefined || opts.rawBody !== undefined)
+    headers['content-type'] = opts.contentType ?? 'application/json';
   const res = await fetch(`${base}${path}`, {
     method,
     headers,
     body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
   });
   const text = await res.text();
-  return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, body: text ? (safeJson(text) as Record<string, any>) : {}, text };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    headers: res.headers,
+    body: text ? (safeJson(text) as Record<string, any>) : {},
+    text,
+  };
 }
 function safeJson(text: string) {
   try {
@@ -53,9 +77,25 @@ beforeAll(async () => {
     temporalUiUrl: 'http://localhost:8233',
     version: 'test',
     readiness: [
-      { name: 'temporal', check: async () => { await connection.healthService.check({}); } },
-      { name: 'postgres', check: async () => { await sql`select 1`.execute(db); } },
-      { name: 'smtp', check: async () => { if (!smtpUp) throw new Error('connect ECONNREFUSED'); await mailer.verify(); } },
+      {
+        name: 'temporal',
+        check: async () => {
+          await connection.healthService.check({});
+        },
+      },
+      {
+        name: 'postgres',
+        check: async () => {
+          await sql`select 1`.execute(db);
+        },
+      },
+      {
+        name: 'smtp',
+        check: async () => {
+          if (!smtpUp) throw new Error('connect ECONNREFUSED');
+          await mailer.verify();
+        },
+      },
     ],
   });
   server = await new Promise<ServerType>((resolve) => {
@@ -98,7 +138,9 @@ describe('operations endpoints', () => {
   it('serves an OpenAPI 3.1 document and a docs page', async () => {
     const doc = await call('GET', '/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/api/mandanten', '/api/mandanten/{id}']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/api/mandanten', '/api/mandanten/{id}']),
+    );
     const mandantBody = doc.body.paths['/api/mandanten/{id}'].put.requestBody.content['application/json'].schema;
     expect(mandantBody.required).toEqual(['name']);
     expect(doc.body.paths['/api/mandanten/{id}'].put['x-roles']).toEqual(['mandant-admin', 'projektleitung']);
@@ -135,7 +177,11 @@ describe('one error format', () => {
     const badJson = await call('PUT', '/api/mandanten/dresden', { token, rawBody: '{"name": ' });
     expect(badJson.status).toBe(400);
     expect(badJson.body.detail).toBe('Request body is not valid JSON');
-    const wrongType = await call('PUT', '/api/mandanten/dresden', { token, rawBody: 'name=x', contentType: 'application/x-www-form-urlencoded' });
+    const wrongType = await call('PUT', '/api/mandanten/dresden', {
+      token,
+      rawBody: 'name=x',
+      contentType: 'application/x-www-form-urlencoded',
+    });
     expect(wrongType.status).toBe(415);
     expect(wrongType.type).toBe('application/problem+json');
   });
@@ -178,7 +224,7 @@ describe('roles and Mandant scoping', () => {
     expect(res.body.detail).toContain('awb');
   });
 
-  it('lets a Mandant-Admin maintain its own master data, audited, but not another Mandant\'s', async () => {
+  it("lets a Mandant-Admin maintain its own master data, audited, but not another Mandant's", async () => {
     const token = await tokenFor('admin-dresden');
     const body = {
       name: 'Landeshauptstadt Dresden',
@@ -188,12 +234,19 @@ describe('roles and Mandant scoping', () => {
     };
     const res = await call('PUT', '/api/mandanten/dresden', { token, body });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: 'dresden', impressum: body.impressum, datenschutzbeauftragteR: body.datenschutzbeauftragteR });
+    expect(res.body).toMatchObject({
+      id: 'dresden',
+      impressum: body.impressum,
+      datenschutzbeauftragteR: body.datenschutzbeauftragteR,
+    });
     const audit = await db.selectFrom('audit_log').selectAll().where('subject_id', '=', 'dresden').execute();
     expect(audit.map((a) => [a.actor, a.action])).toEqual([['admin-dresden', 'mandant.stammdaten.geaendert']]);
     expect((await call('PUT', '/api/mandanten/leipzig', { token, body })).status).toBe(404);
     const stranger: User = { id: 'x', name: 'x', roles: ['mandant-admin'], mandanten: ['chemnitz'] };
-    const create = await call('PUT', '/api/mandanten/chemnitz', { token: await signToken(secret, stranger), body: { name: 'Chemnitz' } });
+    const create = await call('PUT', '/api/mandanten/chemnitz', {
+      token: await signToken(secret, stranger),
+      body: { name: 'Chemnitz' },
+    });
     expect(create.status).toBe(404);
     expect(create.body.detail).toContain('only Projektleitung creates');
   });

@@ -19,7 +19,9 @@ const DAY_MS = 86_400_000;
 
 const SCHEMA_URI = 'https://schema.amt24.sachsen.de/schulanmeldung/1.0.0/schema.json';
 const SERVICE = 'urn:de:fim:leika:leistung:99123456760000';
-const services = [{ identifier: SERVICE, submissionSchemas: [{ schemaUri: SCHEMA_URI, mimeType: 'application/json' }] }];
+const services = [
+  { identifier: SERVICE, submissionSchemas: [{ schemaUri: SCHEMA_URI, mimeType: 'application/json' }] },
+];
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -80,14 +82,22 @@ describe('FIT-Connect', () => {
     serviceIdentifier: SERVICE,
     serviceName: 'Schulanmeldung',
     replyChannel: { eMail: { address: 'antragsteller@example.org' } },
-    paymentInformation: { transactionReference: 'KZ-4711', paymentMethod: 'GIROPAY', status: 'BOOKED', grossAmount: 25 },
+    paymentInformation: {
+      transactionReference: 'KZ-4711',
+      paymentMethod: 'GIROPAY',
+      status: 'BOOKED',
+      grossAmount: 25,
+    },
     callback: { url: receiver.url, secret: senderSecret },
   });
 
   beforeAll(async () => {
     receiver = await startCallbackReceiver();
     sim = await startFitConnectSimulator({ maintenanceIntervalMs: 0, callbackRetryDelaysMs: [100] });
-    const destination = await sim.createDestination({ services, callback: { url: receiver.url, secret: destinationSecret } });
+    const destination = await sim.createDestination({
+      services,
+      callback: { url: receiver.url, secret: destinationSecret },
+    });
     destinationId = destination.destinationId;
   }, 120_000);
 
@@ -119,11 +129,19 @@ describe('FIT-Connect', () => {
     });
     const { access_token: subscriberToken } = (await tokenRes.json()) as { access_token: string };
     const authz = { authorization: `Bearer ${subscriberToken}` };
-    const list = (await (await fetch(`${sim.url}/v1/submissions?destinationId=${destinationId}`, { headers: authz })).json()) as {
+    const list = (await (
+      await fetch(`${sim.url}/v1/submissions?destinationId=${destinationId}`, { headers: authz })
+    ).json()) as {
       submissions: { submissionId: string; caseId: string }[];
     };
-    expect(list.submissions).toContainEqual({ destinationId, submissionId: result.submissionId, caseId: result.caseId });
-    const submission = (await (await fetch(`${sim.url}/v1/submissions/${result.submissionId}`, { headers: authz })).json()) as {
+    expect(list.submissions).toContainEqual({
+      destinationId,
+      submissionId: result.submissionId,
+      caseId: result.caseId,
+    });
+    const submission = (await (
+      await fetch(`${sim.url}/v1/submissions/${result.submissionId}`, { headers: authz })
+    ).json()) as {
       encryptedMetadata: string;
       encryptedData: string;
       attachments: string[];
@@ -152,10 +170,14 @@ describe('FIT-Connect', () => {
       ['foto.jpg', 'attachment'],
       ['bytes.bin', 'attachment'],
     ]);
-    expect(submission.attachments.sort()).toEqual(metadata.contentStructure.attachments.map((a) => a.attachmentId).sort());
+    expect(submission.attachments.sort()).toEqual(
+      metadata.contentStructure.attachments.map((a) => a.attachmentId).sort(),
+    );
     const expectedContent = [pkg.pdf, ...pkg.attachments.map((a) => a.content)];
     for (const [i, entry] of metadata.contentStructure.attachments.entries()) {
-      const res = await fetch(`${sim.url}/v1/submissions/${result.submissionId}/attachments/${entry.attachmentId}`, { headers: authz });
+      const res = await fetch(`${sim.url}/v1/submissions/${result.submissionId}/attachments/${entry.attachmentId}`, {
+        headers: authz,
+      });
       expect(res.headers.get('content-type')).toBe('application/jose');
       const plain = await decrypt(await res.text());
       expect(createHash('sha512').update(plain).digest('hex')).toBe(entry.hash.content);
@@ -188,7 +210,9 @@ describe('FIT-Connect', () => {
     expect(status.events.map((e) => e.name)).toEqual(['create-submission', 'submit-submission', 'accept-submission']);
     expect(status.events.map((e) => e.issuer)).toEqual([sim.submissionApiUrl, sim.submissionApiUrl, destinationId]);
     const submitEvent = status.events[1]!;
-    expect(Object.keys(submitEvent.authenticationTags?.attachments as object).sort()).toEqual(submission.attachments.sort());
+    expect(Object.keys(submitEvent.authenticationTags?.attachments as object).sort()).toEqual(
+      submission.attachments.sort(),
+    );
     expect(tokenRequests).toBe(1); // the token is reused for every call
 
     // A token signed by someone else is refused.
@@ -203,12 +227,18 @@ describe('FIT-Connect', () => {
       .setIssuedAt()
       .setJti(crypto.randomUUID())
       .sign(forgerKey);
-    await expectDeliveryError(sender.verifyEventToken(forged, { caseId: result.caseId, destinationId }), 'protocol-error', false);
+    await expectDeliveryError(
+      sender.verifyEventToken(forged, { caseId: result.caseId, destinationId }),
+      'protocol-error',
+      false,
+    );
     const wrongCase = sender.verifyEventToken(sim.eventLog(result.caseId)[0]!, { caseId: crypto.randomUUID() });
     await expectDeliveryError(wrongCase, 'protocol-error', false);
 
     // Callbacks: the destination heard of the new submission, the sender of the new events; both verify.
-    const announced = await receiver.waitFor((r) => r.body.includes('new-submissions') && r.body.includes(result.submissionId));
+    const announced = await receiver.waitFor(
+      (r) => r.body.includes('new-submissions') && r.body.includes(result.submissionId),
+    );
     expect(
       verifyCallback({
         body: announced.body,
@@ -217,7 +247,9 @@ describe('FIT-Connect', () => {
         secret: destinationSecret,
       }),
     ).toEqual({ valid: true });
-    const newEvents = await receiver.waitFor((r) => r.body.includes('new-events') && r.body.includes(result.submissionId));
+    const newEvents = await receiver.waitFor(
+      (r) => r.body.includes('new-events') && r.body.includes(result.submissionId),
+    );
     expect(
       verifyCallback({
         body: newEvents.body,
@@ -232,12 +264,20 @@ describe('FIT-Connect', () => {
     const sender = newSender();
     const result = await sender.deliver(makePackage('AMT24-2025-000101'), target());
     await sim.rejectSubmission(result.submissionId, [
-      { type: 'https://schema.fitko.de/fit-connect/events/problems/invalid-data', title: 'Fachdaten ungültig', detail: 'PLZ fehlt' },
+      {
+        type: 'https://schema.fitko.de/fit-connect/events/problems/invalid-data',
+        title: 'Fachdaten ungültig',
+        detail: 'PLZ fehlt',
+      },
     ]);
     const status = await sender.getStatus(result);
     expect(status.status).toBe('rejected');
     expect(status.problems).toEqual([
-      { type: 'https://schema.fitko.de/fit-connect/events/problems/invalid-data', title: 'Fachdaten ungültig', detail: 'PLZ fehlt' },
+      {
+        type: 'https://schema.fitko.de/fit-connect/events/problems/invalid-data',
+        title: 'Fachdaten ungültig',
+        detail: 'PLZ fehlt',
+      },
     ]);
     expect(status.events.at(-1)!.issuer).toBe(destinationId);
   });
@@ -254,7 +294,10 @@ describe('FIT-Connect', () => {
 
     // Switched off between lookup and creation: the service refuses, the client says why.
     sim.setDestinationStatus(inactive.destinationId, 'active');
-    const prepared = await sender.prepare(makePackage('AMT24-2025-000103'), { ...target(), destinationId: inactive.destinationId });
+    const prepared = await sender.prepare(makePackage('AMT24-2025-000103'), {
+      ...target(),
+      destinationId: inactive.destinationId,
+    });
     sim.setDestinationStatus(inactive.destinationId, 'inactive');
     await expectDeliveryError(sender.createSubmission(prepared), 'destination-inactive', false);
     expect(sim.listSubmissions(inactive.destinationId)).toEqual([]);

@@ -122,7 +122,9 @@ function formAction(html: string, id: 'bezahlen' | 'abbrechen'): URL {
   return new URL(m?.[1] ?? '', sim.url);
 }
 
-async function pollUntilInactive(kassenzeichen: string): Promise<{ final: KassenzeichenInfo; seen: KassenzeichenInfo[] }> {
+async function pollUntilInactive(
+  kassenzeichen: string,
+): Promise<{ final: KassenzeichenInfo; seen: KassenzeichenInfo[] }> {
   const seen: KassenzeichenInfo[] = [];
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
@@ -173,7 +175,9 @@ describe('pay page', () => {
     const kz = created.kassenzeichen;
 
     // Real clients delete the one-time customer right away and ignore the answer: it has an open Kassenzeichen.
-    const notDeletable = await rejection(client.loeschenKunde({ mandantNr: MANDANT, bewirtschafterNr: '42', eShopKundenNr: kunde }));
+    const notDeletable = await rejection(
+      client.loeschenKunde({ mandantNr: MANDANT, bewirtschafterNr: '42', eShopKundenNr: kunde }),
+    );
     expect(notDeletable.code).toBe('-0119');
     expect(notDeletable.retryable).toBe(false);
 
@@ -232,7 +236,9 @@ describe('pay page', () => {
     expect((await fetch(entry, { redirect: 'manual' })).status).toBe(410);
     const deleted = await client.loeschenKunde({ mandantNr: MANDANT, bewirtschafterNr: '42', eShopKundenNr: kunde });
     expect(deleted.ok).toBe(true);
-    const gone = await rejection(client.loeschenKunde({ mandantNr: MANDANT, bewirtschafterNr: '42', eShopKundenNr: kunde }));
+    const gone = await rejection(
+      client.loeschenKunde({ mandantNr: MANDANT, bewirtschafterNr: '42', eShopKundenNr: kunde }),
+    );
     expect(gone.code).toBe('-0199');
   });
 
@@ -270,7 +276,10 @@ describe('amounts over time', () => {
     const k = await newKassenzeichen({}, { zahlverfahren: 'UEBERWEISUNGVOR' });
     expect((await info(k.kz)).zahlverfahren).toBe('UEBERWEISUNGVOR');
 
-    const first = await control('POST', `/_sim/kassenzeichen/${k.kz}/zahlung`, { betragCent: 500, verfahren: 'UEBERWEISUNGVOR' });
+    const first = await control('POST', `/_sim/kassenzeichen/${k.kz}/zahlung`, {
+      betragCent: 500,
+      verfahren: 'UEBERWEISUNGVOR',
+    });
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({ saldoCent: 734, state: 'teilbezahlt' });
     expect(await info(k.kz)).toMatchObject({ state: 'teilbezahlt', paidCent: 500, saldoCent: 734, totalCent: 1234 });
@@ -311,14 +320,25 @@ describe('amounts over time', () => {
     const partly = await newKassenzeichen();
     sim.zahlung(partly.kz, 500, 'UEBERWEISUNGVOR');
     sim.storno(partly.kz);
-    expect(await info(partly.kz)).toMatchObject({ state: 'storniert', storniert: true, paidCent: 500, saldoCent: -500 });
+    expect(await info(partly.kz)).toMatchObject({
+      state: 'storniert',
+      storniert: true,
+      paidCent: 500,
+      saldoCent: -500,
+    });
   });
 
   it('control API rejects payments it cannot book', async () => {
     const k = await newKassenzeichen();
-    expect((await control('POST', `/_sim/kassenzeichen/${k.kz}/zahlung`, { betragCent: 100, verfahren: 'BAR' })).status).toBe(400);
-    expect((await control('POST', `/_sim/kassenzeichen/${k.kz}/zahlung`, { betragCent: -5, verfahren: 'GIROPAY' })).status).toBe(400);
-    expect((await control('POST', '/_sim/kassenzeichen/999999/zahlung', { betragCent: 1, verfahren: 'GIROPAY' })).status).toBe(404);
+    expect(
+      (await control('POST', `/_sim/kassenzeichen/${k.kz}/zahlung`, { betragCent: 100, verfahren: 'BAR' })).status,
+    ).toBe(400);
+    expect(
+      (await control('POST', `/_sim/kassenzeichen/${k.kz}/zahlung`, { betragCent: -5, verfahren: 'GIROPAY' })).status,
+    ).toBe(400);
+    expect(
+      (await control('POST', '/_sim/kassenzeichen/999999/zahlung', { betragCent: 1, verfahren: 'GIROPAY' })).status,
+    ).toBe(404);
     expect((await info(k.kz)).paidCent).toBe(0);
   });
 });
@@ -355,7 +375,11 @@ describe('retries', () => {
     sim.setLatency('anlegenKassenzeichen', 600);
     const started = performance.now();
     const timedOut = await rejection(
-      impatient.anlegenKassenzeichen({ config: config({ betragCent: 990 }), eShopKundenNr: kunde, eShopTransaktionsNr: tx }),
+      impatient.anlegenKassenzeichen({
+        config: config({ betragCent: 990 }),
+        eShopKundenNr: kunde,
+        eShopTransaktionsNr: tx,
+      }),
     );
     expect(performance.now() - started).toBeLessThan(500);
     expect(timedOut).toMatchObject({ code: 'TIMEOUT', retryable: true, operation: 'anlegenKassenzeichen' });
@@ -372,11 +396,17 @@ describe('errors', () => {
     for (const code of ['-0510', '-0511', '-0513']) {
       const tx = unique('TX');
       sim.failNext('anlegenKassenzeichen', code);
-      const err = await rejection(client.anlegenKassenzeichen({ config: config(), eShopKundenNr: kunde, eShopTransaktionsNr: tx }));
+      const err = await rejection(
+        client.anlegenKassenzeichen({ config: config(), eShopKundenNr: kunde, eShopTransaktionsNr: tx }),
+      );
       expect(err).toMatchObject({ code, retryable: true, operation: 'anlegenKassenzeichen' });
       expect(err.result?.ePaymentId).toMatch(/^EP\d{12}$/);
       expect(await client.lesenTransaktion({ mandantNr: MANDANT, eShopTransaktionsNr: tx })).toBeNull();
-      const retried = await client.anlegenKassenzeichen({ config: config(), eShopKundenNr: kunde, eShopTransaktionsNr: tx });
+      const retried = await client.anlegenKassenzeichen({
+        config: config(),
+        eShopKundenNr: kunde,
+        eShopTransaktionsNr: tx,
+      });
       expect(retried.eShopTransaktionsNr).toBe(tx);
     }
   });
@@ -421,7 +451,9 @@ describe('errors', () => {
   ] as const)('rejects %s (%o) with %s', async (field, over, code) => {
     const kunde = await newKunde();
     const tx = unique('TX');
-    const err = await rejection(client.anlegenKassenzeichen({ config: config(over), eShopKundenNr: kunde, eShopTransaktionsNr: tx }));
+    const err = await rejection(
+      client.anlegenKassenzeichen({ config: config(over), eShopKundenNr: kunde, eShopTransaktionsNr: tx }),
+    );
     expect(err).toMatchObject({ code, retryable: false });
     if (code !== '-0201') expect(err.result?.longText).toContain(`'${field}'`);
     expect(await client.lesenTransaktion({ mandantNr: MANDANT, eShopTransaktionsNr: tx })).toBeNull();
@@ -443,15 +475,21 @@ describe('errors', () => {
     const base = { config: config(), eShopKundenNr: kunde };
     const longTx = await rejection(client.anlegenKassenzeichen({ ...base, eShopTransaktionsNr: 'T'.repeat(31) }));
     expect(longTx.code).toBe('-0102');
-    const tooShort = await rejection(client.anlegenKassenzeichen({ ...base, eShopTransaktionsNr: unique('TX'), kassenzeichen: 'A' }));
+    const tooShort = await rejection(
+      client.anlegenKassenzeichen({ ...base, eShopTransaktionsNr: unique('TX'), kassenzeichen: 'A' }),
+    );
     expect(tooShort.code).toBe('-0203');
-    const notAlnum = await rejection(client.anlegenKassenzeichen({ ...base, eShopTransaktionsNr: unique('TX'), kassenzeichen: 'AB-12' }));
+    const notAlnum = await rejection(
+      client.anlegenKassenzeichen({ ...base, eShopTransaktionsNr: unique('TX'), kassenzeichen: 'AB-12' }),
+    );
     expect(notAlnum.code).toBe('-0203');
 
     const own = unique('OWN').replace(/[^A-Za-z0-9]/g, '');
     const ok = await client.anlegenKassenzeichen({ ...base, eShopTransaktionsNr: unique('TX'), kassenzeichen: own });
     expect(ok.kassenzeichen).toBe(own);
-    const taken = await rejection(client.anlegenKassenzeichen({ ...base, eShopTransaktionsNr: unique('TX'), kassenzeichen: own }));
+    const taken = await rejection(
+      client.anlegenKassenzeichen({ ...base, eShopTransaktionsNr: unique('TX'), kassenzeichen: own }),
+    );
     expect(taken.code).toBe('-0204');
   });
 
@@ -466,7 +504,11 @@ describe('errors', () => {
     });
     const buchungstext = `Gebühr A&B 'Kfz' (2/3)`;
     const tx = unique('TX');
-    const created = await client.anlegenKassenzeichen({ config: config({ buchungstext }), eShopKundenNr: kunde, eShopTransaktionsNr: tx });
+    const created = await client.anlegenKassenzeichen({
+      config: config({ buchungstext }),
+      eShopKundenNr: kunde,
+      eShopTransaktionsNr: tx,
+    });
 
     const view = sim.kassenzeichen(created.kassenzeichen);
     expect(view?.nachname).toBe(nachname);
@@ -480,7 +522,11 @@ describe('errors', () => {
 
     // Outside ePayBL's character set: refused, and the refusal's own text (with '<') comes back intact.
     const refused = await rejection(
-      client.anlegenKassenzeichen({ config: config({ buchungstext: 'Gebühr <b>' }), eShopKundenNr: kunde, eShopTransaktionsNr: unique('TX') }),
+      client.anlegenKassenzeichen({
+        config: config({ buchungstext: 'Gebühr <b>' }),
+        eShopKundenNr: kunde,
+        eShopTransaktionsNr: unique('TX'),
+      }),
     );
     expect(refused.code).toBe('-0103');
     expect(refused.result?.longText).toBe(`Feld 'buchungstext': unzulässiges Zeichen '<'`);
@@ -661,16 +707,46 @@ describe('simulator lifecycle', () => {
 function makeCertificates(dir: string) {
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=ePayBL Test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+  openssl(
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=ePayBL Test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  );
   for (const [name, ext] of [
     ['server', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth'],
     ['client', 'extendedKeyUsage=clientAuth'],
   ] as const) {
     fs.writeFileSync(path.join(dir, `${name}.ext`), `${ext}\n`);
     openssl('req', ...ec, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    );
   }
   const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
   return {

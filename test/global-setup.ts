@@ -22,7 +22,6 @@ declare module 'vitest' {
   }
 }
 
-
 export default async function setup(project: TestProject) {
   const started = performance.now();
   const config = loadConfig();
@@ -59,7 +58,9 @@ export default async function setup(project: TestProject) {
   project.provide('mailViewUrl', mail.viewUrl);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('testDataDir', testDataDir);
-  console.error(`[test setup] Temporal ${temporal.address}, PostgreSQL, SMTP ready in ${Math.round(performance.now() - started)} ms`);
+  console.error(
+    `[test setup] Temporal ${temporal.address}, PostgreSQL, SMTP ready in ${Math.round(performance.now() - started)} ms`,
+  );
 
   return async () => {
     await Promise.allSettled([temporal.stop(), postgres.stop(), mail.stop()]);

@@ -22,7 +22,11 @@ const settings: LifecycleApiSettings = {
     reminderIntervalMs: 2 * H,
     maxReminders: 2,
     gateRecheckIntervalMs: 2 * H,
-    rollout: { sla: { target: { amount: 2, unit: 'working-days' }, warnAtRatio: 0.5 }, reminderIntervalMs: 3 * H, maxReminders: 2 },
+    rollout: {
+      sla: { target: { amount: 2, unit: 'working-days' }, warnAtRatio: 0.5 },
+      reminderIntervalMs: 3 * H,
+      maxReminders: 2,
+    },
   },
 };
 
@@ -49,38 +53,80 @@ describe('deadlines and reminders on a scaled Saxon calendar', () => {
     const first = await h.waitForMailTo(kontakte.prozesseigner, /^Erinnerung: Aufgabe überfällig – Ist-Prozess/);
     expect(first.text).toContain(`war am ${formatBerlin(ist.dueAt)} fällig und ist noch offen (1. Erinnerung)`);
     await h.waitForMailTo(kontakte.prozesseigner, /^Erinnerung: Aufgabe überfällig – Ist-Prozess/, 20_000);
-    await eventually(async () => (await h.mailsTo(kontakte.prozesseigner)).filter((m) => m.subject.startsWith('Erinnerung: Aufgabe überfällig – Ist-Prozess')).length === 2, 20_000, 'second reminder');
+    await eventually(
+      async () =>
+        (await h.mailsTo(kontakte.prozesseigner)).filter((m) =>
+          m.subject.startsWith('Erinnerung: Aufgabe überfällig – Ist-Prozess'),
+        ).length === 2,
+      20_000,
+      'second reminder',
+    );
     const late = await eventually(async () => {
       const s = await h.state(id);
       const t = s.openTasks.find((x) => x.id === 'ist-prozess');
       return t && t.reminders === 2 ? t : undefined;
     });
     expect(late.overdue).toBe(true);
-    const row = await h.db.selectFrom('lifecycle_task').selectAll().where('onlinedienst_id', '=', id).where('task_id', '=', 'ist-prozess').executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('lifecycle_task')
+      .selectAll()
+      .where('onlinedienst_id', '=', id)
+      .where('task_id', '=', 'ist-prozess')
+      .executeTakeFirstOrThrow();
     expect(row.reminders).toBe(2);
-    const reminded = await h.db.selectFrom('audit_log').select(['action', 'actor', 'details']).where('subject_id', '=', id).where('action', '=', 'onlinedienst.aufgabe.erinnert').execute();
+    const reminded = await h.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor', 'details'])
+      .where('subject_id', '=', id)
+      .where('action', '=', 'onlinedienst.aufgabe.erinnert')
+      .execute();
     expect(reminded.map((r) => (r.details as { erinnerung: number }).erinnerung)).toEqual([1, 2]);
 
     await h.mustComplete(id, 'ist-prozess');
     const done = (await h.state(id)).completedTasks.find((t) => t.id === 'ist-prozess')!;
     expect(done.late).toBe(true);
-    const completedRow = await h.db.selectFrom('lifecycle_task').selectAll().where('onlinedienst_id', '=', id).where('task_id', '=', 'ist-prozess').executeTakeFirstOrThrow();
+    const completedRow = await h.db
+      .selectFrom('lifecycle_task')
+      .selectAll()
+      .where('onlinedienst_id', '=', id)
+      .where('task_id', '=', 'ist-prozess')
+      .executeTakeFirstOrThrow();
     expect(completedRow).toMatchObject({ status: 'erledigt', late: true, completed_by: 'pe-smk' });
   });
 
   it('re-runs a held gate check by itself and releases the phase once the data is there', async () => {
     const { id } = await h.createOnlinedienst();
-    for (const task of ['ist-prozess', 'rechtsgrundlagen', 'xoev-fachverfahren', 'konten-bezahlung', 'leistungsbeschreibung', 'auftakt-protokoll']) {
+    for (const task of [
+      'ist-prozess',
+      'rechtsgrundlagen',
+      'xoev-fachverfahren',
+      'konten-bezahlung',
+      'leistungsbeschreibung',
+      'auftakt-protokoll',
+    ]) {
       await h.mustComplete(id, task);
     }
     const held = await h.complete(id, 'prototyp-bereitstellen');
     expect(held.status).toBe(202);
     // Leipzig records its activation; nobody asks for a re-check: the workflow's own timer does it.
-    expect((await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: '99102013000000' })).status).toBe(200);
+    expect(
+      (
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', {
+          organisationseinheitId: 'oe-leipzig-ordnungsamt',
+          leistungId: '99102013000000',
+        })
+      ).status,
+    ).toBe(200);
     const v = await h.waitForPhase(id, 'test', 20_000);
     expect(v.gate.hold).toBeNull();
     expect(v.gate.last).toMatchObject({ gate: 'vor-test', passed: true });
-    const gateAudit = await h.db.selectFrom('audit_log').select(['action', 'actor']).where('subject_id', '=', id).where('action', 'like', 'onlinedienst.gate.%').orderBy('id').execute();
+    const gateAudit = await h.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor'])
+      .where('subject_id', '=', id)
+      .where('action', 'like', 'onlinedienst.gate.%')
+      .orderBy('id')
+      .execute();
     expect(gateAudit.at(-1)).toEqual({ action: 'onlinedienst.gate.bestanden', actor: 'system' });
   });
 });
@@ -96,8 +142,12 @@ describe('rollout ticket SLA on the scaled calendar', () => {
       args: [
         {
           request: {
-            ticketId: `SD-${id}`, onlinedienstId: id, mandantId: 'leipzig',
-            prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.0' }, formular: { name: 'Bewohnerparken', version: 'v1.0' }, zertifizierungsReferenz: 'Z-2026-17',
+            ticketId: `SD-${id}`,
+            onlinedienstId: id,
+            mandantId: 'leipzig',
+            prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.0' },
+            formular: { name: 'Bewohnerparken', version: 'v1.0' },
+            zertifizierungsReferenz: 'Z-2026-17',
           },
           requestedBy: { id: 'pe-smk', roles: ['prozesseigner'], mandanten: ['*'] },
           onlinedienstName: `Bewohnerparken ${id}`,
@@ -106,7 +156,18 @@ describe('rollout ticket SLA on the scaled calendar', () => {
       ],
     });
     const cmd = (user: string, body: unknown) => h.api('POST', `/api/rollout-tickets/${ticketWf}/befehle`, user, body);
-    await eventually(async () => (await h.db.selectFrom('rollout_ticket').select('status').where('workflow_id', '=', ticketWf).executeTakeFirst())?.status === 'requested', 15_000, 'ticket listed');
+    await eventually(
+      async () =>
+        (
+          await h.db
+            .selectFrom('rollout_ticket')
+            .select('status')
+            .where('workflow_id', '=', ticketWf)
+            .executeTakeFirst()
+        )?.status === 'requested',
+      15_000,
+      'ticket listed',
+    );
     expect((await cmd('awb-sid', { type: 'assign', assigneeId: 'awb-sid' })).status).toBe(200);
     const asked = await cmd('awb-sid', { type: 'ask-requester', question: 'Welche Formularversion genau?' });
     expect(asked.body.ticket.status).toBe('waiting_for_requester');
@@ -148,19 +209,49 @@ describe('rollout ticket SLA on the scaled calendar', () => {
     expect(transferred.body.sla).toMatchObject({ state: 'stopped', breached: true });
     // The requester is late to confirm: reminded, then confirms, and the ticket closes.
     const confirmNag = await eventually(
-      async () => (await h.mailsTo(kontakte.prozesseigner)).find((m) => m.subject.startsWith('Erinnerung: Ticket') && m.text.includes('noch nicht bestätigt')),
+      async () =>
+        (await h.mailsTo(kontakte.prozesseigner)).find(
+          (m) => m.subject.startsWith('Erinnerung: Ticket') && m.text.includes('noch nicht bestätigt'),
+        ),
       20_000,
       'confirmation reminder',
     );
     expect(confirmNag.text).toContain('(1. Erinnerung)');
     expect((await cmd('pe-smk', { type: 'confirm' })).body.ticket.status).toBe('confirmed');
-    const ticket = (await h.client.workflow.getHandle(ticketWf).result()) as { status: string; log: Array<{ command: string }> };
+    const ticket = (await h.client.workflow.getHandle(ticketWf).result()) as {
+      status: string;
+      log: Array<{ command: string }>;
+    };
     expect(ticket.status).toBe('confirmed');
-    expect(ticket.log.map((e) => e.command)).toEqual(['request', 'assign', 'ask-requester', 'answer', 'mark-transferred', 'confirm']);
-    const row = await h.db.selectFrom('rollout_ticket').selectAll().where('workflow_id', '=', ticketWf).executeTakeFirstOrThrow();
+    expect(ticket.log.map((e) => e.command)).toEqual([
+      'request',
+      'assign',
+      'ask-requester',
+      'answer',
+      'mark-transferred',
+      'confirm',
+    ]);
+    const row = await h.db
+      .selectFrom('rollout_ticket')
+      .selectAll()
+      .where('workflow_id', '=', ticketWf)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'confirmed', sla_state: 'stopped' });
     expect(Number(row.sla_elapsed_ms)).toBeGreaterThan(48 * H);
-    const audit = await h.db.selectFrom('audit_log').select('action').where('subject_id', '=', ticketWf).orderBy('id').execute();
-    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['rollout.beantragt', 'rollout.sla.warnung', 'rollout.sla.eskaliert', 'rollout.erinnerung', 'rollout.confirm']));
+    const audit = await h.db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('subject_id', '=', ticketWf)
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining([
+        'rollout.beantragt',
+        'rollout.sla.warnung',
+        'rollout.sla.eskaliert',
+        'rollout.erinnerung',
+        'rollout.confirm',
+      ]),
+    );
   });
 });

@@ -55,7 +55,10 @@ describe('Onlinedienst lifecycle workflow', () => {
     const unknown = await h.complete(id, 'kaffee-kochen', { user: 'pe-smk', fields: {} });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe('unknown-task');
-    const invalid = await h.complete(id, 'rechtsgrundlagen', { user: 'pe-smk', fields: { rechtsgrundlagen: [], vertrauensniveau: 'mittel' } });
+    const invalid = await h.complete(id, 'rechtsgrundlagen', {
+      user: 'pe-smk',
+      fields: { rechtsgrundlagen: [], vertrauensniveau: 'mittel' },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.code).toBe('invalid-fields');
     expect(invalid.body.invalidParams).toEqual([
@@ -66,7 +69,13 @@ describe('Onlinedienst lifecycle workflow', () => {
     expect((await h.api('GET', `/api/onlinedienste/${id}`, 'admin-dresden')).status).toBe(404);
     // Refusals change nothing: the five Klärung tasks are still open, nothing is completed.
     const v = await h.state(id);
-    expect(v.openTasks.map((t) => t.id)).toEqual(['ist-prozess', 'rechtsgrundlagen', 'xoev-fachverfahren', 'konten-bezahlung', 'leistungsbeschreibung']);
+    expect(v.openTasks.map((t) => t.id)).toEqual([
+      'ist-prozess',
+      'rechtsgrundlagen',
+      'xoev-fachverfahren',
+      'konten-bezahlung',
+      'leistungsbeschreibung',
+    ]);
     expect(v.completedTasks).toEqual([]);
     // Done once is done: completing it again is a conflict, not a silent no-op.
     await h.mustComplete(id, 'ist-prozess');
@@ -87,14 +96,23 @@ describe('Onlinedienst lifecycle workflow', () => {
     await registerLeipzig(id);
     const toTest = await h.mustComplete(id, 'prototyp-bereitstellen');
     expect(toTest).toMatchObject({ status: 'erledigt', phase: 'test', gate: { gate: 'vor-test', passed: true } });
-    expect((await h.db.selectFrom('onlinedienst').select(['prozess_name', 'prozess_version']).where('id', '=', id).executeTakeFirstOrThrow())).toEqual({
-      prozess_name: 'KOMM24Bewohnerparken', prozess_version: 'v1.0',
+    expect(
+      await h.db
+        .selectFrom('onlinedienst')
+        .select(['prozess_name', 'prozess_version'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({
+      prozess_name: 'KOMM24Bewohnerparken',
+      prozess_version: 'v1.0',
     });
 
     // Test → Zertifizierung → Produktivsetzung
     v = await driveTo(id, 'produktivsetzung');
     expect(v.openTasks.map((t) => t.id)).toEqual(['uebernahme-beantragen']);
-    const requested = await h.mustComplete(id, 'uebernahme-beantragen', { fields: { ...VALID['uebernahme-beantragen'], ticketId: `SD-${id}` } });
+    const requested = await h.mustComplete(id, 'uebernahme-beantragen', {
+      fields: { ...VALID['uebernahme-beantragen'], ticketId: `SD-${id}` },
+    });
     expect(requested.opened).toEqual(['uebernahme-bestaetigen']);
     v = await h.state(id);
     const ticketWf = v.rollout.active!.workflowId;
@@ -118,16 +136,29 @@ describe('Onlinedienst lifecycle workflow', () => {
     expect(v.openTasks.map((t) => t.id)).toEqual(['deployment']);
     expect((await cmd('pe-smk', { type: 'confirm', note: 'Danke' })).body.ticket.status).toBe('confirmed');
     const ticketRow = await eventually(async () => {
-      const row = await h.db.selectFrom('rollout_ticket').selectAll().where('workflow_id', '=', ticketWf).executeTakeFirst();
+      const row = await h.db
+        .selectFrom('rollout_ticket')
+        .selectAll()
+        .where('workflow_id', '=', ticketWf)
+        .executeTakeFirst();
       return row?.status === 'confirmed' ? row : undefined;
     });
-    expect(ticketRow).toMatchObject({ ticket_id: `SD-${id}`, mandant_id: 'leipzig', assignee: 'awb-sid', sla_state: 'stopped' });
+    expect(ticketRow).toMatchObject({
+      ticket_id: `SD-${id}`,
+      mandant_id: 'leipzig',
+      assignee: 'awb-sid',
+      sla_state: 'stopped',
+    });
     await eventually(async () => (await h.state(id)).rollout.active === null, 15_000, 'ticket closed in the lifecycle');
 
     // Aktivierung: Wartungsmodus on for the productive acceptance test.
     await h.mustComplete(id, 'deployment');
     await h.mustComplete(id, 'aktivierung:leipzig', { user: 'admin-leipzig' });
-    let aktivierung = await h.db.selectFrom('aktivierung').selectAll().where('id', '=', `${id}-leipzig`).executeTakeFirstOrThrow();
+    let aktivierung = await h.db
+      .selectFrom('aktivierung')
+      .selectAll()
+      .where('id', '=', `${id}-leipzig`)
+      .executeTakeFirstOrThrow();
     expect(aktivierung).toMatchObject({ status: 'aktiv', wartungsmodus: true });
 
     // Prozessparameter: protected values encrypted, never returned; the AWB reads but does not edit.
@@ -143,52 +174,113 @@ describe('Onlinedienst lifecycle workflow', () => {
       ['epayblPasswort', true, null],
     ]);
     expect(put.text).not.toContain('geheim-4711');
-    const stored = await h.db.selectFrom('prozessparameter').selectAll().where('aktivierung_id', '=', `${id}-leipzig`).where('key', '=', 'epayblPasswort').executeTakeFirstOrThrow();
+    const stored = await h.db
+      .selectFrom('prozessparameter')
+      .selectAll()
+      .where('aktivierung_id', '=', `${id}-leipzig`)
+      .where('key', '=', 'epayblPasswort')
+      .executeTakeFirstOrThrow();
     expect(stored.value).toBeNull();
     expect(decryptParameter(PARAMETER_KEY, Buffer.from(stored.value_encrypted!))).toBe('geheim-4711');
     const awbRead = await h.api('GET', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'awb-sid');
     expect(awbRead.status).toBe(200);
     expect(awbRead.text).not.toContain('geheim-4711');
-    expect((await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'awb-sid', { parameter: [{ key: 'x', wert: 'y' }] })).status).toBe(403);
-    expect((await h.api('GET', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-dresden')).status).toBe(404);
-    const paramAudit = await h.db.selectFrom('audit_log').selectAll().where('action', '=', 'aktivierung.prozessparameter.geaendert').where('subject_id', '=', id).executeTakeFirstOrThrow();
-    expect(paramAudit.details).toMatchObject({ keys: ['epayblPasswort', 'empfaengerPostfach'], geschuetzt: ['epayblPasswort'] });
+    expect(
+      (
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'awb-sid', {
+          parameter: [{ key: 'x', wert: 'y' }],
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await h.api('GET', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-dresden')).status,
+    ).toBe(404);
+    const paramAudit = await h.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'aktivierung.prozessparameter.geaendert')
+      .where('subject_id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(paramAudit.details).toMatchObject({
+      keys: ['epayblPasswort', 'empfaengerPostfach'],
+      geschuetzt: ['epayblPasswort'],
+    });
     expect(JSON.stringify(paramAudit.details)).not.toContain('geheim-4711');
-    await eventually(async () => (await h.state(id)).mandantenStatus.leipzig?.parameterKeys?.length === 2, 15_000, 'workflow told about parameters');
+    await eventually(
+      async () => (await h.state(id)).mandantenStatus.leipzig?.parameterKeys?.length === 2,
+      15_000,
+      'workflow told about parameters',
+    );
 
     // Productive acceptance test fails once (task reopens), then passes; the Mandant switches Wartungsmodus off.
-    const failed = await h.mustComplete(id, 'abnahmetest:leipzig', { user: 'admin-leipzig', fields: { ergebnis: 'fehlgeschlagen', eingangBeiBehoerdeGeprueft: false, befunde: 'Anhang fehlt' } });
+    const failed = await h.mustComplete(id, 'abnahmetest:leipzig', {
+      user: 'admin-leipzig',
+      fields: { ergebnis: 'fehlgeschlagen', eingangBeiBehoerdeGeprueft: false, befunde: 'Anhang fehlt' },
+    });
     expect(failed.opened).toEqual(['abnahmetest:leipzig']);
     await h.mustComplete(id, 'abnahmetest:leipzig', { user: 'admin-leipzig' });
     const live = await h.mustComplete(id, 'wartungsmodus-aus:leipzig', { user: 'admin-leipzig' });
     expect(live.transitions.map((t: any) => `${t.from}→${t.to}`)).toEqual(['aktivierung→betrieb']);
-    aktivierung = await h.db.selectFrom('aktivierung').selectAll().where('id', '=', `${id}-leipzig`).executeTakeFirstOrThrow();
+    aktivierung = await h.db
+      .selectFrom('aktivierung')
+      .selectAll()
+      .where('id', '=', `${id}-leipzig`)
+      .executeTakeFirstOrThrow();
     expect(aktivierung).toMatchObject({ status: 'aktiv', wartungsmodus: false });
 
     // Betrieb: a legal change, a configuration change order from the Mandant, an incident from the AWB.
     v = await h.waitForPhase(id, 'betrieb');
     expect(v.openTasks.map((t) => t.id)).toEqual(['betriebspruefung']);
     const legal = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/rechtsaenderung`, 'pe-smk', {
-      titel: 'Neue Gebührenordnung', rechtsgrundlage: 'SächsVwKG § 5', beschreibung: 'Gebühr steigt auf 35 €', inKraftAb: '2030-01-01',
+      titel: 'Neue Gebührenordnung',
+      rechtsgrundlage: 'SächsVwKG § 5',
+      beschreibung: 'Gebühr steigt auf 35 €',
+      inKraftAb: '2030-01-01',
     });
     expect(legal.status).toBe(201);
     expect(legal.body).toEqual({ taskId: 'rechtsaenderung:RA-1', dueAt: Date.parse('2030-01-01T00:00:00+01:00') });
     const order = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/konfigurationsaenderung`, 'admin-leipzig', {
-      mandantId: 'leipzig', grund: 'Neue Zone', gueltigAb: '2029-07-01', abschnitte: ['Parkzone'], aenderung: 'Zone D ergänzen',
+      mandantId: 'leipzig',
+      grund: 'Neue Zone',
+      gueltigAb: '2029-07-01',
+      abschnitte: ['Parkzone'],
+      aenderung: 'Zone D ergänzen',
     });
     expect(order.status).toBe(201);
     expect(order.body.taskId).toBe('konfigurationsaenderung:KA-2');
-    const badOrder = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/konfigurationsaenderung`, 'admin-leipzig', {
-      mandantId: 'leipzig', grund: 'x', gueltigAb: '2029-07-01', gueltigBis: '2029-01-01', abschnitte: [], aenderung: 'y',
-    });
+    const badOrder = await h.api(
+      'POST',
+      `/api/onlinedienste/${id}/ereignisse/konfigurationsaenderung`,
+      'admin-leipzig',
+      {
+        mandantId: 'leipzig',
+        grund: 'x',
+        gueltigAb: '2029-07-01',
+        gueltigBis: '2029-01-01',
+        abschnitte: [],
+        aenderung: 'y',
+      },
+    );
     expect(badOrder.status).toBe(400);
     expect(badOrder.body.invalidParams).toEqual([
       { name: 'abschnitte', reason: 'Mindestens ein Eintrag erforderlich.' },
       { name: 'gueltigBis', reason: 'Darf nicht vor „gültig ab“ liegen.' },
     ]);
-    expect((await h.api('POST', `/api/onlinedienste/${id}/ereignisse/stoerung`, 'admin-leipzig', { titel: 'x', beschreibung: 'y', seit: '2026-11-20T10:00:00+01:00', schwere: 'hoch' })).body.code).toBe('wrong-role');
+    expect(
+      (
+        await h.api('POST', `/api/onlinedienste/${id}/ereignisse/stoerung`, 'admin-leipzig', {
+          titel: 'x',
+          beschreibung: 'y',
+          seit: '2026-11-20T10:00:00+01:00',
+          schwere: 'hoch',
+        })
+      ).body.code,
+    ).toBe('wrong-role');
     const incident = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/stoerung`, 'awb-sid', {
-      titel: 'Upload bricht ab', beschreibung: 'Seit dem Update scheitern Uploads > 5 MB', seit: '2026-11-20T10:00:00+01:00', schwere: 'hoch',
+      titel: 'Upload bricht ab',
+      beschreibung: 'Seit dem Update scheitern Uploads > 5 MB',
+      seit: '2026-11-20T10:00:00+01:00',
+      schwere: 'hoch',
     });
     expect(incident.status).toBe(201);
     v = await h.state(id);
@@ -198,31 +290,62 @@ describe('Onlinedienst lifecycle workflow', () => {
       'konfigurationsaenderung:KA-2/prozessmodellierer',
       'stoerung:ST-3/prozesseigner',
     ]);
-    expect(v.openTasks.find((t) => t.id === 'konfigurationsaenderung:KA-2')?.payload).toMatchObject({ mandantId: 'leipzig', abschnitte: ['Parkzone'], gemeldetVon: 'admin-leipzig' });
-    await h.mustComplete(id, 'rechtsaenderung:RA-1', { fields: { beschreibung: 'Gebühr angepasst', inKraftAb: '2030-01-01', umsetzung: 'ohne-rezertifizierung' } });
+    expect(v.openTasks.find((t) => t.id === 'konfigurationsaenderung:KA-2')?.payload).toMatchObject({
+      mandantId: 'leipzig',
+      abschnitte: ['Parkzone'],
+      gemeldetVon: 'admin-leipzig',
+    });
+    await h.mustComplete(id, 'rechtsaenderung:RA-1', {
+      fields: { beschreibung: 'Gebühr angepasst', inKraftAb: '2030-01-01', umsetzung: 'ohne-rezertifizierung' },
+    });
     await h.mustComplete(id, 'konfigurationsaenderung:KA-2', { fields: { umgesetztAm: '2029-06-20' } });
-    await h.mustComplete(id, 'stoerung:ST-3', { fields: { ursache: 'Proxy-Limit', massnahmen: 'Limit erhöht', behoben: true } });
+    await h.mustComplete(id, 'stoerung:ST-3', {
+      fields: { ursache: 'Proxy-Limit', massnahmen: 'Limit erhöht', behoben: true },
+    });
 
     // Recertification out of Betrieb and back.
-    const recert = await h.mustComplete(id, 'betriebspruefung', { fields: { ergebnis: 'rezertifizierung', begruendung: 'Neue Bezahlkomponente' } });
+    const recert = await h.mustComplete(id, 'betriebspruefung', {
+      fields: { ergebnis: 'rezertifizierung', begruendung: 'Neue Bezahlkomponente' },
+    });
     expect(recert.transitions[0]).toMatchObject({ from: 'betrieb', to: 'zertifizierung', kind: 'recertification' });
     v = await h.state(id);
     expect(v.recertification).toBe(true);
     expect(v.openTasks.map((t) => t.id)).toEqual(['zertifizierung']);
-    const back = await h.mustComplete(id, 'zertifizierung', { fields: { ...VALID.zertifizierung, zertifikat: 'Z-2027-02' } });
+    const back = await h.mustComplete(id, 'zertifizierung', {
+      fields: { ...VALID.zertifizierung, zertifikat: 'Z-2027-02' },
+    });
     expect(back.transitions[0]).toMatchObject({ from: 'zertifizierung', to: 'betrieb', kind: 'recertification' });
 
     // Abschaltung: decided by the Prozesseigner only; open Anträge run out, Mandanten are told, retention at the end.
-    expect((await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'awb-sid', { begruendung: 'x', antraege: 'auslaufen' })).status).toBe(403);
-    const noTarget = await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', { begruendung: 'Ersetzt durch EfA-Dienst', antraege: 'uebergeben' });
+    expect(
+      (
+        await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'awb-sid', {
+          begruendung: 'x',
+          antraege: 'auslaufen',
+        })
+      ).status,
+    ).toBe(403);
+    const noTarget = await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', {
+      begruendung: 'Ersetzt durch EfA-Dienst',
+      antraege: 'uebergeben',
+    });
     expect(noTarget.status).toBe(400);
-    expect(noTarget.body.invalidParams).toEqual([{ name: 'uebergabeAn', reason: 'Bei Übergabe angeben, wer die offenen Anträge übernimmt.' }]);
-    const shutdown = await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', { begruendung: 'Ersetzt durch EfA-Dienst', antraege: 'auslaufen' });
+    expect(noTarget.body.invalidParams).toEqual([
+      { name: 'uebergabeAn', reason: 'Bei Übergabe angeben, wer die offenen Anträge übernimmt.' },
+    ]);
+    const shutdown = await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', {
+      begruendung: 'Ersetzt durch EfA-Dienst',
+      antraege: 'auslaufen',
+    });
     expect(shutdown.status).toBe(200);
     expect(shutdown.body.transitions[0]).toMatchObject({ from: 'betrieb', to: 'abschaltung', kind: 'shutdown' });
     await h.waitForMailTo(`${id}.leipzig@example.org`, /^Ankündigung: Abschaltung/);
     await h.waitForMailTo(h.awbEmail, new RegExp(`^Ankündigung: Abschaltung von „Bewohnerparken ${id}“`));
-    aktivierung = await h.db.selectFrom('aktivierung').selectAll().where('id', '=', `${id}-leipzig`).executeTakeFirstOrThrow();
+    aktivierung = await h.db
+      .selectFrom('aktivierung')
+      .selectAll()
+      .where('id', '=', `${id}-leipzig`)
+      .executeTakeFirstOrThrow();
     expect(aktivierung.wartungsmodus).toBe(true);
     v = await h.state(id);
     expect(v.openTasks.map((t) => t.id)).toEqual(['deaktivierung:leipzig', 'datenaufbewahrung']);
@@ -231,13 +354,33 @@ describe('Onlinedienst lifecycle workflow', () => {
     await h.mustComplete(id, 'datenaufbewahrung');
     const outcome = (await h.handle(id).result()) as { history: Array<{ to: string }> };
     expect(outcome.history.map((x) => x.to)).toEqual([
-      'klaerung', 'auftakt', 'prototyp', 'test', 'zertifizierung', 'produktivsetzung', 'aktivierung', 'betrieb',
-      'zertifizierung', 'betrieb', 'abschaltung', 'abschaltung',
+      'klaerung',
+      'auftakt',
+      'prototyp',
+      'test',
+      'zertifizierung',
+      'produktivsetzung',
+      'aktivierung',
+      'betrieb',
+      'zertifizierung',
+      'betrieb',
+      'abschaltung',
+      'abschaltung',
     ]);
-    aktivierung = await h.db.selectFrom('aktivierung').selectAll().where('id', '=', `${id}-leipzig`).executeTakeFirstOrThrow();
+    aktivierung = await h.db
+      .selectFrom('aktivierung')
+      .selectAll()
+      .where('id', '=', `${id}-leipzig`)
+      .executeTakeFirstOrThrow();
     expect(aktivierung.status).toBe('deaktiviert');
-    expect(await h.db.selectFrom('prozessparameter').selectAll().where('aktivierung_id', '=', `${id}-leipzig`).execute()).toEqual([]);
-    const row = await h.db.selectFrom('lifecycle').selectAll().where('onlinedienst_id', '=', id).executeTakeFirstOrThrow();
+    expect(
+      await h.db.selectFrom('prozessparameter').selectAll().where('aktivierung_id', '=', `${id}-leipzig`).execute(),
+    ).toEqual([]);
+    const row = await h.db
+      .selectFrom('lifecycle')
+      .selectAll()
+      .where('onlinedienst_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(row.phase).toBe('abschaltung');
     expect(row.ended_at).not.toBeNull();
 
@@ -245,17 +388,37 @@ describe('Onlinedienst lifecycle workflow', () => {
     const audit = await h.api('GET', `/api/onlinedienste/${id}/audit`, 'pe-smk');
     const transitions = audit.body.items.filter((e: any) => e.action === 'onlinedienst.phase.gewechselt');
     expect(transitions.map((e: any) => `${e.details.von}→${e.details.nach}`)).toEqual([
-      'klaerung→auftakt', 'auftakt→prototyp', 'prototyp→test', 'test→zertifizierung', 'zertifizierung→produktivsetzung',
-      'produktivsetzung→aktivierung', 'aktivierung→betrieb', 'betrieb→zertifizierung', 'zertifizierung→betrieb', 'betrieb→abschaltung',
+      'klaerung→auftakt',
+      'auftakt→prototyp',
+      'prototyp→test',
+      'test→zertifizierung',
+      'zertifizierung→produktivsetzung',
+      'produktivsetzung→aktivierung',
+      'aktivierung→betrieb',
+      'betrieb→zertifizierung',
+      'zertifizierung→betrieb',
+      'betrieb→abschaltung',
     ]);
     expect(transitions[5]).toMatchObject({ actor: 'awb-sid', details: { grund: 'Produktivsetzung abgeschlossen' } });
-    expect(transitions[9]).toMatchObject({ actor: 'pe-smk', details: { grund: 'Abschaltung beschlossen: Ersetzt durch EfA-Dienst', art: 'shutdown' } });
+    expect(transitions[9]).toMatchObject({
+      actor: 'pe-smk',
+      details: { grund: 'Abschaltung beschlossen: Ersetzt durch EfA-Dienst', art: 'shutdown' },
+    });
     for (const e of transitions) expect(Date.parse(e.details.am)).toBeGreaterThan(0);
     const actions = audit.body.items.map((e: any) => e.action);
-    expect(actions).toEqual(expect.arrayContaining([
-      'onlinedienst.lebenszyklus.gestartet', 'onlinedienst.gate.bestanden', 'rollout.beantragt', 'rollout.mark-transferred',
-      'aktivierung.geaendert', 'onlinedienst.ereignis.stoerung', 'onlinedienst.abschaltung.beschlossen', 'onlinedienst.aufbewahrung.angewendet', 'onlinedienst.beendet',
-    ]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'onlinedienst.lebenszyklus.gestartet',
+        'onlinedienst.gate.bestanden',
+        'rollout.beantragt',
+        'rollout.mark-transferred',
+        'aktivierung.geaendert',
+        'onlinedienst.ereignis.stoerung',
+        'onlinedienst.abschaltung.beschlossen',
+        'onlinedienst.aufbewahrung.angewendet',
+        'onlinedienst.beendet',
+      ]),
+    );
     // The protected value never entered the workflow history.
     const history = JSON.stringify(await h.handle(id).fetchHistory());
     expect(history).not.toContain('geheim-4711');
@@ -268,12 +431,23 @@ describe('Onlinedienst lifecycle workflow', () => {
     await registerLeipzig(id);
     await driveTo(id, 'test');
     await h.mustComplete(id, 'test-durchfuehren');
-    const rejected = await h.mustComplete(id, 'freigabe', { fields: { entscheidung: 'abgelehnt', aenderungen: 'Fehlermeldung bei IBAN unklar' } });
+    const rejected = await h.mustComplete(id, 'freigabe', {
+      fields: { entscheidung: 'abgelehnt', aenderungen: 'Fehlermeldung bei IBAN unklar' },
+    });
     expect(rejected.transitions).toEqual([
-      expect.objectContaining({ from: 'test', to: 'prototyp', kind: 'loop', reason: 'Freigabe abgelehnt: Fehlermeldung bei IBAN unklar' }),
+      expect.objectContaining({
+        from: 'test',
+        to: 'prototyp',
+        kind: 'loop',
+        reason: 'Freigabe abgelehnt: Fehlermeldung bei IBAN unklar',
+      }),
     ]);
     await h.mustComplete(id, 'prototyp-bereitstellen', {
-      fields: { ...VALID['prototyp-bereitstellen'], prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.1' }, aenderungen: 'IBAN-Hinweis' },
+      fields: {
+        ...VALID['prototyp-bereitstellen'],
+        prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.1' },
+        aenderungen: 'IBAN-Hinweis',
+      },
     });
     await h.mustComplete(id, 'test-durchfuehren');
     await h.mustComplete(id, 'freigabe');
@@ -282,23 +456,56 @@ describe('Onlinedienst lifecycle workflow', () => {
     expect(v.context.prozess).toEqual({ name: 'KOMM24Bewohnerparken', version: 'v1.1' });
     await h.mustComplete(id, 'rollout-planen');
     const failed = await h.mustComplete(id, 'zertifizierung', {
-      fields: { ergebnis: 'nicht-bestanden', loggingGeprueft: true, endlosschleifenGeprueft: true, befunde: 'Endlosschleife im Nachforderungspfad' },
+      fields: {
+        ergebnis: 'nicht-bestanden',
+        loggingGeprueft: true,
+        endlosschleifenGeprueft: true,
+        befunde: 'Endlosschleife im Nachforderungspfad',
+      },
     });
-    expect(failed.transitions[0]).toMatchObject({ from: 'zertifizierung', to: 'prototyp', kind: 'loop', reason: 'Zertifizierung nicht bestanden: Endlosschleife im Nachforderungspfad' });
+    expect(failed.transitions[0]).toMatchObject({
+      from: 'zertifizierung',
+      to: 'prototyp',
+      kind: 'loop',
+      reason: 'Zertifizierung nicht bestanden: Endlosschleife im Nachforderungspfad',
+    });
     v = await h.state(id);
     expect(v.phase).toBe('prototyp');
     // The Redaktion's open task was dropped with the loop; the modeller is asked again (new mail for the new entry).
     expect(v.openTasks.map((t) => t.id)).toEqual(['prototyp-bereitstellen']);
-    await eventually(async () => (await h.mailsTo(kontakte.prozessmodellierer)).filter((m) => m.subject.startsWith('Neue Aufgabe: Formular und Prozess')).length === 3, 15_000, 'three prototype mails');
+    await eventually(
+      async () =>
+        (await h.mailsTo(kontakte.prozessmodellierer)).filter((m) =>
+          m.subject.startsWith('Neue Aufgabe: Formular und Prozess'),
+        ).length === 3,
+      15_000,
+      'three prototype mails',
+    );
     v = await driveTo(id, 'zertifizierung');
     // The rollout planning survives the loop: only certification and the Redaktion are open again.
     expect(v.openTasks.map((t) => t.id)).toEqual(['zertifizierung', 'leistungsbeschreibung-final']);
     await driveTo(id, 'produktivsetzung');
     v = await h.state(id);
     expect(v.history.map((x) => x.to)).toEqual([
-      'klaerung', 'auftakt', 'prototyp', 'test', 'prototyp', 'test', 'zertifizierung', 'prototyp', 'test', 'zertifizierung', 'produktivsetzung',
+      'klaerung',
+      'auftakt',
+      'prototyp',
+      'test',
+      'prototyp',
+      'test',
+      'zertifizierung',
+      'prototyp',
+      'test',
+      'zertifizierung',
+      'produktivsetzung',
     ]);
-    const tasks = await h.db.selectFrom('lifecycle_task').select(['task_id', 'status']).where('onlinedienst_id', '=', id).where('task_id', '=', 'leistungsbeschreibung-final').orderBy('entry').execute();
+    const tasks = await h.db
+      .selectFrom('lifecycle_task')
+      .select(['task_id', 'status'])
+      .where('onlinedienst_id', '=', id)
+      .where('task_id', '=', 'leistungsbeschreibung-final')
+      .orderBy('entry')
+      .execute();
     expect(tasks.map((t) => t.status)).toEqual(['entfallen', 'erledigt']);
     // Continue-as-new at phase boundaries (once the commands right after a change are through): many runs, each
     // with a short history, each but the last ending in continue-as-new.
@@ -320,18 +527,33 @@ describe('Onlinedienst lifecycle workflow', () => {
     // Without any activation the gate before the test fails.
     let held = await h.complete(id, 'prototyp-bereitstellen');
     expect(held.status).toBe(202);
-    expect(held.body).toMatchObject({ status: 'gehalten', phase: 'prototyp', gate: { gate: 'vor-test', passed: false } });
-    expect(held.body.gate.failures).toEqual([{ code: 'aktivierung-fehlt', message: 'Es ist noch keine Aktivierung (Mandant, zuständige Stelle, Leistung) erfasst.' }]);
+    expect(held.body).toMatchObject({
+      status: 'gehalten',
+      phase: 'prototyp',
+      gate: { gate: 'vor-test', passed: false },
+    });
+    expect(held.body.gate.failures).toEqual([
+      {
+        code: 'aktivierung-fehlt',
+        message: 'Es ist noch keine Aktivierung (Mandant, zuständige Stelle, Leistung) erfasst.',
+      },
+    ]);
 
     // Dresden records its activation, but its master data is incomplete.
     const res = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden`, 'admin-dresden', {
-      organisationseinheitId: 'oe-dresden-buergeramt', leistungId: '99102013000000', kontakt: `${id}.dresden@example.org`,
+      organisationseinheitId: 'oe-dresden-buergeramt',
+      leistungId: '99102013000000',
+      kontakt: `${id}.dresden@example.org`,
     });
     expect(res.status).toBe(200);
     held = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, 'pe-smk');
     expect(held.status).toBe(202);
     expect(held.body.gate.activations[0].failures.map((f: any) => f.code)).toEqual([
-      'leistung-not-linked', 'behoerdenkonto-missing', 'impressum-missing', 'logo-missing', 'datenschutzbeauftragter-missing',
+      'leistung-not-linked',
+      'behoerdenkonto-missing',
+      'impressum-missing',
+      'logo-missing',
+      'datenschutzbeauftragter-missing',
     ]);
     let v = await h.state(id);
     expect(v.phase).toBe('prototyp');
@@ -346,16 +568,38 @@ describe('Onlinedienst lifecycle workflow', () => {
     // The Mandant maintains its master data: Impressum, Logo, Datenschutzbeauftragte (through the API), the
     // Behördenkonto as channel of the zuständige Stelle and the link to the Leistung.
     const stammdaten = await h.api('PUT', '/api/mandanten/dresden', 'admin-dresden', {
-      name: 'Landeshauptstadt Dresden', impressum: 'Landeshauptstadt Dresden, Dr.-Külz-Ring 19, 01067 Dresden', logoUrl: 'https://www.dresden.de/logo.svg',
+      name: 'Landeshauptstadt Dresden',
+      impressum: 'Landeshauptstadt Dresden, Dr.-Külz-Ring 19, 01067 Dresden',
+      logoUrl: 'https://www.dresden.de/logo.svg',
       datenschutzbeauftragteR: { name: 'Datenschutzbeauftragter Dresden', email: 'datenschutz@dresden.de' },
     });
     expect(stammdaten.status).toBe(200);
-    await h.db.insertInto('behoerdenkonto').values({ id: 'bk-dresden-buergeramt', mandant_id: 'dresden', bezeichnung: 'Bürgeramt', postfach_handle: 'bk:dresden:buergeramt' }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await h.db
+      .insertInto('behoerdenkonto')
+      .values({
+        id: 'bk-dresden-buergeramt',
+        mandant_id: 'dresden',
+        bezeichnung: 'Bürgeramt',
+        postfach_handle: 'bk:dresden:buergeramt',
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
     held = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, 'admin-dresden');
     expect(held.status).toBe(202);
-    expect(held.body.gate.activations[0].failures.map((f: any) => f.code)).toEqual(['leistung-not-linked', 'behoerdenkonto-not-channel']);
-    await h.db.updateTable('organisationseinheit').set({ behoerdenkonto_id: 'bk-dresden-buergeramt' }).where('id', '=', 'oe-dresden-buergeramt').execute();
-    await h.db.insertInto('leistung_oe').values({ leistung_id: '99102013000000', oe_id: 'oe-dresden-buergeramt' }).onConflict((oc) => oc.columns(['leistung_id', 'oe_id']).doNothing()).execute();
+    expect(held.body.gate.activations[0].failures.map((f: any) => f.code)).toEqual([
+      'leistung-not-linked',
+      'behoerdenkonto-not-channel',
+    ]);
+    await h.db
+      .updateTable('organisationseinheit')
+      .set({ behoerdenkonto_id: 'bk-dresden-buergeramt' })
+      .where('id', '=', 'oe-dresden-buergeramt')
+      .execute();
+    await h.db
+      .insertInto('leistung_oe')
+      .values({ leistung_id: '99102013000000', oe_id: 'oe-dresden-buergeramt' })
+      .onConflict((oc) => oc.columns(['leistung_id', 'oe_id']).doNothing())
+      .execute();
     const passed = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, 'admin-dresden');
     expect(passed.status).toBe(200);
     expect(passed.body).toMatchObject({ status: 'erledigt', phase: 'test', gate: { passed: true } });
@@ -363,7 +607,13 @@ describe('Onlinedienst lifecycle workflow', () => {
     expect(v.gate.hold).toBeNull();
     expect(v.openTasks.map((t) => t.id)).toEqual(['test-durchfuehren']);
     // The held completion counts as the modeller's, the release as the Mandant's.
-    const audit = await h.db.selectFrom('audit_log').select(['action', 'actor']).where('subject_id', '=', id).where('action', 'like', 'onlinedienst.%').orderBy('id').execute();
+    const audit = await h.db
+      .selectFrom('audit_log')
+      .select(['action', 'actor'])
+      .where('subject_id', '=', id)
+      .where('action', 'like', 'onlinedienst.%')
+      .orderBy('id')
+      .execute();
     expect(audit.filter((a) => a.action.startsWith('onlinedienst.gate')).map((a) => `${a.action}/${a.actor}`)).toEqual([
       'onlinedienst.gate.nicht-bestanden/pm-seitenbau',
       'onlinedienst.gate.nicht-bestanden/pe-smk',
@@ -377,19 +627,49 @@ describe('Onlinedienst lifecycle workflow', () => {
   it('scopes activations and Prozessparameter by Mandant and documents the routes', async () => {
     const { id } = await h.createOnlinedienst();
     await registerLeipzig(id);
-    expect((await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden`, 'admin-dresden', { organisationseinheitId: 'oe-dresden-buergeramt', leistungId: '99102013000000' })).status).toBe(200);
+    expect(
+      (
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden`, 'admin-dresden', {
+          organisationseinheitId: 'oe-dresden-buergeramt',
+          leistungId: '99102013000000',
+        })
+      ).status,
+    ).toBe(200);
     // Another Mandant's admin cannot record an activation for Leipzig.
-    expect((await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-dresden', { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: '99102013000000' })).status).toBe(404);
-    const unknownOe = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', { organisationseinheitId: 'oe-gibt-es-nicht', leistungId: '99102013000000' });
+    expect(
+      (
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-dresden', {
+          organisationseinheitId: 'oe-leipzig-ordnungsamt',
+          leistungId: '99102013000000',
+        })
+      ).status,
+    ).toBe(404);
+    const unknownOe = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', {
+      organisationseinheitId: 'oe-gibt-es-nicht',
+      leistungId: '99102013000000',
+    });
     expect(unknownOe.status).toBe(400);
-    expect(unknownOe.body.invalidParams).toEqual([{ name: 'organisationseinheitId', reason: 'Die zuständige Stelle oe-gibt-es-nicht ist nicht als Organisationseinheit angelegt.' }]);
+    expect(unknownOe.body.invalidParams).toEqual([
+      {
+        name: 'organisationseinheitId',
+        reason: 'Die zuständige Stelle oe-gibt-es-nicht ist nicht als Organisationseinheit angelegt.',
+      },
+    ]);
 
     const asLeipzig = await h.api('GET', `/api/onlinedienste/${id}/aktivierungen`, 'admin-leipzig');
     expect(asLeipzig.body.items.map((a: any) => a.mandantId)).toEqual(['leipzig']);
     const asAwb = await h.api('GET', `/api/onlinedienste/${id}/aktivierungen`, 'awb-sid');
     expect(asAwb.body.items.map((a: any) => a.mandantId)).toEqual(['dresden', 'leipzig']);
-    expect((await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-dresden', { parameter: [{ key: 'x', wert: 'y' }] })).status).toBe(404);
-    const bad = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden/prozessparameter`, 'admin-dresden', { parameter: [{ key: '1-falsch', wert: 'y' }] });
+    expect(
+      (
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-dresden', {
+          parameter: [{ key: 'x', wert: 'y' }],
+        })
+      ).status,
+    ).toBe(404);
+    const bad = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden/prozessparameter`, 'admin-dresden', {
+      parameter: [{ key: '1-falsch', wert: 'y' }],
+    });
     expect(bad.status).toBe(400);
     const v = await h.state(id);
     expect(v.context.mandanten).toEqual(['leipzig', 'dresden']);
@@ -400,14 +680,24 @@ describe('Onlinedienst lifecycle workflow', () => {
 
     const doc = await h.api('GET', '/openapi.json');
     for (const path of [
-      '/api/onlinedienste', '/api/onlinedienste/{id}', '/api/onlinedienste/{id}/aufgaben/{taskId}',
+      '/api/onlinedienste',
+      '/api/onlinedienste/{id}',
+      '/api/onlinedienste/{id}/aufgaben/{taskId}',
       // One route per kind of event, each with its own body schema.
-      '/api/onlinedienste/{id}/ereignisse/rechtsaenderung', '/api/onlinedienste/{id}/ereignisse/konfigurationsaenderung', '/api/onlinedienste/{id}/ereignisse/stoerung',
-      '/api/onlinedienste/{id}/abschaltung', '/api/onlinedienste/{id}/aktivierungen/{mandantId}/prozessparameter', '/api/rollout-tickets/{id}/befehle',
-      '/api/releases', '/api/releases/{version}', '/api/releases/{version}/pruefungen.csv',
+      '/api/onlinedienste/{id}/ereignisse/rechtsaenderung',
+      '/api/onlinedienste/{id}/ereignisse/konfigurationsaenderung',
+      '/api/onlinedienste/{id}/ereignisse/stoerung',
+      '/api/onlinedienste/{id}/abschaltung',
+      '/api/onlinedienste/{id}/aktivierungen/{mandantId}/prozessparameter',
+      '/api/rollout-tickets/{id}/befehle',
+      '/api/releases',
+      '/api/releases/{version}',
+      '/api/releases/{version}/pruefungen.csv',
     ]) {
       expect(doc.body.paths[path], path).toBeDefined();
     }
-    expect(doc.body.paths['/api/onlinedienste/{id}/aktivierungen/{mandantId}/prozessparameter'].put['x-roles']).toEqual(['mandant-admin']);
+    expect(doc.body.paths['/api/onlinedienste/{id}/aktivierungen/{mandantId}/prozessparameter'].put['x-roles']).toEqual(
+      ['mandant-admin'],
+    );
   });
 });

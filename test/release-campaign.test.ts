@@ -29,9 +29,19 @@ const dienste: Array<{ id: string; features: readonly string[]; mailbox: string 
 
 beforeAll(async () => {
   // The domain clock reaches the release date's morning once the Onlinedienste are set up.
-  clock = { scale: SCALE, originReal: Date.now() + SETUP_BUDGET_MS, originVirtual: Date.parse(`${RELEASE_DATE}T06:00:00+01:00`) };
+  clock = {
+    scale: SCALE,
+    originReal: Date.now() + SETUP_BUDGET_MS,
+    originVirtual: Date.parse(`${RELEASE_DATE}T06:00:00+01:00`),
+  };
   settings.lifecycle = { clock, reminderIntervalMs: 24 * H };
-  settings.campaign = { clock, reminderLeadMs: 6 * H, lateReminderIntervalMs: 24 * H, maxLateReminders: 1, fanoutConcurrency: 16 };
+  settings.campaign = {
+    clock,
+    reminderLeadMs: 6 * H,
+    lateReminderIntervalMs: 24 * H,
+    maxLateReminders: 1,
+    fanoutConcurrency: 16,
+  };
   h = await lifecycleHarness({ settings });
 });
 afterAll(async () => {
@@ -51,7 +61,12 @@ describe('Amt24 release campaign', () => {
               featureTags: features,
               kontakte: { prozesseigner: mailbox },
               prozesseigner: 'pe-smk',
-              bestand: { prozess: { name: `P${f}-${i}`, version: 'v2.0' }, formular: { name: `F${f}-${i}`, version: 'v2.0' }, zertifizierungsReferenz: `Z-${f}-${i}`, aktivierteMandanten: ['leipzig'] },
+              bestand: {
+                prozess: { name: `P${f}-${i}`, version: 'v2.0' },
+                formular: { name: `F${f}-${i}`, version: 'v2.0' },
+                zertifizierungsReferenz: `Z-${f}-${i}`,
+                aktivierteMandanten: ['leipzig'],
+              },
             },
             'pl-sk',
           );
@@ -76,17 +91,35 @@ describe('Amt24 release campaign', () => {
       ],
     });
     expect(posted.status).toBe(201);
-    expect((await h.api('POST', '/api/releases', 'awb-sid', { version: VERSION, releaseDate: RELEASE_DATE, changes: [] })).status).toBe(409);
-    const invalid = await h.api('POST', '/api/releases', 'awb-sid', { version: 'x', releaseDate: '16.11.2026', changes: [] });
+    expect(
+      (await h.api('POST', '/api/releases', 'awb-sid', { version: VERSION, releaseDate: RELEASE_DATE, changes: [] }))
+        .status,
+    ).toBe(409);
+    const invalid = await h.api('POST', '/api/releases', 'awb-sid', {
+      version: 'x',
+      releaseDate: '16.11.2026',
+      changes: [],
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.invalidParams).toEqual([{ name: 'releaseDate', reason: 'Ungültiges Datum (JJJJ-MM-TT).' }]);
-    expect((await h.api('POST', '/api/releases', 'pe-smk', { version: 'y', releaseDate: RELEASE_DATE, changes: [] })).status).toBe(403);
+    expect(
+      (await h.api('POST', '/api/releases', 'pe-smk', { version: 'y', releaseDate: RELEASE_DATE, changes: [] })).status,
+    ).toBe(403);
 
     // Every lifecycle opens its re-check task (the campaign signals them from an activity, in batches).
-    await eventually(async () => {
-      const row = await h.db.selectFrom('release_recheck').select((eb) => eb.fn.countAll<number>().as('n')).where('version', '=', VERSION).where('opened_at', 'is not', null).executeTakeFirstOrThrow();
-      return Number(row.n) === 48;
-    }, 30_000, 'all re-check tasks open');
+    await eventually(
+      async () => {
+        const row = await h.db
+          .selectFrom('release_recheck')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('version', '=', VERSION)
+          .where('opened_at', 'is not', null)
+          .executeTakeFirstOrThrow();
+        return Number(row.n) === 48;
+      },
+      30_000,
+      'all re-check tasks open',
+    );
     const regressionDue = recheckDueAt(RELEASE_DATE, 'regression-check', policy);
     const recertDue = recheckDueAt(RELEASE_DATE, 'recertification-required', policy);
     expect(new Date(regressionDue).toISOString()).toBe('2026-11-17T23:00:00.000Z'); // Wednesday 00:00 Berlin
@@ -96,7 +129,10 @@ describe('Amt24 release campaign', () => {
       const task = v.openTasks.find((t) => t.id === `release-pruefung:${VERSION}`)!;
       const breaking = d.features[0] === 'payment' || d.features[0] === 'xfall';
       expect(task).toMatchObject({ role: 'prozesseigner', dueAt: breaking ? recertDue : regressionDue });
-      expect(task.payload).toMatchObject({ classification: breaking ? 'recertification-required' : 'regression-check', releaseDate: RELEASE_DATE });
+      expect(task.payload).toMatchObject({
+        classification: breaking ? 'recertification-required' : 'regression-check',
+        releaseDate: RELEASE_DATE,
+      });
     }
     expect((await h.state(inKlaerung.id)).openTasks.some((t) => t.id.startsWith('release-pruefung'))).toBe(false);
 
@@ -108,10 +144,24 @@ describe('Amt24 release campaign', () => {
     // Classification at a glance.
     let glance = await h.api('GET', `/api/releases/${VERSION}`, 'awb-sid');
     expect(glance.status).toBe(200);
-    expect(glance.body.summary).toMatchObject({ total: 48, recertificationRequired: 24, regressionCheck: 24, notStarted: 48, late: 0 });
+    expect(glance.body.summary).toMatchObject({
+      total: 48,
+      recertificationRequired: 24,
+      regressionCheck: 24,
+      notStarted: 48,
+      late: 0,
+    });
     const byId = new Map(glance.body.items.map((t: any) => [t.onlinedienstId, t]));
-    expect(byId.get(dienste[0]!.id)).toMatchObject({ classification: 'recertification-required', matchingChangeIds: ['c1'], breakingChangeIds: ['c1'] });
-    expect(byId.get(dienste[26]!.id)).toMatchObject({ classification: 'regression-check', matchingChangeIds: ['c3'], breakingChangeIds: [] });
+    expect(byId.get(dienste[0]!.id)).toMatchObject({
+      classification: 'recertification-required',
+      matchingChangeIds: ['c1'],
+      breakingChangeIds: ['c1'],
+    });
+    expect(byId.get(dienste[26]!.id)).toMatchObject({
+      classification: 'regression-check',
+      matchingChangeIds: ['c3'],
+      breakingChangeIds: [],
+    });
     expect(byId.get(dienste[40]!.id)).toMatchObject({ classification: 'regression-check', matchingChangeIds: [] });
 
     // The Prozesseigner report: four regression checks ok, two with a finding, two breaking ones go into recertification.
@@ -119,17 +169,38 @@ describe('Amt24 release campaign', () => {
     const fitconnect = dienste.filter((d) => d.features[0] === 'fitconnect');
     const payment = dienste.filter((d) => d.features[0] === 'payment');
     const report = (id: string, fields: Record<string, unknown>, user = 'pe-smk') =>
-      h.api('POST', `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(`release-pruefung:${VERSION}`)}`, user, fields);
-    expect((await report(upload[0]!.id, { ergebnis: 'lauffaehig', geprueftAuf: 'entwicklungssystem' }, 'awb-sid')).body.code).toBe('wrong-role');
-    expect((await report(upload[0]!.id, { ergebnis: 'angepasst', geprueftAuf: 'entwicklungssystem' })).body.invalidParams).toEqual([{ name: 'befunde', reason: 'Befunde angeben.' }]);
+      h.api(
+        'POST',
+        `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(`release-pruefung:${VERSION}`)}`,
+        user,
+        fields,
+      );
+    expect(
+      (await report(upload[0]!.id, { ergebnis: 'lauffaehig', geprueftAuf: 'entwicklungssystem' }, 'awb-sid')).body.code,
+    ).toBe('wrong-role');
+    expect(
+      (await report(upload[0]!.id, { ergebnis: 'angepasst', geprueftAuf: 'entwicklungssystem' })).body.invalidParams,
+    ).toEqual([{ name: 'befunde', reason: 'Befunde angeben.' }]);
     for (const d of [upload[0]!, upload[1]!, fitconnect[0]!, fitconnect[1]!]) {
       expect((await report(d.id, { ergebnis: 'lauffaehig', geprueftAuf: 'entwicklungssystem' })).status).toBe(200);
     }
     for (const d of [upload[2]!, upload[3]!]) {
-      expect((await report(d.id, { ergebnis: 'angepasst', geprueftAuf: 'produktivsystem', befunde: 'Upload > 5 MB bricht ab' })).status).toBe(200);
+      expect(
+        (
+          await report(d.id, {
+            ergebnis: 'angepasst',
+            geprueftAuf: 'produktivsystem',
+            befunde: 'Upload > 5 MB bricht ab',
+          })
+        ).status,
+      ).toBe(200);
     }
     for (const d of [payment[0]!, payment[1]!]) {
-      const r = await report(d.id, { ergebnis: 'rezertifizierung-erforderlich', geprueftAuf: 'entwicklungssystem', befunde: 'ePayBL v3 anbinden' });
+      const r = await report(d.id, {
+        ergebnis: 'rezertifizierung-erforderlich',
+        geprueftAuf: 'entwicklungssystem',
+        befunde: 'ePayBL v3 anbinden',
+      });
       expect(r.body.transitions[0]).toMatchObject({ from: 'betrieb', to: 'zertifizierung', kind: 'recertification' });
     }
 
@@ -141,36 +212,78 @@ describe('Amt24 release campaign', () => {
     // After it: the unreported regression checks are late; the Prozesseigner and the AWB hear about it.
     const lateMail = await h.waitForMailTo(boxes[0]!, /^Überfällig: Prüfung nach Amt24-Release/, 30_000);
     expect(lateMail.text).toContain(fitconnect[2]!.id);
-    const awbLate = await h.waitForMailTo(h.awbEmail, new RegExp(`^Release ${VERSION.replace('.', '\\.')}: 18 Prüfungen überfällig$`), 30_000);
+    const awbLate = await h.waitForMailTo(
+      h.awbEmail,
+      new RegExp(`^Release ${VERSION.replace('.', '\\.')}: 18 Prüfungen überfällig$`),
+      30_000,
+    );
     expect(awbLate.text).toContain('18 Prüfungen');
     glance = await h.api('GET', `/api/releases/${VERSION}`, 'awb-sid');
-    expect(glance.body.summary).toMatchObject({ checkedOk: 4, failedWithFinding: 2, recertifying: 2, late: 18, notStarted: 22 });
+    expect(glance.body.summary).toMatchObject({
+      checkedOk: 4,
+      failedWithFinding: 2,
+      recertifying: 2,
+      late: 18,
+      notStarted: 22,
+    });
     const late = await h.api('GET', `/api/releases/${VERSION}?kategorie=late`, 'awb-sid');
     expect(late.body.items).toHaveLength(18);
-    expect(late.body.items.every((t: any) => t.classification === 'regression-check' && t.kategorieText === 'Überfällig')).toBe(true);
+    expect(
+      late.body.items.every((t: any) => t.classification === 'regression-check' && t.kategorieText === 'Überfällig'),
+    ).toBe(true);
     const finding = glance.body.items.find((t: any) => t.onlinedienstId === upload[2]!.id);
-    expect(finding).toMatchObject({ result: 'finding', finding: 'Upload > 5 MB bricht ab', kategorie: 'failed-with-finding', reportedBy: 'pe-smk' });
+    expect(finding).toMatchObject({
+      result: 'finding',
+      finding: 'Upload > 5 MB bricht ab',
+      kategorie: 'failed-with-finding',
+      reportedBy: 'pe-smk',
+    });
     // The late lifecycles say so in their search attribute.
-    await eventually(async () => (await h.client.workflow.count(`ReleaseCheckState = "ueberfaellig" AND TaskQueue = "${h.taskQueue}"`)).count === 18, 20_000, '18 late lifecycles');
+    await eventually(
+      async () =>
+        (await h.client.workflow.count(`ReleaseCheckState = "ueberfaellig" AND TaskQueue = "${h.taskQueue}"`)).count ===
+        18,
+      20_000,
+      '18 late lifecycles',
+    );
 
     // The CSV for the AWB.
     const csv = await h.api('GET', `/api/releases/${VERSION}/pruefungen.csv`, 'awb-sid');
     expect(csv.status).toBe(200);
     expect(csv.type).toContain('text/csv');
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('Release;Onlinedienst-ID;Onlinedienst;Prozesseigner;Einstufung;Betroffene Änderungen;Frist;Status;Befund;Gemeldet am');
+    expect(lines[0]).toBe(
+      'Release;Onlinedienst-ID;Onlinedienst;Prozesseigner;Einstufung;Betroffene Änderungen;Frist;Status;Befund;Gemeldet am',
+    );
     expect(lines).toHaveLength(49);
-    expect(lines.find((l) => l.includes(upload[2]!.id))).toContain(';Regressionsprüfung;c3;2026-11-18 00:00;Befund;Upload > 5 MB bricht ab;');
-    expect(lines.find((l) => l.includes(fitconnect[5]!.id))).toContain(';Regressionsprüfung;;2026-11-18 00:00;Überfällig;;');
-    expect(lines.find((l) => l.includes(payment[0]!.id))).toContain(';Rezertifizierung erforderlich;c1;2026-11-20 00:00;In Rezertifizierung;ePayBL v3 anbinden;');
+    expect(lines.find((l) => l.includes(upload[2]!.id))).toContain(
+      ';Regressionsprüfung;c3;2026-11-18 00:00;Befund;Upload > 5 MB bricht ab;',
+    );
+    expect(lines.find((l) => l.includes(fitconnect[5]!.id))).toContain(
+      ';Regressionsprüfung;;2026-11-18 00:00;Überfällig;;',
+    );
+    expect(lines.find((l) => l.includes(payment[0]!.id))).toContain(
+      ';Rezertifizierung erforderlich;c1;2026-11-20 00:00;In Rezertifizierung;ePayBL v3 anbinden;',
+    );
 
     // A recertification that passes counts as checked.
-    const recert = await h.api('POST', `/api/onlinedienste/${payment[0]!.id}/aufgaben/zertifizierung`, 'zert-pruefstelle', {
-      ergebnis: 'bestanden', loggingGeprueft: true, endlosschleifenGeprueft: true, zertifikat: 'Z-2026-99',
-    });
+    const recert = await h.api(
+      'POST',
+      `/api/onlinedienste/${payment[0]!.id}/aufgaben/zertifizierung`,
+      'zert-pruefstelle',
+      {
+        ergebnis: 'bestanden',
+        loggingGeprueft: true,
+        endlosschleifenGeprueft: true,
+        zertifikat: 'Z-2026-99',
+      },
+    );
     expect(recert.body.transitions[0]).toMatchObject({ from: 'zertifizierung', to: 'betrieb' });
     glance = await h.api('GET', `/api/releases/${VERSION}`, 'awb-sid');
-    expect(glance.body.items.find((t: any) => t.onlinedienstId === payment[0]!.id)).toMatchObject({ result: 'recertified', kategorie: 'checked-ok' });
+    expect(glance.body.items.find((t: any) => t.onlinedienstId === payment[0]!.id)).toMatchObject({
+      result: 'recertified',
+      kategorie: 'checked-ok',
+    });
 
     // After the recertification deadline the campaign closes with a summary for the AWB.
     const handle = h.client.workflow.getHandle(releaseWorkflowId(VERSION));
@@ -183,11 +296,21 @@ describe('Amt24 release campaign', () => {
     // However many Onlinedienste: the campaign's own history stays a handful of events.
     const history = await handle.fetchHistory();
     const events = history.events!;
-    expect(events.filter((e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes || e.startChildWorkflowExecutionInitiatedEventAttributes)).toEqual([]);
+    expect(
+      events.filter(
+        (e) =>
+          e.signalExternalWorkflowExecutionInitiatedEventAttributes ||
+          e.startChildWorkflowExecutionInitiatedEventAttributes,
+      ),
+    ).toEqual([]);
     // plan, fan-out, announcement, close, and one activity per reminder step (two per deadline)
     expect(events.filter((e) => e.activityTaskScheduledEventAttributes)).toHaveLength(4 + 4);
     expect(history.events!.length).toBeLessThan(100);
-    const row = await h.db.selectFrom('release_campaign').selectAll().where('version', '=', VERSION).executeTakeFirstOrThrow();
+    const row = await h.db
+      .selectFrom('release_campaign')
+      .selectAll()
+      .where('version', '=', VERSION)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'abgeschlossen', total: 48, signalled: 48 });
   }, 120_000);
 });
