@@ -10,7 +10,7 @@ import {
   listAktivierungIds,
   listWartungsmodus,
   updateAktivierungen,
-} from '../../db/stores/onlinedienst-aktivierungen';
+} from '../../db/stores/aktivierung';
 import type { ActivityDeps } from '../deps';
 
 export interface SetAktivierungInput {

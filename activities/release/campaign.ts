@@ -18,7 +18,7 @@ import {
 } from '../../domain/release/campaign';
 import { formatBerlin } from '../../domain/working-days';
 import { lifecycleWorkflowId, openReleaseCheckSignal, type ReleaseCheckNotice } from '../../messages/onlinedienst';
-import { loadCampaign } from '../../db/stores/release';
+import { loadCampaign } from '../../db/stores/release-campaign';
 import {
   countOpenRechecks,
   countRechecks,

@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { appendAudit } from '../../db/stores/audit';
-import { upsertRolloutTicket, type RolloutSla, type RolloutTicketSnapshot } from '../../db/stores/rollout-projection';
+import { upsertRolloutTicket, type RolloutSla, type RolloutTicketSnapshot } from '../../db/stores/rollout';
 import type { AuditRecord } from '../onlinedienst/projection';
 
 export interface RecordRolloutInput {

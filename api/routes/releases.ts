@@ -2,7 +2,7 @@
 // for the AWB (checked ok, failed with finding, recertifying, late, not started) and the same as CSV.
 import { z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { listCampaigns, loadCampaign } from '../../db/stores/release';
+import { listCampaigns, loadCampaign } from '../../db/stores/release-campaign';
 import { domainNow, resolveClock } from '../../domain/clock';
 import {
   CATEGORY_LABELS,

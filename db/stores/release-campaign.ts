@@ -1,10 +1,17 @@
-// A release campaign as its activities write it (activities/release/campaign.ts): the campaign row, one re-check
-// row per Onlinedienst in Betrieb, the fan-out marks, the reminder rounds and the counts the workflow needs.
-// Reading a campaign back in the domain's shape: loadCampaign in release.ts.
+// A release campaign in PostgreSQL: what its activities write (activities/release/campaign.ts) — the campaign row,
+// one re-check row per Onlinedienst in Betrieb, the fan-out marks, the reminder rounds and the counts the workflow
+// needs — and loadCampaign, which reads it back in the shape of the pure domain (domain/release/campaign.ts), so
+// the API and the campaign's final mail compute the same at-a-glance summary and CSV.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, ReleaseCampaignTable, ReleaseRecheckTable } from '../schema';
 import type { DomainClock } from '../../domain/clock';
-import type { CampaignPolicy, OnlinedienstProfile, RecheckTask, Release } from '../../domain/release/campaign';
+import type {
+  CampaignPolicy,
+  OnlinedienstProfile,
+  RecheckTask,
+  Release,
+  ReleaseCampaign,
+} from '../../domain/release/campaign';
 
 /** Rows per insert statement when the re-checks are planned. */
 const CHUNK = 1000;
@@ -259,4 +266,55 @@ export async function markCampaignFinished(db: Kysely<Database>, version: string
     .set({ status: 'abgeschlossen', finished_at: new Date(now) })
     .where('version', '=', version)
     .execute();
+}
+
+export interface StoredCampaign {
+  row: Selectable<ReleaseCampaignTable>;
+  clock: DomainClock;
+  campaign: ReleaseCampaign;
+  /** Onlinedienste that had left Betrieb when the re-check reached them */
+  notApplicable: Array<{ onlinedienstId: string; reason: string }>;
+}
+
+export async function loadCampaign(
+  db: Kysely<Database>,
+  version: string,
+  filter: { prozesseigner?: string } = {},
+): Promise<StoredCampaign | null> {
+  const row = await db.selectFrom('release_campaign').selectAll().where('version', '=', version).executeTakeFirst();
+  if (!row) return null;
+  let query = db.selectFrom('release_recheck').selectAll().where('version', '=', version);
+  if (filter.prozesseigner !== undefined) query = query.where('prozesseigner', '=', filter.prozesseigner);
+  const rows = await query.orderBy('onlinedienst_id').execute();
+  const release: Release = { version: row.version, releaseDate: row.release_date, changes: row.changes };
+  const tasks: RecheckTask[] = [];
+  const notApplicable: StoredCampaign['notApplicable'] = [];
+  for (const r of rows) {
+    if (r.not_applicable !== null) {
+      notApplicable.push({ onlinedienstId: r.onlinedienst_id, reason: r.not_applicable });
+      continue;
+    }
+    tasks.push({
+      id: `${r.version}:${r.onlinedienst_id}`,
+      releaseVersion: r.version,
+      onlinedienstId: r.onlinedienst_id,
+      name: r.name,
+      prozesseigner: r.prozesseigner,
+      classification: r.classification,
+      matchingChangeIds: r.matching_change_ids,
+      breakingChangeIds: r.breaking_change_ids,
+      openedAt: (r.opened_at ?? row.created_at).getTime(),
+      dueAt: r.due_at.getTime(),
+      result: r.result,
+      finding: r.finding,
+      reportedAt: r.reported_at?.getTime() ?? null,
+      reportedBy: r.reported_by,
+    });
+  }
+  return { row, clock: row.clock, campaign: { release, createdAt: row.created_at.getTime(), tasks }, notApplicable };
+}
+
+/** Newest release first. */
+export async function listCampaigns(db: Kysely<Database>): Promise<Array<Selectable<ReleaseCampaignTable>>> {
+  return db.selectFrom('release_campaign').selectAll().orderBy('release_date', 'desc').execute();
 }
