@@ -5,13 +5,49 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs',
-  'fs/promises', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream',
-  'timers', 'tls', 'url', 'util', 'worker_threads', 'zlib',
+  'assert',
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
 ];
 
 // Top to bottom. A folder may import the folders after it, never those before it.
-const FLOORS = ['app', 'worker', 'ui', 'workflows', 'activities', 'api', 'runtime', 'db', 'integrations', 'messages', 'domain'];
+const FLOORS = [
+  'app',
+  'worker',
+  'ui',
+  'workflows',
+  'activities',
+  'api',
+  'runtime',
+  'db',
+  'integrations',
+  'messages',
+  'domain',
+];
 /** What a floor must not import although it lies below: the UI acts only through the API, workflows only through activities. */
 const ALSO_FORBIDDEN = {
   ui: ['workflows', 'activities', 'runtime', 'db', 'integrations'],
@@ -38,7 +74,13 @@ function floorPatterns(floor) {
     ),
   ];
   if (TYPES_ONLY[floor]) {
-    patterns.push(folderPattern(TYPES_ONLY[floor], `${floor}/ imports ${TYPES_ONLY[floor].join(' and ')} for types only (import type).`, true));
+    patterns.push(
+      folderPattern(
+        TYPES_ONLY[floor],
+        `${floor}/ imports ${TYPES_ONLY[floor].join(' and ')} for types only (import type).`,
+        true,
+      ),
+    );
   }
   return patterns;
 }
@@ -56,7 +98,17 @@ const restrictions = {
       ...floorPatterns('workflows'),
       { group: ['node:*'], message: 'Workflow code is deterministic: no Node modules.' },
       {
-        group: ['pg', 'kysely', 'nodemailer', 'pino', 'hono', 'hono/*', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+        group: [
+          'pg',
+          'kysely',
+          'nodemailer',
+          'pino',
+          'hono',
+          'hono/*',
+          '@temporalio/client',
+          '@temporalio/worker',
+          '@temporalio/activity',
+        ],
         message: 'Workflow code must not import I/O libraries.',
       },
     ],
@@ -67,13 +119,19 @@ const restrictions = {
       ...floorPatterns('domain'),
       { group: ['node:*'], message: 'domain/ holds pure rules: no Node modules.' },
       { group: ['@temporalio/*'], message: 'domain/ holds pure rules: Temporal contracts live in messages/.' },
-      { group: ['pg', 'kysely', 'nodemailer', 'pino', 'hono', 'hono/*'], message: 'domain/ holds pure rules: no I/O libraries.' },
+      {
+        group: ['pg', 'kysely', 'nodemailer', 'pino', 'hono', 'hono/*'],
+        message: 'domain/ holds pure rules: no I/O libraries.',
+      },
     ],
   },
   messages: {
     patterns: [
       ...floorPatterns('messages'),
-      { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pg', 'kysely'], message: 'messages/ are contracts both sides import: no I/O.' },
+      {
+        group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'pg', 'kysely'],
+        message: 'messages/ are contracts both sides import: no I/O.',
+      },
     ],
   },
   simulators: {
@@ -111,7 +169,8 @@ export default tseslint.config(
   {
     files: ['workflows/**/*.ts'],
     rules: {
-      'no-restricted-globals': ['error',
+      'no-restricted-globals': [
+        'error',
         { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
         { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' },
         { name: 'process', message: 'Workflow code must not read the process environment.' },
@@ -123,11 +182,18 @@ export default tseslint.config(
     // Pure rules take "now" as a parameter, so tests can pin it and workflows pass their deterministic clock.
     files: ['domain/**/*.ts'],
     rules: {
-      'no-restricted-properties': ['error', {
-        object: 'Date', property: 'now',
-        message: 'Domain logic takes "now" as a parameter; keeps it testable and deterministic.',
-      }],
-      'no-restricted-globals': ['error', { name: 'process', message: 'domain/ is pure: configuration comes in as input.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'Domain logic takes "now" as a parameter; keeps it testable and deterministic.',
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'domain/ is pure: configuration comes in as input.' },
+      ],
     },
   },
 );

@@ -13,9 +13,13 @@ import { createApp } from './http';
 
 const config = loadConfigOrExit();
 const log = createLogger('api', config.logLevel);
-const version = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
-const db = createDb(databaseUrl(config), { onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost') });
+const db = createDb(databaseUrl(config), {
+  onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost'),
+});
 // Every process migrates on start (the migrator holds a lock, so API and worker may race safely).
 await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);
@@ -38,11 +42,25 @@ const app = createApp({
   deliveryMaxRetryInterval: config.deliveryMaxRetryInterval,
   parameterKey: parameterKey(config.parameterKey),
   // `npm start` hands its loopback mail server to this process as SMTP_URL; a relay elsewhere has no view of ours.
-  mailViewUrl: config.env !== 'production' && /^smtps?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(smtpUrl(config)) ? `http://127.0.0.1:${config.mail.viewPort}` : undefined,
+  mailViewUrl:
+    config.env !== 'production' && /^smtps?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(smtpUrl(config))
+      ? `http://127.0.0.1:${config.mail.viewPort}`
+      : undefined,
   uiDemoSignIn: config.env !== 'production',
   readiness: [
-    { name: 'temporal', check: async () => { await connection.ensureConnected(); await connection.healthService.check({}); } },
-    { name: 'postgres', check: async () => { await sql`select 1`.execute(db); } },
+    {
+      name: 'temporal',
+      check: async () => {
+        await connection.ensureConnected();
+        await connection.healthService.check({});
+      },
+    },
+    {
+      name: 'postgres',
+      check: async () => {
+        await sql`select 1`.execute(db);
+      },
+    },
     { name: 'smtp', check: () => mailer.verify() },
   ],
 });

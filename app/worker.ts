@@ -24,7 +24,9 @@ Runtime.install({
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
 });
 
-const db = createDb(databaseUrl(config), { onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost') });
+const db = createDb(databaseUrl(config), {
+  onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost'),
+});
 // Every process migrates on start (the migrator holds a lock, so API and worker may race safely).
 await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);

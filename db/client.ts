@@ -4,7 +4,10 @@ import type { Database } from './schema';
 import { migrations } from './migrations';
 
 // Return bigint/numeric as strings (no silent precision loss) but timestamps as Date.
-export function createDb(url: string, opts: { max?: number; onIdleError?: (err: Error) => void } = {}): Kysely<Database> {
+export function createDb(
+  url: string,
+  opts: { max?: number; onIdleError?: (err: Error) => void } = {},
+): Kysely<Database> {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
   // An idle connection dropped by the server (restart, Ctrl-C reaching PostgreSQL first) must not crash the
   // process; the pool replaces it on the next query.

@@ -9,27 +9,49 @@ export async function seedDemoData(db: Kysely<Database>): Promise<void> {
       .insertInto('mandant')
       .values([
         {
-          id: 'leipzig', name: 'Stadt Leipzig', impressum: 'Stadt Leipzig, Martin-Luther-Ring 4–6, 04109 Leipzig',
+          id: 'leipzig',
+          name: 'Stadt Leipzig',
+          impressum: 'Stadt Leipzig, Martin-Luther-Ring 4–6, 04109 Leipzig',
           datenschutzerklaerung_url: 'https://www.leipzig.de/datenschutz',
-          datenschutzbeauftragte_r: JSON.stringify({ name: 'Datenschutzbeauftragte der Stadt Leipzig', email: 'datenschutz@leipzig.de' }),
+          datenschutzbeauftragte_r: JSON.stringify({
+            name: 'Datenschutzbeauftragte der Stadt Leipzig',
+            email: 'datenschutz@leipzig.de',
+          }),
           logo_url: 'https://www.leipzig.de/logo.svg',
         },
         {
-          id: 'dresden', name: 'Landeshauptstadt Dresden', impressum: null, datenschutzerklaerung_url: null,
-          datenschutzbeauftragte_r: JSON.stringify(null), logo_url: null,
+          id: 'dresden',
+          name: 'Landeshauptstadt Dresden',
+          impressum: null,
+          datenschutzerklaerung_url: null,
+          datenschutzbeauftragte_r: JSON.stringify(null),
+          logo_url: null,
         },
       ])
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     await trx
       .insertInto('behoerdenkonto')
-      .values([{ id: 'bk-leipzig-ordnungsamt', mandant_id: 'leipzig', bezeichnung: 'Ordnungsamt Leipzig', postfach_handle: 'bk:leipzig:ordnungsamt' }])
+      .values([
+        {
+          id: 'bk-leipzig-ordnungsamt',
+          mandant_id: 'leipzig',
+          bezeichnung: 'Ordnungsamt Leipzig',
+          postfach_handle: 'bk:leipzig:ordnungsamt',
+        },
+      ])
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     await trx
       .insertInto('organisationseinheit')
       .values([
-        { id: 'oe-leipzig-ordnungsamt', mandant_id: 'leipzig', name: 'Ordnungsamt', behoerdenkonto_id: 'bk-leipzig-ordnungsamt', email: 'ordnungsamt@leipzig.de' },
+        {
+          id: 'oe-leipzig-ordnungsamt',
+          mandant_id: 'leipzig',
+          name: 'Ordnungsamt',
+          behoerdenkonto_id: 'bk-leipzig-ordnungsamt',
+          email: 'ordnungsamt@leipzig.de',
+        },
         { id: 'oe-dresden-buergeramt', mandant_id: 'dresden', name: 'Bürgeramt', behoerdenkonto_id: null, email: null },
       ])
       .onConflict((oc) => oc.column('id').doNothing())
@@ -50,9 +72,14 @@ export async function seedDemoData(db: Kysely<Database>): Promise<void> {
     await trx
       .insertInto('onlinedienst')
       .values({
-        id: 'anwohnerparken', name: 'Anwohnerparkausweis online beantragen', prozess_name: 'bewohnerparken',
-        prozess_version: '1.0', formular_name: 'bewohnerparken-antrag', formular_version: '1.0',
-        prozesseigner: 'pe-smk', features: JSON.stringify(['payment', 'transfer-plain', 'form:upload']),
+        id: 'anwohnerparken',
+        name: 'Anwohnerparkausweis online beantragen',
+        prozess_name: 'bewohnerparken',
+        prozess_version: '1.0',
+        formular_name: 'bewohnerparken-antrag',
+        formular_version: '1.0',
+        prozesseigner: 'pe-smk',
+        features: JSON.stringify(['payment', 'transfer-plain', 'form:upload']),
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
@@ -64,16 +91,25 @@ export async function seedDemoData(db: Kysely<Database>): Promise<void> {
     await trx
       .insertInto('aktivierung')
       .values({
-        id: 'anwohnerparken-leipzig', onlinedienst_id: 'anwohnerparken', mandant_id: 'leipzig',
-        oe_id: 'oe-leipzig-ordnungsamt', leistung_id: '99102013000000', status: 'aktiv',
+        id: 'anwohnerparken-leipzig',
+        onlinedienst_id: 'anwohnerparken',
+        mandant_id: 'leipzig',
+        oe_id: 'oe-leipzig-ordnungsamt',
+        leistung_id: '99102013000000',
+        status: 'aktiv',
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     await trx
       .insertInto('onlinedienst')
       .values({
-        id: 'hundesteuer', name: 'Hundesteuer anmelden', prozess_name: 'hundesteuer', prozess_version: '1.0',
-        formular_name: 'hundesteuer-anmeldung', formular_version: '1.0', prozesseigner: 'pe-smk',
+        id: 'hundesteuer',
+        name: 'Hundesteuer anmelden',
+        prozess_name: 'hundesteuer',
+        prozess_version: '1.0',
+        formular_name: 'hundesteuer-anmeldung',
+        formular_version: '1.0',
+        prozesseigner: 'pe-smk',
         features: JSON.stringify(['fitconnect']),
       })
       .onConflict((oc) => oc.column('id').doNothing())
@@ -86,8 +122,12 @@ export async function seedDemoData(db: Kysely<Database>): Promise<void> {
     await trx
       .insertInto('aktivierung')
       .values({
-        id: 'hundesteuer-leipzig', onlinedienst_id: 'hundesteuer', mandant_id: 'leipzig',
-        oe_id: 'oe-leipzig-ordnungsamt', leistung_id: '99050012104000', status: 'aktiv',
+        id: 'hundesteuer-leipzig',
+        onlinedienst_id: 'hundesteuer',
+        mandant_id: 'leipzig',
+        oe_id: 'oe-leipzig-ordnungsamt',
+        leistung_id: '99050012104000',
+        status: 'aktiv',
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
@@ -103,7 +143,15 @@ export async function seedDemoData(db: Kysely<Database>): Promise<void> {
     ];
     await trx
       .insertInto('prozessparameter')
-      .values(parameter.map(([aktivierung_id, key, value]) => ({ aktivierung_id, key, value, value_encrypted: null, protected: false })))
+      .values(
+        parameter.map(([aktivierung_id, key, value]) => ({
+          aktivierung_id,
+          key,
+          value,
+          value_encrypted: null,
+          protected: false,
+        })),
+      )
       .onConflict((oc) => oc.columns(['aktivierung_id', 'key']).doNothing())
       .execute();
   });

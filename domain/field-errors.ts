@@ -96,7 +96,9 @@ export function lazySchema<S extends z.ZodType>(build: () => S): () => S {
 }
 
 /** Version of a process or form, e.g. 'v1.0', '1.2.3'. */
-export const versionSchema = lazySchema(() => z.string().regex(/^v?\d+(\.\d+){0,2}$/, { error: 'Version im Format v1.0 oder 1.2.3.' }));
+export const versionSchema = lazySchema(() =>
+  z.string().regex(/^v?\d+(\.\d+){0,2}$/, { error: 'Version im Format v1.0 oder 1.2.3.' }),
+);
 
 export const nonEmpty = () => z.string().trim().min(1);
 

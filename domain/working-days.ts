@@ -108,13 +108,7 @@ export function addDaysToDate(date: IsoDate, days: number): IsoDate {
  * The instant of a Berlin wall-clock time. A time inside the spring-forward gap is moved forward by the gap
  * (02:30 → 03:30 CEST); an ambiguous autumn time resolves to its first occurrence (CEST).
  */
-export function berlinLocalToInstant(
-  date: IsoDate,
-  hour = 0,
-  minute = 0,
-  second = 0,
-  millisecond = 0,
-): Instant {
+export function berlinLocalToInstant(date: IsoDate, hour = 0, minute = 0, second = 0, millisecond = 0): Instant {
   const { year, month, day } = parseIsoDate(date);
   const wall = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
   for (const offset of [2 * HOUR_MS, HOUR_MS]) {
@@ -217,7 +211,7 @@ export function addWorkingDaysToDate(date: IsoDate, n: number, calendar: Working
   if (!Number.isInteger(n)) throw new RangeError(`Arbeitstage müssen ganzzahlig sein: ${n}`);
   let current = date;
   const step = n < 0 ? -1 : 1;
-  for (let left = Math.abs(n); left > 0; ) {
+  for (let left = Math.abs(n); left > 0;) {
     current = addDaysToDate(current, step);
     if (calendar.isWorkingDay(current)) left -= 1;
   }
@@ -296,5 +290,7 @@ export interface DeadlineSpec {
 
 /** When a deadline configured as `spec` runs out if it starts at `start`. */
 export function deadlineFrom(start: Instant, spec: DeadlineSpec, calendar: WorkingCalendar = SAXON_CALENDAR): Instant {
-  return spec.unit === 'working-days' ? addWorkingDays(start, spec.amount, calendar) : addCalendarDays(start, spec.amount);
+  return spec.unit === 'working-days'
+    ? addWorkingDays(start, spec.amount, calendar)
+    : addCalendarDays(start, spec.amount);
 }

@@ -58,8 +58,14 @@ const schema = z
     FITCONNECT_CLIENT_SECRET: z.string().optional(),
     FITCONNECT_SIM_PORT: port.default(8092),
     AWB_EMAIL: z.email().default('awb@sid.sachsen.de'),
-    ENDPOINT_ALERT_AFTER: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d').default('4h'),
-    DELIVERY_MAX_RETRY_INTERVAL: z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d').default('1h'),
+    ENDPOINT_ALERT_AFTER: z
+      .string()
+      .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
+      .default('4h'),
+    DELIVERY_MAX_RETRY_INTERVAL: z
+      .string()
+      .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
+      .default('1h'),
     PATH: z.string().optional(),
     /** Set by `npm start` for its detached supervisor process; not for users. */
     AMT24_SUPERVISOR: z.enum(['1']).optional(),

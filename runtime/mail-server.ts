@@ -62,7 +62,8 @@ export async function startMailServer(opts: StartMailServerOptions): Promise<Mai
             counter += 1;
             const id = `${Date.now()}-${String(counter).padStart(6, '0')}`;
             const headers: Record<string, string> = {};
-            for (const [key, value] of parsed.headers) headers[key] = typeof value === 'string' ? value : JSON.stringify(value);
+            for (const [key, value] of parsed.headers)
+              headers[key] = typeof value === 'string' ? value : JSON.stringify(value);
             const mail: StoredMail = {
               id,
               receivedAt: new Date().toISOString(),
@@ -75,7 +76,11 @@ export async function startMailServer(opts: StartMailServerOptions): Promise<Mai
               text: parsed.text ?? '',
               html: typeof parsed.html === 'string' ? parsed.html : undefined,
               headers,
-              attachments: parsed.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, size: a.size })),
+              attachments: parsed.attachments.map((a) => ({
+                filename: a.filename,
+                contentType: a.contentType,
+                size: a.size,
+              })),
             };
             fs.writeFileSync(path.join(opts.dir, `${id}.eml`), raw);
             fs.writeFileSync(path.join(opts.dir, `${id}.json`), JSON.stringify(mail));
@@ -150,41 +155,67 @@ function createMailView(mails: () => StoredMail[], dir: string) {
   });
   app.get('/', (c) => {
     const list = [...mails()].reverse();
-    return c.html(html`<!doctype html>
-      <html lang="de">
-        <head>
-          <meta charset="utf-8" />
-          <title>Amt24 – Entwicklungs-Postfach</title>
-          <style>
-            body { font-family: system-ui, sans-serif; margin: 2rem; color: #1a1a1a; }
-            table { border-collapse: collapse; width: 100%; }
-            th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid #ccc; vertical-align: top; }
-            details pre { white-space: pre-wrap; background: #f4f4f4; padding: .6rem; }
-          </style>
-        </head>
-        <body>
-          <h1>Entwicklungs-Postfach</h1>
-          <p>${list.length} Nachrichten. Alle hier gezeigten Mails wurden nicht zugestellt, nur gespeichert.</p>
-          <table>
-            <thead><tr><th scope="col">Eingang</th><th scope="col">An</th><th scope="col">Betreff</th></tr></thead>
-            <tbody>
-              ${list.map(
-                (m) => html`<tr>
-                  <td>${m.receivedAt}</td>
-                  <td>${m.envelopeTo.join(', ')}</td>
-                  <td>
-                    <details>
-                      <summary>${m.subject}</summary>
-                      <pre>${m.text}</pre>
-                      <a href="/messages/${m.id}.eml">Original (.eml)</a>
-                    </details>
-                  </td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>
-        </body>
-      </html>`);
+    return c.html(
+      html`<!doctype html>
+        <html lang="de">
+          <head>
+            <meta charset="utf-8" />
+            <title>Amt24 – Entwicklungs-Postfach</title>
+            <style>
+              body {
+                font-family: system-ui, sans-serif;
+                margin: 2rem;
+                color: #1a1a1a;
+              }
+              table {
+                border-collapse: collapse;
+                width: 100%;
+              }
+              th,
+              td {
+                text-align: left;
+                padding: 0.4rem 0.6rem;
+                border-bottom: 1px solid #ccc;
+                vertical-align: top;
+              }
+              details pre {
+                white-space: pre-wrap;
+                background: #f4f4f4;
+                padding: 0.6rem;
+              }
+            </style>
+          </head>
+          <body>
+            <h1>Entwicklungs-Postfach</h1>
+            <p>${list.length} Nachrichten. Alle hier gezeigten Mails wurden nicht zugestellt, nur gespeichert.</p>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Eingang</th>
+                  <th scope="col">An</th>
+                  <th scope="col">Betreff</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${list.map(
+                  (m) =>
+                    html`<tr>
+                      <td>${m.receivedAt}</td>
+                      <td>${m.envelopeTo.join(', ')}</td>
+                      <td>
+                        <details>
+                          <summary>${m.subject}</summary>
+                          <pre>${m.text}</pre>
+                          <a href="/messages/${m.id}.eml">Original (.eml)</a>
+                        </details>
+                      </td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </body>
+        </html>`,
+    );
   });
   return app;
 }

@@ -28,7 +28,8 @@ export interface StartPostgresOptions {
 // failing test run exited 0 — and on 'exit' calls its async shutdown without a callback, which throws. Our
 // callers stop PostgreSQL themselves, last, after the worker has drained: none of its hooks stays.
 const exitHook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent(event: string): void };
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) exitHook.unhookEvent(event);
+for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'])
+  exitHook.unhookEvent(event);
 
 const USER = 'amt24';
 const PASSWORD = 'amt24';

@@ -3,7 +3,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { VORGANGSNUMMER, vorgangsnummerFromDigest, vorgangsnummerSource } from '../domain/vorgangsnummer';
 
 export function vorgangsnummerFor(aktivierungId: string, idempotencyKey: string): string {
-  return vorgangsnummerFromDigest(createHash('sha256').update(vorgangsnummerSource(aktivierungId, idempotencyKey)).digest());
+  return vorgangsnummerFromDigest(
+    createHash('sha256').update(vorgangsnummerSource(aktivierungId, idempotencyKey)).digest(),
+  );
 }
 
 /** The citizen's access token for the status page: an HMAC, so nothing needs storing and nothing can be guessed. */

@@ -3,5 +3,9 @@ import { loadConfigOrExit } from '../runtime/config';
 import { cliVersion, findOrBuildTemporalCli } from '../runtime/temporal-cli';
 
 const config = loadConfigOrExit();
-const cli = await findOrBuildTemporalCli({ cliPath: config.temporal.cliPath, cacheDir: config.temporal.cacheDir, envPath: config.temporal.searchPath });
+const cli = await findOrBuildTemporalCli({
+  cliPath: config.temporal.cliPath,
+  cacheDir: config.temporal.cacheDir,
+  envPath: config.temporal.searchPath,
+});
 console.log(`${cli.path} (${cli.source}): ${cliVersion(cli.path).split('\n')[0]}`);

@@ -29,12 +29,30 @@ async function main() {
   say(`data directory: ${config.dataDir}`);
 
   const [postgres, mail, temporal] = await Promise.all([
-    startPostgres({ url: config.database.url, dataDir: path.join(config.dataDir, 'postgres'), port: config.database.embeddedPort, log: say })
-      .then((s) => { stops.push(s.stop); say(`PostgreSQL ready (${s.origin}) after ${elapsed()}`); return s; }),
+    startPostgres({
+      url: config.database.url,
+      dataDir: path.join(config.dataDir, 'postgres'),
+      port: config.database.embeddedPort,
+      log: say,
+    }).then((s) => {
+      stops.push(s.stop);
+      say(`PostgreSQL ready (${s.origin}) after ${elapsed()}`);
+      return s;
+    }),
     (config.mail.url
       ? Promise.resolve<MailServer | undefined>(undefined)
-      : startMailServer({ dir: path.join(config.dataDir, 'mail'), smtpPort: config.mail.embeddedPort, viewPort: config.mail.viewPort })
-    ).then((s) => { if (s) { stops.push(s.stop); say(`mail server ready after ${elapsed()}`); } return s; }),
+      : startMailServer({
+          dir: path.join(config.dataDir, 'mail'),
+          smtpPort: config.mail.embeddedPort,
+          viewPort: config.mail.viewPort,
+        })
+    ).then((s) => {
+      if (s) {
+        stops.push(s.stop);
+        say(`mail server ready after ${elapsed()}`);
+      }
+      return s;
+    }),
     startTemporal({
       address: config.temporal.address,
       namespace: config.temporal.namespace,
@@ -46,7 +64,11 @@ async function main() {
       uiPort: config.temporal.uiPort,
       envPath: config.temporal.searchPath,
       log: say,
-    }).then((s) => { stops.push(s.stop); say(`Temporal ready (${s.origin}) after ${elapsed()}`); return s; }),
+    }).then((s) => {
+      stops.push(s.stop);
+      say(`Temporal ready (${s.origin}) after ${elapsed()}`);
+      return s;
+    }),
   ]);
 
   // Simulators of the external systems, unless real endpoints are configured.
@@ -61,14 +83,19 @@ async function main() {
     simulators.push(`  ePayBL (sim)    ${epaybl.url}   (pay page, /_sim/ control API)`);
   }
   if (!config.fitconnect.tokenUrl) {
-    const fitconnect = await startFitConnectSimulator({ port: config.fitconnect.simulatorPort, sender: FITCONNECT_SIM_SENDER });
+    const fitconnect = await startFitConnectSimulator({
+      port: config.fitconnect.simulatorPort,
+      sender: FITCONNECT_SIM_SENDER,
+    });
     // The demo activation "hundesteuer-leipzig" delivers here (Leistung 99050012104000).
     await fitconnect.createDestination({
       destinationId: 'demo-destination',
-      services: [{
-        identifier: 'urn:de:fim:leika:leistung:99050012104000',
-        submissionSchemas: [{ schemaUri: 'urn:xoev-de:xfall:standard:antrag', mimeType: 'application/json' }],
-      }],
+      services: [
+        {
+          identifier: 'urn:de:fim:leika:leistung:99050012104000',
+          submissionSchemas: [{ schemaUri: 'urn:xoev-de:xfall:standard:antrag', mimeType: 'application/json' }],
+        },
+      ],
     });
     stops.push(fitconnect.close);
     simulators.push(`  FIT-Connect    ${fitconnect.url}   (simulator, destination demo-destination)`);
@@ -152,7 +179,10 @@ async function shutdown(signal: string) {
       (child) =>
         new Promise<void>((resolve) => {
           const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-          child.once('exit', () => { clearTimeout(kill); resolve(); });
+          child.once('exit', () => {
+            clearTimeout(kill);
+            resolve();
+          });
           child.kill('SIGTERM');
         }),
     ),

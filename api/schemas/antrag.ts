@@ -91,7 +91,6 @@ export const antragDetailSchema = antragItemSchema
   })
   .openapi('Antrag');
 
-
 /** What the Antrag workflow answers an Update with: identifiers and states, never personal data. */
 export const antragSichtSchema = z
   .object({

@@ -20,7 +20,16 @@ export function lifecycleInBetrieb(context: LifecycleContext, actorId: string, n
     context: ctx,
     openTasks: openTasksFor('betrieb', ctx, now, { entry: 1 }),
     completedTasks: [],
-    history: [{ at: now, actor: actorId, from: null, to: 'betrieb', reason: 'Aus dem Bestand übernommen (bereits in Betrieb)', kind: 'start' }],
+    history: [
+      {
+        at: now,
+        actor: actorId,
+        from: null,
+        to: 'betrieb',
+        reason: 'Aus dem Bestand übernommen (bereits in Betrieb)',
+        kind: 'start',
+      },
+    ],
     deadlines: [],
     ended: false,
     endedAt: null,

@@ -9,8 +9,7 @@ export interface Leistung {
 }
 
 export type Kommunikationskanal =
-  | { typ: 'behoerdenkonto'; behoerdenkontoId: string }
-  | { typ: 'email' | 'telefon' | 'fax' | 'web'; wert: string };
+  { typ: 'behoerdenkonto'; behoerdenkontoId: string } | { typ: 'email' | 'telefon' | 'fax' | 'web'; wert: string };
 
 export interface Organisationseinheit {
   id: string;
@@ -70,7 +69,8 @@ export interface GateCheckResult {
   failures: GateFailure[];
 }
 
-const blank = (value: string | null | undefined): boolean => value === undefined || value === null || value.trim() === '';
+const blank = (value: string | null | undefined): boolean =>
+  value === undefined || value === null || value.trim() === '';
 
 /** All failures at once, so the Mandant can fix everything in one go. */
 export function gateCheck(activation: GateActivation, data: GateMasterData): GateCheckResult {
@@ -94,7 +94,10 @@ export function gateCheck(activation: GateActivation, data: GateMasterData): Gat
   }
 
   if (leistung && oe && !leistung.organisationseinheitIds.includes(oe.id)) {
-    add('leistung-not-linked', `Leistung „${leistung.name}“ und Organisationseinheit „${oe.name}“ sind nicht verknüpft.`);
+    add(
+      'leistung-not-linked',
+      `Leistung „${leistung.name}“ und Organisationseinheit „${oe.name}“ sind nicht verknüpft.`,
+    );
   }
 
   if (oe) {
@@ -119,10 +122,14 @@ export function gateCheck(activation: GateActivation, data: GateMasterData): Gat
   if (!mandant) {
     add('mandant-missing', `Der Mandant ${activation.mandantId} ist nicht vorhanden.`);
   } else {
-    if (blank(mandant.impressum)) add('impressum-missing', `Im Mandanten „${mandant.name}“ ist kein Impressum gepflegt.`);
+    if (blank(mandant.impressum))
+      add('impressum-missing', `Im Mandanten „${mandant.name}“ ist kein Impressum gepflegt.`);
     if (blank(mandant.logo)) add('logo-missing', `Im Mandanten „${mandant.name}“ ist kein Logo / Bild gepflegt.`);
     if (!mandant.datenschutzbeauftragter || blank(mandant.datenschutzbeauftragter.name)) {
-      add('datenschutzbeauftragter-missing', `Im Mandanten „${mandant.name}“ ist keine Datenschutzbeauftragte / kein Datenschutzbeauftragter gepflegt.`);
+      add(
+        'datenschutzbeauftragter-missing',
+        `Im Mandanten „${mandant.name}“ ist keine Datenschutzbeauftragte / kein Datenschutzbeauftragter gepflegt.`,
+      );
     }
   }
   return { passed: failures.length === 0, failures };

@@ -44,16 +44,26 @@ export function buildGateReport(
 ): GateReport {
   const failures: GateReport['failures'] = [];
   if (activations.length === 0) {
-    failures.push({ code: 'aktivierung-fehlt', message: 'Es ist noch keine Aktivierung (Mandant, zuständige Stelle, Leistung) erfasst.' });
+    failures.push({
+      code: 'aktivierung-fehlt',
+      message: 'Es ist noch keine Aktivierung (Mandant, zuständige Stelle, Leistung) erfasst.',
+    });
   }
   if (gate === 'vor-go-live') {
     for (const mandantId of plannedMandanten) {
       if (!activations.some((a) => a.mandantId === mandantId)) {
-        failures.push({ code: 'aktivierung-fehlt', mandantId, message: `Für den Mandanten ${mandantId} ist keine Aktivierung erfasst.` });
+        failures.push({
+          code: 'aktivierung-fehlt',
+          mandantId,
+          message: `Für den Mandanten ${mandantId} ist keine Aktivierung erfasst.`,
+        });
       }
     }
   }
-  const results = activations.map((activation): GateActivationResult => ({ ...activation, ...gateCheck(activation, data) }));
+  const results = activations.map((activation): GateActivationResult => ({
+    ...activation,
+    ...gateCheck(activation, data),
+  }));
   return {
     gate,
     checkedAt: now,

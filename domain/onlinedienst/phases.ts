@@ -26,9 +26,19 @@ export interface PhaseInfo {
 }
 
 export const PHASES: Readonly<Record<PhaseId, PhaseInfo>> = {
-  klaerung: { id: 'klaerung', nr: 1, label: 'Klärung grundlegender Fragen', doneWhen: 'Alle Punkte beantwortet und dokumentiert' },
+  klaerung: {
+    id: 'klaerung',
+    nr: 1,
+    label: 'Klärung grundlegender Fragen',
+    doneWhen: 'Alle Punkte beantwortet und dokumentiert',
+  },
   auftakt: { id: 'auftakt', nr: 2, label: 'Auftakt-Meeting', doneWhen: 'Protokoll liegt vor' },
-  prototyp: { id: 'prototyp', nr: 3, label: 'Erstellung eines Prototyps', doneWhen: 'Prototyp auf dem Entwicklungssystem bereitgestellt' },
+  prototyp: {
+    id: 'prototyp',
+    nr: 3,
+    label: 'Erstellung eines Prototyps',
+    doneWhen: 'Prototyp auf dem Entwicklungssystem bereitgestellt',
+  },
   test: { id: 'test', nr: 4, label: 'Test, Verbesserung und Abnahme', doneWhen: 'Freigabe durch den Prozesseigner' },
   zertifizierung: {
     id: 'zertifizierung',
@@ -49,7 +59,12 @@ export const PHASES: Readonly<Record<PhaseId, PhaseInfo>> = {
     doneWhen: 'Produktiver Abnahmetest bestanden und Wartungsmodus aus',
   },
   betrieb: { id: 'betrieb', nr: 8, label: 'Betrieb und Wartung', doneWhen: 'Erst mit der Abschaltung' },
-  abschaltung: { id: 'abschaltung', nr: 9, label: 'Abschaltung', doneWhen: 'Überall deaktiviert, Aufbewahrungsregeln angewendet' },
+  abschaltung: {
+    id: 'abschaltung',
+    nr: 9,
+    label: 'Abschaltung',
+    doneWhen: 'Überall deaktiviert, Aufbewahrungsregeln angewendet',
+  },
 };
 
 export function isPhaseId(value: unknown): value is PhaseId {

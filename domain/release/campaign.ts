@@ -14,20 +14,22 @@ import {
   type WorkingCalendar,
 } from '../working-days';
 
-export const releaseSchema = lazySchema(() => z.strictObject({
-  version: nonEmpty(),
-  /** Berlin calendar date of the release */
-  releaseDate: isoDate(),
-  changes: z.array(
-    z.strictObject({
-      id: nonEmpty(),
-      title: nonEmpty(),
-      tags: z.array(nonEmpty()),
-      breaking: z.boolean(),
-      description: z.string().optional(),
-    }),
-  ),
-}));
+export const releaseSchema = lazySchema(() =>
+  z.strictObject({
+    version: nonEmpty(),
+    /** Berlin calendar date of the release */
+    releaseDate: isoDate(),
+    changes: z.array(
+      z.strictObject({
+        id: nonEmpty(),
+        title: nonEmpty(),
+        tags: z.array(nonEmpty()),
+        breaking: z.boolean(),
+        description: z.string().optional(),
+      }),
+    ),
+  }),
+);
 
 export type Release = z.output<ReturnType<typeof releaseSchema>>;
 export type ReleaseChange = Release['changes'][number];
@@ -119,7 +121,8 @@ export interface ReleaseCampaign {
   tasks: RecheckTask[];
 }
 
-export type CampaignErrorCode = 'invalid-release' | 'unknown-onlinedienst' | 'invalid-report' | 'wrong-role' | 'invalid-transition';
+export type CampaignErrorCode =
+  'invalid-release' | 'unknown-onlinedienst' | 'invalid-report' | 'wrong-role' | 'invalid-transition';
 
 export interface CampaignError {
   code: CampaignErrorCode;
@@ -129,7 +132,11 @@ export interface CampaignError {
 
 export type CampaignResult = { ok: true; campaign: ReleaseCampaign } | { ok: false; error: CampaignError };
 
-function fail(code: CampaignErrorCode, message: string, fieldErrors?: FieldError[]): { ok: false; error: CampaignError } {
+function fail(
+  code: CampaignErrorCode,
+  message: string,
+  fieldErrors?: FieldError[],
+): { ok: false; error: CampaignError } {
   return { ok: false, error: fieldErrors ? { code, message, fieldErrors } : { code, message } };
 }
 
@@ -153,7 +160,8 @@ export function planReleaseCampaign(
   calendar: WorkingCalendar = SAXON_CALENDAR,
 ): CampaignResult {
   const parsed = parseFields(releaseSchema(), releaseInput);
-  if (!parsed.ok) return fail('invalid-release', 'Die Release-Angaben sind unvollständig oder ungültig.', parsed.fieldErrors);
+  if (!parsed.ok)
+    return fail('invalid-release', 'Die Release-Angaben sind unvollständig oder ungültig.', parsed.fieldErrors);
   const release = parsed.data;
   const seen = new Set<string>();
   const tasks: RecheckTask[] = [];
@@ -194,7 +202,8 @@ export type RecheckReport = z.output<typeof recheckReportSchema>;
 /** Maps the lifecycle's 'release-pruefung' result onto the campaign. */
 export function reportFromReleasePruefung(fields: { ergebnis: string; befunde?: string }): RecheckReport {
   const finding = fields.befunde;
-  if (fields.ergebnis === 'rezertifizierung-erforderlich') return { result: 'recertifying', finding: finding ?? 'Rezertifizierung erforderlich' };
+  if (fields.ergebnis === 'rezertifizierung-erforderlich')
+    return { result: 'recertifying', finding: finding ?? 'Rezertifizierung erforderlich' };
   if (fields.ergebnis === 'angepasst') return { result: 'finding', finding: finding ?? 'Anpassung nötig' };
   return finding ? { result: 'ok', finding } : { result: 'ok' };
 }

@@ -192,20 +192,17 @@ export function computeSla(
 }
 
 export type SlaEventErrorCode =
-  | 'out-of-order'
-  | 'not-started'
-  | 'already-started'
-  | 'already-paused'
-  | 'not-paused'
-  | 'already-stopped';
+  'out-of-order' | 'not-started' | 'already-started' | 'already-paused' | 'not-paused' | 'already-stopped';
 
 export type AppendSlaEventResult =
-  | { ok: true; events: SlaEvent[] }
-  | { ok: false; error: { code: SlaEventErrorCode; message: string } };
+  { ok: true; events: SlaEvent[] } | { ok: false; error: { code: SlaEventErrorCode; message: string } };
 
 /** Appends an event if it makes sense after the existing ones (which are assumed to be valid and ordered). */
 export function appendSlaEvent(events: readonly SlaEvent[], event: SlaEvent): AppendSlaEventResult {
-  const fail = (code: SlaEventErrorCode, message: string): AppendSlaEventResult => ({ ok: false, error: { code, message } });
+  const fail = (code: SlaEventErrorCode, message: string): AppendSlaEventResult => ({
+    ok: false,
+    error: { code, message },
+  });
   const last = events[events.length - 1];
   if (last && event.at < last.at) return fail('out-of-order', 'Ereignis liegt vor dem letzten erfassten Ereignis.');
   const started = events.some((e) => e.type === 'started');

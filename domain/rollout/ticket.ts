@@ -17,25 +17,33 @@ export const ROLLOUT_STATUS_LABELS: Readonly<Record<RolloutTicketStatus, string>
   confirmed: 'Bestätigt',
 };
 
-export const rolloutRequestSchema = lazySchema(() => z.strictObject({
-  ticketId: nonEmpty(),
-  onlinedienstId: nonEmpty().optional(),
-  mandantId: nonEmpty(),
-  prozess: prozessRef(),
-  formular: prozessRef(),
-  zertifizierungsReferenz: nonEmpty(),
-  note: z.string().optional(),
-}));
+export const rolloutRequestSchema = lazySchema(() =>
+  z.strictObject({
+    ticketId: nonEmpty(),
+    onlinedienstId: nonEmpty().optional(),
+    mandantId: nonEmpty(),
+    prozess: prozessRef(),
+    formular: prozessRef(),
+    zertifizierungsReferenz: nonEmpty(),
+    note: z.string().optional(),
+  }),
+);
 
 export type RolloutRequest = z.output<ReturnType<typeof rolloutRequestSchema>>;
 
-export const rolloutCommandSchema = lazySchema(() => z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('assign'), assigneeId: nonEmpty() }),
-  z.strictObject({ type: z.literal('ask-requester'), question: nonEmpty() }),
-  z.strictObject({ type: z.literal('answer'), answer: nonEmpty() }),
-  z.strictObject({ type: z.literal('mark-transferred'), produktivVersion: versionSchema(), note: z.string().optional() }),
-  z.strictObject({ type: z.literal('confirm'), note: z.string().optional() }),
-]));
+export const rolloutCommandSchema = lazySchema(() =>
+  z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('assign'), assigneeId: nonEmpty() }),
+    z.strictObject({ type: z.literal('ask-requester'), question: nonEmpty() }),
+    z.strictObject({ type: z.literal('answer'), answer: nonEmpty() }),
+    z.strictObject({
+      type: z.literal('mark-transferred'),
+      produktivVersion: versionSchema(),
+      note: z.string().optional(),
+    }),
+    z.strictObject({ type: z.literal('confirm'), note: z.string().optional() }),
+  ]),
+);
 
 export type RolloutCommand = z.output<ReturnType<typeof rolloutCommandSchema>>;
 export type RolloutCommandType = RolloutCommand['type'];
@@ -62,7 +70,8 @@ export interface RolloutTicket extends RolloutRequest {
   log: RolloutLogEntry[];
 }
 
-export type RolloutErrorCode = 'invalid-request' | 'invalid-command' | 'invalid-transition' | 'wrong-role' | 'not-assignee';
+export type RolloutErrorCode =
+  'invalid-request' | 'invalid-command' | 'invalid-transition' | 'wrong-role' | 'not-assignee';
 
 export interface RolloutError {
   code: RolloutErrorCode;
@@ -73,7 +82,9 @@ export interface RolloutError {
 export type RolloutResult = { ok: true; ticket: RolloutTicket } | { ok: false; error: RolloutError };
 
 /** Which status each command leaves from, and where it leads. */
-export const ROLLOUT_TRANSITIONS: Readonly<Record<RolloutCommandType, { from: readonly RolloutTicketStatus[]; to: RolloutTicketStatus }>> = {
+export const ROLLOUT_TRANSITIONS: Readonly<
+  Record<RolloutCommandType, { from: readonly RolloutTicketStatus[]; to: RolloutTicketStatus }>
+> = {
   assign: { from: ['requested', 'in_progress'], to: 'in_progress' },
   'ask-requester': { from: ['in_progress'], to: 'waiting_for_requester' },
   answer: { from: ['waiting_for_requester'], to: 'in_progress' },
@@ -157,9 +168,11 @@ export function applyRolloutCommand(ticket: RolloutTicket, input: unknown, actor
       break;
     case 'mark-transferred':
       if (command.produktivVersion !== ticket.prozess.version) {
-        return fail('invalid-command', `Übernommen wurde ${command.produktivVersion}, beantragt war ${ticket.prozess.version}.`, [
-          { path: 'produktivVersion', message: `Muss „${ticket.prozess.version}“ sein.` },
-        ]);
+        return fail(
+          'invalid-command',
+          `Übernommen wurde ${command.produktivVersion}, beantragt war ${ticket.prozess.version}.`,
+          [{ path: 'produktivVersion', message: `Muss „${ticket.prozess.version}“ sein.` }],
+        );
       }
       next.produktivVersion = command.produktivVersion;
       next.transferredAt = now;
