@@ -25,7 +25,7 @@ import { createMailer } from '../runtime/mailer';
 import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
 import { bundleWorkflows } from '../worker/worker';
-import { freePort } from '../test/ports';
+import { freePort } from '../test/harness/ports';
 import { lifecycleWorkflowId } from '../messages/onlinedienst';
 import type { ReleaseCampaignInput } from '../messages/release';
 import { releaseWorkflowId } from '../messages/release';

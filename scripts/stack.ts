@@ -23,7 +23,7 @@ import { parameterKey } from '../runtime/secrets';
 import { startTemporal } from '../runtime/temporal-server';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
 import { startFitConnectSimulator } from '../simulators/fitconnect/server';
-import { freePort } from '../test/ports';
+import { freePort } from '../test/harness/ports';
 import { createWorker } from '../worker/worker';
 
 export const STACK_SECRET = 'stack-secret-0123456789abcdef0123456789';
@@ -94,7 +94,7 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-/** Polls until fn returns something truthy (scripts cannot use test/helpers' eventually: it imports vitest). */
+/** Polls until fn returns something truthy (scripts cannot use test/harness/wait's eventually: it imports vitest). */
 export async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {

@@ -2,12 +2,13 @@
 // that goes away mid-flight, and people looking where they may not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
-import { mails, uniqueId, waitForMail } from './helpers';
-import { antragHarness, anwohnerparken, antragsteller, type Harness } from './antrag-harness';
+import { antragStack, anwohnerparken, antragsteller, type AntragStack } from './harness/antrag';
+import { uniqueId } from './harness/servers';
+import { mails, waitForMail } from './harness/wait';
 
-let h: Harness;
+let h: AntragStack;
 beforeAll(async () => {
-  h = await antragHarness({ endpointAlertAfterMs: 1500 });
+  h = await antragStack({ endpointAlertAfterMs: 1500 });
 }, 120_000);
 afterAll(() => h?.close());
 
@@ -15,15 +16,6 @@ const fitconnectParams = () => ({
   'zustellung.modus': 'fitconnect',
   'fitconnect.destinationId': h.destination.destinationId,
 });
-const zugestellt = (vn: string, ms = 30_000) =>
-  h.waitFor(
-    'delivered',
-    async () => {
-      const z = await h.db.selectFrom('zustellung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst();
-      return z?.zugestellt_am ? z : undefined;
-    },
-    ms,
-  );
 const pdf = Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 describe('FIT-Connect delivery', () => {
@@ -37,7 +29,7 @@ describe('FIT-Connect delivery', () => {
       anlagen: [{ dateiname: 'Nachweis.pdf', medientyp: 'application/pdf', inhaltBase64: pdf.toString('base64') }],
     });
     const vn = res.body.vorgangsnummer;
-    const z = await zugestellt(vn);
+    const z = await h.zugestellt(vn);
     const ref = JSON.parse(z.referenz!) as { submissionId: string };
     const decrypted = await h.fitconnect.decryptSubmission(ref.submissionId);
     const data = JSON.parse(decrypted.data) as Record<string, any>;
@@ -64,7 +56,7 @@ describe('FIT-Connect delivery', () => {
         (m) => m.envelopeTo.includes(h.awbEmail) && m.subject.startsWith('Fachverfahren nicht erreichbar'),
       );
       expect(alert.subject).toBe(`Fachverfahren nicht erreichbar: fitconnect:${h.destination.destinationId}`);
-      const endpunkte = await h.api('GET', '/api/endpunkte', h.tokens['awb-sid']);
+      const endpunkte = await h.api('GET', '/api/endpunkte', { user: 'awb-sid' });
       const ep = endpunkte.body.items.find(
         (e: { endpunkt: string }) => e.endpunkt === `fitconnect:${h.destination.destinationId}`,
       );
@@ -76,10 +68,10 @@ describe('FIT-Connect delivery', () => {
       expect(status.body.bearbeitung.status).toBeNull(); // technical delay is not a processing status
 
       await h.fitconnect.setOutage('none');
-      const z = await zugestellt(vn);
+      const z = await h.zugestellt(vn);
       expect(z.versuche).toBeGreaterThan(1);
       expect(h.fitconnect.listSubmissions(h.destination.destinationId).length - before).toBe(1);
-      const nachher = await h.api('GET', '/api/endpunkte', h.tokens['awb-sid']);
+      const nachher = await h.api('GET', '/api/endpunkte', { user: 'awb-sid' });
       expect(nachher.body.items.find((e: { endpunkt: string }) => e.endpunkt === ep.endpunkt)).toMatchObject({
         erreichbar: true,
         wartend: 0,
@@ -112,9 +104,9 @@ describe('Wartungsmodus', () => {
     expect(refused.headers.get('content-type')).toBe('application/problem+json');
     expect(refused.body.detail).toBe('Abnahmetest bis 14 Uhr.');
     expect((await h.submit({ ...body, test: true })).status).toBe(403); // citizens cannot claim to test
-    const test = await h.submit({ ...body, test: true }, { token: h.tokens['pe-smk'] });
+    const test = await h.submit({ ...body, test: true }, { user: 'pe-smk' });
     expect(test.status).toBe(201);
-    await zugestellt(test.body.vorgangsnummer);
+    await h.zugestellt(test.body.vorgangsnummer);
     expect((await h.antrag(test.body.vorgangsnummer)).test).toBe(true);
   }, 60_000);
 
@@ -136,15 +128,16 @@ describe('Wartungsmodus', () => {
       await h.db.selectFrom('zustellung').select('vorgangsnummer').where('vorgangsnummer', '=', vn).executeTakeFirst(),
     ).toBeUndefined();
     expect(
-      (await h.api('PUT', `/api/aktivierungen/${akt}/wartungsmodus`, h.tokens['admin-dresden'], { aktiv: false }))
+      (await h.api('PUT', `/api/aktivierungen/${akt}/wartungsmodus`, { user: 'admin-dresden', body: { aktiv: false } }))
         .status,
     ).toBe(404);
-    const off = await h.api('PUT', `/api/aktivierungen/${akt}/wartungsmodus`, h.tokens['admin-leipzig'], {
-      aktiv: false,
+    const off = await h.api('PUT', `/api/aktivierungen/${akt}/wartungsmodus`, {
+      user: 'admin-leipzig',
+      body: { aktiv: false },
     });
     expect(off.status).toBe(200);
     expect(off.body.freigegeben).toBe(1);
-    await zugestellt(vn);
+    await h.zugestellt(vn);
   }, 60_000);
 });
 
@@ -163,7 +156,7 @@ describe('duplicate submissions', () => {
     const runs = [];
     for await (const wf of h.client.workflow.list({ query: `WorkflowId = "${antragWorkflowId(vn)}"` })) runs.push(wf);
     expect(runs).toHaveLength(1);
-    await zugestellt(vn);
+    await h.zugestellt(vn);
     await waitForMail((m) => m.envelopeTo.includes(email));
     expect(
       (await mails()).filter((m) => m.envelopeTo.includes(email) && m.subject.includes('Eingangsbestätigung')),
@@ -226,11 +219,7 @@ describe('hostile and wrong input', () => {
     expect(unknown.status).toBe(404);
     const version = await h.submit({ ...ok, formularVersion: '9.9' });
     expect(version.status).toBe(422);
-    const raw = await fetch(`${h.base}/api/antraege`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${h.tokens['buerger-anna']}`, 'content-type': 'application/json' },
-      body: '{"aktivierungId":',
-    });
+    const raw = await h.api('POST', '/api/antraege', { user: 'buerger-anna', rawBody: '{"aktivierungId":' });
     expect(raw.status).toBe(400);
     expect(await count()).toBe(0);
 
@@ -238,13 +227,9 @@ describe('hostile and wrong input', () => {
     const form = new FormData();
     form.set('antrag', JSON.stringify(ok));
     form.append('anlage', new Blob([pdf], { type: 'application/pdf' }), '..\\..\\windows\\system32\\CON.pdf');
-    const multipart = await fetch(`${h.base}/api/antraege`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${h.tokens['buerger-anna']}` },
-      body: form,
-    });
+    const multipart = await h.api('POST', '/api/antraege', { user: 'buerger-anna', rawBody: form });
     expect(multipart.status).toBe(201);
-    const { vorgangsnummer } = (await multipart.json()) as { vorgangsnummer: string };
+    const { vorgangsnummer } = multipart.body as { vorgangsnummer: string };
     const stored = await h.db
       .selectFrom('antrag_datei')
       .select(['file_name', 'media_type'])
@@ -254,7 +239,7 @@ describe('hostile and wrong input', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]!.file_name).not.toMatch(/[\\/]|\.\./);
     expect(stored[0]!.media_type).toBe('application/pdf');
-    await zugestellt(vorgangsnummer);
+    await h.zugestellt(vorgangsnummer);
   }, 60_000);
 });
 
@@ -284,7 +269,7 @@ describe('a worker that goes away', () => {
     } finally {
       await h.startWorker();
     }
-    const z = await zugestellt(vn, 60_000);
+    const z = await h.zugestellt(vn, 60_000);
     expect(z.versuche).toBe(1);
     const gebucht = await h.db
       .selectFrom('audit_log')
@@ -322,7 +307,7 @@ describe('a worker process killed with SIGKILL', () => {
       await new Promise((r) => first.once('exit', r));
       h.epaybl.zahlung(zahlung.kassenzeichen, 1234, 'GIROPAY');
       second = h.spawnWorkerProcess();
-      const z = await zugestellt(vn, 90_000);
+      const z = await h.zugestellt(vn, 90_000);
       expect(z.versuche).toBe(1);
       expect(
         await h.db
@@ -359,7 +344,7 @@ describe('no worker at all', () => {
     } finally {
       await h.startWorker();
     }
-    await zugestellt(vn!);
+    await h.zugestellt(vn!);
     await waitForMail((m) => m.envelopeTo.includes(email) && m.subject.includes('Eingangsbestätigung'));
   }, 60_000);
 });
@@ -373,10 +358,10 @@ describe('who sees what', () => {
       antragsteller: antragsteller(`${uniqueId('sc')}@example.org`),
     });
     const vn = res.body.vorgangsnummer;
-    expect((await h.api('GET', `/api/antraege/${vn}`, h.tokens['sb-leipzig'])).status).toBe(200);
-    expect((await h.api('GET', `/api/antraege/${vn}`, h.tokens['admin-dresden'])).status).toBe(404);
-    expect((await h.api('GET', '/api/antraege', h.tokens['awb-sid'])).status).toBe(403); // the AWB does not see Anträge
-    const dresdenList = await h.api('GET', '/api/antraege', h.tokens['admin-dresden']);
+    expect((await h.api('GET', `/api/antraege/${vn}`, { user: 'sb-leipzig' })).status).toBe(200);
+    expect((await h.api('GET', `/api/antraege/${vn}`, { user: 'admin-dresden' })).status).toBe(404);
+    expect((await h.api('GET', '/api/antraege', { user: 'awb-sid' })).status).toBe(403); // the AWB does not see Anträge
+    const dresdenList = await h.api('GET', '/api/antraege', { user: 'admin-dresden' });
     expect(dresdenList.body.items.map((a: { vorgangsnummer: string }) => a.vorgangsnummer)).not.toContain(vn);
     const forged = `${vn}.${'A'.repeat(32)}`;
     expect((await h.api('GET', `/api/status/${forged}`)).status).toBe(404);
@@ -385,9 +370,10 @@ describe('who sees what', () => {
     expect(own.body.vorgangsnummer).toBe(vn);
     expect(JSON.stringify(own.body)).not.toContain('Anna Bürger'); // no personal data on the status page
     // Commands before delivery are refused by the workflow, not accepted and ignored.
-    await zugestellt(vn);
-    const notYet = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, h.tokens['admin-leipzig'], {
-      status: 'in-bearbeitung',
+    await h.zugestellt(vn);
+    const notYet = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, {
+      user: 'admin-leipzig',
+      body: { status: 'in-bearbeitung' },
     });
     expect(notYet.status).toBe(403); // mandant-admin is not Sachbearbeitung
   }, 60_000);

@@ -5,12 +5,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeFolderName } from '../integrations/transfer/filenames';
 import { parseXFall } from '../integrations/transfer/xfall';
-import { mails, uniqueId, waitForMail } from './helpers';
-import { antragHarness, anwohnerparken, antragsteller, LEISTUNG, SCHEMA, type Harness } from './antrag-harness';
+import { antragStack, anwohnerparken, antragsteller, SCHEMA, type AntragStack } from './harness/antrag';
+import { LEISTUNG } from './harness/stack';
+import { uniqueId } from './harness/servers';
+import { mails, waitForMail } from './harness/wait';
 
-let h: Harness;
+let h: AntragStack;
 beforeAll(async () => {
-  h = await antragHarness();
+  h = await antragStack();
 }, 120_000);
 afterAll(() => h?.close());
 
@@ -39,13 +41,6 @@ async function payPage(paypageUrl: string, action: 'bezahlen' | 'abbrechen') {
   return backlink;
 }
 
-async function zugestellt(vn: string) {
-  return h.waitFor('delivered', async () => {
-    const z = await h.db.selectFrom('zustellung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst();
-    return z?.zugestellt_am ? z : undefined;
-  });
-}
-
 describe('fee payment', () => {
   it('is paid on the pay page, booked exactly once despite repeated notices, then delivered as xFall', async () => {
     const akt = await h.aktivierung({ ...h.gebuehr(3050), 'zustellung.modus': 'transfer-xfall' });
@@ -69,11 +64,11 @@ describe('fee payment', () => {
     expect(forged.status).toBe(400);
     const backlink = await payPage(zahlung.paypage_url, 'bezahlen');
     for (let i = 0; i < 3; i++) {
-      const back = await fetch(backlink, { redirect: 'manual' });
+      const back = await h.api('GET', backlink);
       expect(back.status).toBe(303);
       expect(back.headers.get('location')).toContain(`/status/${vn}.`);
     }
-    const z = await zugestellt(vn);
+    const z = await h.zugestellt(vn);
     // A late bank transfer on top makes it overpaid; still one booking.
     h.epaybl.zahlung(zahlung.kassenzeichen, 500, 'UEBERWEISUNGNACH');
     const gebucht = await h.db
@@ -128,7 +123,7 @@ describe('fee payment', () => {
       await h.db.selectFrom('zustellung').select('vorgangsnummer').where('vorgangsnummer', '=', vn).executeTakeFirst(),
     ).toBeUndefined();
     h.epaybl.zahlung(zahlung.kassenzeichen, 800, 'UEBERWEISUNGVOR');
-    await zugestellt(vn);
+    await h.zugestellt(vn);
     expect(
       await h.db
         .selectFrom('zahlung')
@@ -150,7 +145,7 @@ describe('fee payment', () => {
     const vn = res.body.vorgangsnummer;
     const zahlung = await zahlungVon(vn);
     // The citizen opens the pay page and aborts: not paid, the Antrag keeps waiting for the deadline.
-    await fetch(await payPage(zahlung.paypage_url, 'abbrechen'), { redirect: 'manual' });
+    await h.api('GET', await payPage(zahlung.paypage_url, 'abbrechen'));
     await waitForMail((m) => m.envelopeTo.includes(email) && m.subject.startsWith('Erinnerung'));
     const ende = await h.handle(vn).result();
     expect(ende.phase).toBe('abgebrochen');
@@ -183,7 +178,7 @@ describe('fee payment', () => {
     expect(h.epaybl.callCount('anlegenKassenzeichen') - before).toBe(1);
     expect(h.epaybl.kassenzeichen(zahlung.kassenzeichen)?.eShopTransaktionsNr).toBe(vn);
     h.epaybl.zahlung(zahlung.kassenzeichen, 990, 'KREDITKARTE');
-    await zugestellt(vn);
+    await h.zugestellt(vn);
   }, 60_000);
 
   it('refunds through a person when a paid Antrag can never be delivered, and sees the storno arrive', async () => {

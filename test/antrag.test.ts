@@ -5,12 +5,13 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeFolderName } from '../integrations/transfer/filenames';
-import { uniqueId, waitForMail, mails } from './helpers';
-import { antragHarness, anwohnerparken, antragsteller, type Harness } from './antrag-harness';
+import { antragStack, anwohnerparken, antragsteller, type AntragStack } from './harness/antrag';
+import { uniqueId } from './harness/servers';
+import { mails, waitForMail } from './harness/wait';
 
-let h: Harness;
+let h: AntragStack;
 beforeAll(async () => {
-  h = await antragHarness();
+  h = await antragStack();
 }, 120_000);
 afterAll(() => h?.close());
 
@@ -72,41 +73,46 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
     await h.waitFor('workflow saw the delivery', async () => (await h.sicht(vn)).phase === 'zugestellt');
 
     // The authority: in Bearbeitung, then a Nachforderung with a deadline.
-    const sb = h.tokens['sb-leipzig']!;
-    expect((await h.api('POST', `/api/antraege/${vn}/bearbeitung`, sb, { status: 'in-bearbeitung' })).status).toBe(200);
+    const sb = 'sb-leipzig';
+    expect(
+      (await h.api('POST', `/api/antraege/${vn}/bearbeitung`, { user: sb, body: { status: 'in-bearbeitung' } })).status,
+    ).toBe(200);
     const frist = new Date(Date.now() + 14 * 86_400_000).toISOString();
-    const nf = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, sb, {
-      status: 'nachforderung',
-      text: 'Bitte Meldebescheinigung nachreichen.',
-      frist,
+    const nf = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, {
+      user: sb,
+      body: { status: 'nachforderung', text: 'Bitte Meldebescheinigung nachreichen.', frist },
     });
     expect(nf.status).toBe(200);
     expect(nf.body.bearbeitung.nachforderung).toEqual({ frist, beantwortet: false });
     const nfMail = await waitForMail((m) => m.envelopeTo.includes(email) && m.subject.startsWith('Nachforderung'));
     expect(nfMail.text).toContain('Bitte Meldebescheinigung nachreichen.');
     // A second Nachforderung while one is open is refused by the workflow's validator.
-    const doppelt = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, sb, {
-      status: 'nachforderung',
-      text: 'Noch etwas',
-      frist,
+    const doppelt = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, {
+      user: sb,
+      body: { status: 'nachforderung', text: 'Noch etwas', frist },
     });
     expect(doppelt.status).toBe(409);
     expect(doppelt.body.detail).toBe('Es gibt bereits eine offene Nachforderung');
 
     const status1 = await h.api('GET', `/api/status/${statusToken}`);
     expect(status1.body.nachforderungOffen).toEqual({ frist });
-    const antwort = await h.api('POST', `/api/status/${statusToken}/nachforderung`, undefined, {
-      text: 'Meldebescheinigung anbei.',
-      anlagen: [{ dateiname: 'melde.pdf', inhaltBase64: pdfBase64 }],
+    const antwort = await h.api('POST', `/api/status/${statusToken}/nachforderung`, {
+      body: {
+        text: 'Meldebescheinigung anbei.',
+        anlagen: [{ dateiname: 'melde.pdf', inhaltBase64: pdfBase64 }],
+      },
     });
     expect(antwort.status).toBe(200);
     expect(antwort.body.phase).toBe('in-bearbeitung');
 
     // The Bescheid: delivered to the citizen, the Widerspruch period starts.
-    const bescheid = await h.api('POST', `/api/antraege/${vn}/bescheid`, sb, {
-      dateiname: 'bescheid.pdf',
-      inhaltBase64: pdfBase64,
-      metadaten: { aktenzeichen: 'ORD-2026-0815', art: 'bewilligung', datum: '2026-11-24' },
+    const bescheid = await h.api('POST', `/api/antraege/${vn}/bescheid`, {
+      user: sb,
+      body: {
+        dateiname: 'bescheid.pdf',
+        inhaltBase64: pdfBase64,
+        metadaten: { aktenzeichen: 'ORD-2026-0815', art: 'bewilligung', datum: '2026-11-24' },
+      },
     });
     expect(bescheid.status).toBe(200);
     const { zugestelltAm, widerspruchBis } = bescheid.body.bescheid;
@@ -126,9 +132,9 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
     expect(status2.body.bearbeitung.status).toBe('abgeschlossen');
     expect(status2.body.technisch.status).toBe('zugestellt');
     const bescheidDoc = status2.body.dokumente.find((d: { art: string }) => d.art === 'bescheid');
-    const download = await fetch(`${h.base}/api/status/${statusToken}/dateien/${bescheidDoc.id}`);
+    const download = await h.api('GET', `/api/status/${statusToken}/dateien/${bescheidDoc.id}`);
     expect(download.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await download.arrayBuffer()).toString('base64')).toBe(pdfBase64);
+    expect(download.bytes.toString('base64')).toBe(pdfBase64);
 
     // Retention: the transfer folder goes, then the personal data; both recorded.
     const ende = await h.handle(vn).result();

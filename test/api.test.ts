@@ -1,121 +1,51 @@
 // The HTTP API over a real socket, with a real Temporal server, worker, PostgreSQL and SMTP server behind it.
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../app/http';
 import { demoUsers, signToken, type User } from '../api/auth';
-import { seedDemoData } from '../db/seed';
-import {
-  createTestDatabase,
-  startWorker,
-  temporalClient,
-  testLog,
-  testMailer,
-  uniqueId,
-  waitForMail,
-  type RunningWorker,
-} from './helpers';
+import { uniqueId } from './harness/servers';
+import { SECRET, startStack, type Stack } from './harness/stack';
+import { waitForMail } from './harness/wait';
 
-const secret = 'test-secret-0123456789abcdef0123456789';
-const { db } = await createTestDatabase('api');
-await seedDemoData(db);
-const mailer = testMailer();
-const { client, connection } = await temporalClient();
-let worker: RunningWorker;
-let server: ServerType;
-let base: string;
+let s: Stack;
 let smtpUp = true;
 
-const tokenFor = (id: string) =>
-  signToken(
-    secret,
-    demoUsers.find((u) => u.id === id)!,
-  );
-
-async function call(
-  method: string,
-  path: string,
-  opts: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
-) {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.body !== undefined || opts.rawBody !== undefined)
-    headers['content-type'] = opts.contentType ?? 'application/json';
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers,
-    body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-  });
-  const text = await res.text();
-  return {
-    status: res.status,
-    type: res.headers.get('content-type') ?? '',
-    headers: res.headers,
-    body: text ? (safeJson(text) as Record<string, any>) : {},
-    text,
-  };
-}
-function safeJson(text: string) {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { raw: text };
-  }
-}
-
 beforeAll(async () => {
-  worker = await startWorker({ db, mailer });
-  const app = createApp({
-    db,
-    temporal: client,
-    log: testLog,
-    authSecret: secret,
-    namespace: 'default',
-    taskQueue: worker.taskQueue,
-    publicBaseUrl: 'http://localhost',
-    temporalUiUrl: 'http://localhost:8233',
-    version: 'test',
-    readiness: [
-      {
-        name: 'temporal',
-        check: async () => {
-          await connection.healthService.check({});
+  s = await startStack({
+    name: 'api',
+    app: ({ db, connection, mailer }) => ({
+      namespace: 'default',
+      temporalUiUrl: 'http://localhost:8233',
+      readiness: [
+        {
+          name: 'temporal',
+          check: async () => {
+            await connection.healthService.check({});
+          },
         },
-      },
-      {
-        name: 'postgres',
-        check: async () => {
-          await sql`select 1`.execute(db);
+        {
+          name: 'postgres',
+          check: async () => {
+            await sql`select 1`.execute(db);
+          },
         },
-      },
-      {
-        name: 'smtp',
-        check: async () => {
-          if (!smtpUp) throw new Error('connect ECONNREFUSED');
-          await mailer.verify();
+        {
+          name: 'smtp',
+          check: async () => {
+            if (!smtpUp) throw new Error('connect ECONNREFUSED');
+            await mailer.verify();
+          },
         },
-      },
-    ],
+      ],
+    }),
   });
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(async () => {
-  await new Promise((r) => server.close(r));
-  await worker.stop();
-  await connection.close();
-  await db.destroy();
-  mailer.close();
-});
+afterAll(() => s?.close());
 
 describe('operations endpoints', () => {
   it('answers /healthz and /readyz when everything is reachable', async () => {
-    expect((await call('GET', '/healthz')).body).toEqual({ status: 'ok' });
-    const ready = await call('GET', '/readyz');
+    expect((await s.api('GET', '/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await s.api('GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.status).toBe('ready');
     expect(Object.keys(ready.body.checks).sort()).toEqual(['postgres', 'smtp', 'temporal']);
@@ -124,7 +54,7 @@ describe('operations endpoints', () => {
   it('reports 503 naming what is unreachable', async () => {
     smtpUp = false;
     try {
-      const ready = await call('GET', '/readyz');
+      const ready = await s.api('GET', '/readyz');
       expect(ready.status).toBe(503);
       expect(ready.type).toBe('application/problem+json');
       expect(ready.body.detail).toBe('Unreachable: smtp');
@@ -136,7 +66,7 @@ describe('operations endpoints', () => {
   });
 
   it('serves an OpenAPI 3.1 document and a docs page', async () => {
-    const doc = await call('GET', '/openapi.json');
+    const doc = await s.api('GET', '/openapi.json');
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(
       expect.arrayContaining(['/healthz', '/readyz', '/api/mandanten', '/api/mandanten/{id}']),
@@ -144,7 +74,7 @@ describe('operations endpoints', () => {
     const mandantBody = doc.body.paths['/api/mandanten/{id}'].put.requestBody.content['application/json'].schema;
     expect(mandantBody.required).toEqual(['name']);
     expect(doc.body.paths['/api/mandanten/{id}'].put['x-roles']).toEqual(['mandant-admin', 'projektleitung']);
-    const page = await call('GET', '/docs');
+    const page = await s.api('GET', '/docs');
     expect(page.type).toContain('text/html');
     expect(page.text).toContain('/api/mandanten/{id}');
   });
@@ -152,7 +82,7 @@ describe('operations endpoints', () => {
 
 describe('one error format', () => {
   it('answers unknown routes with problem+json and a request id', async () => {
-    const res = await call('GET', '/api/gibt-es-nicht');
+    const res = await s.api('GET', '/api/gibt-es-nicht');
     expect(res.status).toBe(404);
     expect(res.type).toBe('application/problem+json');
     expect(res.body).toMatchObject({ status: 404, title: 'Nicht gefunden', instance: '/api/gibt-es-nicht' });
@@ -160,25 +90,25 @@ describe('one error format', () => {
   });
 
   it('refuses missing, malformed and forged tokens with 401', async () => {
-    expect((await call('GET', '/api/me')).status).toBe(401);
-    const malformed = await fetch(`${base}/api/me`, { headers: { authorization: 'Token abc' } });
+    expect((await s.api('GET', '/api/me')).status).toBe(401);
+    const malformed = await s.api('GET', '/api/me', { headers: { authorization: 'Token abc' } });
     expect(malformed.status).toBe(401);
     const forged = await signToken('another-secret-0123456789abcdef0123456', demoUsers[0]!);
-    const res = await call('GET', '/api/me', { token: forged });
+    const res = await s.api('GET', '/api/me', { token: forged });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
   });
 
   it('names the field of invalid input, refuses bad JSON and wrong media types', async () => {
-    const token = await tokenFor('pl-sk');
-    const invalid = await call('PUT', '/api/mandanten/dresden', { token, body: { name: 42, logoUrl: 'not-a-url' } });
+    const user = 'pl-sk';
+    const invalid = await s.api('PUT', '/api/mandanten/dresden', { user, body: { name: 42, logoUrl: 'not-a-url' } });
     expect(invalid.status).toBe(400);
     expect(invalid.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual(['logoUrl', 'name']);
-    const badJson = await call('PUT', '/api/mandanten/dresden', { token, rawBody: '{"name": ' });
+    const badJson = await s.api('PUT', '/api/mandanten/dresden', { user, rawBody: '{"name": ' });
     expect(badJson.status).toBe(400);
     expect(badJson.body.detail).toBe('Request body is not valid JSON');
-    const wrongType = await call('PUT', '/api/mandanten/dresden', {
-      token,
+    const wrongType = await s.api('PUT', '/api/mandanten/dresden', {
+      user,
       rawBody: 'name=x',
       contentType: 'application/x-www-form-urlencoded',
     });
@@ -189,62 +119,62 @@ describe('one error format', () => {
 
 describe('a workflow through the API', () => {
   it('starts the Onlinedienst lifecycle end to end, one run per business id', async () => {
-    const token = await tokenFor('pe-smk');
+    const user = 'pe-smk';
     const id = uniqueId('api');
     const to = `${id}@example.org`;
     const body = { id, name: 'über die API', mandantId: 'leipzig', kontakte: { prozesseigner: to } };
-    const first = await call('POST', '/api/onlinedienste', { token, body });
+    const first = await s.api('POST', '/api/onlinedienste', { user, body });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ onlinedienstId: id, workflowId: `onlinedienst-${id}`, phase: 'klaerung' });
     expect(first.body.temporalUiUrl).toBe(`http://localhost:8233/namespaces/default/workflows/onlinedienst-${id}`);
-    const again = await call('POST', '/api/onlinedienste', { token, body });
+    const again = await s.api('POST', '/api/onlinedienste', { user, body });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('exists');
     // API → Temporal → worker → PostgreSQL and mail: the run records its start (once) and mails its first tasks.
     await waitForMail((m) => m.envelopeTo.includes(to) && m.subject.startsWith('Neue Aufgabe: '));
-    const audit = await db.selectFrom('audit_log').select(['actor', 'action']).where('subject_id', '=', id).execute();
+    const audit = await s.db.selectFrom('audit_log').select(['actor', 'action']).where('subject_id', '=', id).execute();
     expect(audit).toEqual([{ actor: 'pe-smk', action: 'onlinedienst.lebenszyklus.gestartet' }]);
-    await client.workflow.getHandle(`onlinedienst-${id}`).terminate('test done');
+    await s.client.workflow.getHandle(`onlinedienst-${id}`).terminate('test done');
   });
 });
 
 describe('roles and Mandant scoping', () => {
   it('lets a Mandant-Admin see only its own Mandant', async () => {
-    const leipzig = await tokenFor('admin-leipzig');
-    const list = await call('GET', '/api/mandanten', { token: leipzig });
+    const leipzig = 'admin-leipzig';
+    const list = await s.api('GET', '/api/mandanten', { user: leipzig });
     expect(list.body.items.map((m: { id: string }) => m.id)).toEqual(['leipzig']);
-    expect((await call('GET', '/api/mandanten/dresden', { token: leipzig })).status).toBe(404);
-    const awbList = await call('GET', '/api/mandanten', { token: await tokenFor('awb-sid') });
+    expect((await s.api('GET', '/api/mandanten/dresden', { user: leipzig })).status).toBe(404);
+    const awbList = await s.api('GET', '/api/mandanten', { user: 'awb-sid' });
     expect(awbList.body.items.map((m: { id: string }) => m.id)).toEqual(['dresden', 'leipzig']);
   });
 
   it('refuses a role that may not read Mandanten', async () => {
-    const res = await call('GET', '/api/mandanten', { token: await tokenFor('buerger-anna') });
+    const res = await s.api('GET', '/api/mandanten', { user: 'buerger-anna' });
     expect(res.status).toBe(403);
     expect(res.body.detail).toContain('awb');
   });
 
   it("lets a Mandant-Admin maintain its own master data, audited, but not another Mandant's", async () => {
-    const token = await tokenFor('admin-dresden');
+    const user = 'admin-dresden';
     const body = {
       name: 'Landeshauptstadt Dresden',
       impressum: 'Dr.-Külz-Ring 19, 01067 Dresden',
       datenschutzbeauftragteR: { name: 'DSB Dresden', email: 'datenschutz@dresden.de' },
       logoUrl: 'https://www.dresden.de/logo.svg',
     };
-    const res = await call('PUT', '/api/mandanten/dresden', { token, body });
+    const res = await s.api('PUT', '/api/mandanten/dresden', { user, body });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       id: 'dresden',
       impressum: body.impressum,
       datenschutzbeauftragteR: body.datenschutzbeauftragteR,
     });
-    const audit = await db.selectFrom('audit_log').selectAll().where('subject_id', '=', 'dresden').execute();
+    const audit = await s.db.selectFrom('audit_log').selectAll().where('subject_id', '=', 'dresden').execute();
     expect(audit.map((a) => [a.actor, a.action])).toEqual([['admin-dresden', 'mandant.stammdaten.geaendert']]);
-    expect((await call('PUT', '/api/mandanten/leipzig', { token, body })).status).toBe(404);
+    expect((await s.api('PUT', '/api/mandanten/leipzig', { user, body })).status).toBe(404);
     const stranger: User = { id: 'x', name: 'x', roles: ['mandant-admin'], mandanten: ['chemnitz'] };
-    const create = await call('PUT', '/api/mandanten/chemnitz', {
-      token: await signToken(secret, stranger),
+    const create = await s.api('PUT', '/api/mandanten/chemnitz', {
+      token: await signToken(SECRET, stranger),
       body: { name: 'Chemnitz' },
     });
     expect(create.status).toBe(404);
@@ -252,11 +182,11 @@ describe('roles and Mandant scoping', () => {
   });
 
   it('lets Projektleitung create a Mandant and validates the id', async () => {
-    const token = await tokenFor('pl-sk');
-    const created = await call('PUT', '/api/mandanten/chemnitz', { token, body: { name: 'Stadt Chemnitz' } });
+    const user = 'pl-sk';
+    const created = await s.api('PUT', '/api/mandanten/chemnitz', { user, body: { name: 'Stadt Chemnitz' } });
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ id: 'chemnitz', name: 'Stadt Chemnitz', impressum: null });
-    const bad = await call('PUT', '/api/mandanten/Bad%20Id', { token, body: { name: 'X' } });
+    const bad = await s.api('PUT', '/api/mandanten/Bad%20Id', { user, body: { name: 'X' } });
     expect(bad.status).toBe(400);
     expect(bad.body.invalidParams[0].name).toBe('id');
   });

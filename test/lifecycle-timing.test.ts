@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LifecycleApiSettings } from '../api/lifecycle-api';
 import { formatBerlin, workingMillisBetween, berlinDateOf } from '../domain/working-days';
 import { rolloutStateQuery, rolloutWorkflowId } from '../messages/rollout';
-import { eventually } from './helpers';
-import { H, lifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
+import { eventually } from './harness/wait';
+import { H, lifecycleStack, type LifecycleStack } from './harness/lifecycle';
 
 const SCALE = 4 * 3600; // one real second = four domain hours
 const TUESDAY = Date.parse('2026-11-17T10:00:00+01:00');
@@ -30,9 +30,9 @@ const settings: LifecycleApiSettings = {
   },
 };
 
-let h: LifecycleHarness;
+let h: LifecycleStack;
 beforeAll(async () => {
-  h = await lifecycleHarness({ settings });
+  h = await lifecycleStack({ settings });
 });
 afterAll(async () => {
   await h?.close();
@@ -111,9 +111,9 @@ describe('deadlines and reminders on a scaled Saxon calendar', () => {
     // Leipzig records its activation; nobody asks for a re-check: the workflow's own timer does it.
     expect(
       (
-        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', {
-          organisationseinheitId: 'oe-leipzig-ordnungsamt',
-          leistungId: '99102013000000',
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, {
+          user: 'admin-leipzig',
+          body: { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: '99102013000000' },
         })
       ).status,
     ).toBe(200);
@@ -155,7 +155,8 @@ describe('rollout ticket SLA on the scaled calendar', () => {
         },
       ],
     });
-    const cmd = (user: string, body: unknown) => h.api('POST', `/api/rollout-tickets/${ticketWf}/befehle`, user, body);
+    const cmd = (user: string, body: unknown) =>
+      h.api('POST', `/api/rollout-tickets/${ticketWf}/befehle`, { user, body });
     await eventually(
       async () =>
         (

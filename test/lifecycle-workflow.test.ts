@@ -3,13 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decryptParameter } from '../runtime/secrets';
 import { rolloutStateQuery } from '../messages/rollout';
-import { PARAMETER_KEY, VALID, lifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
-import { eventually } from './helpers';
+import { VALID, lifecycleStack, type LifecycleStack } from './harness/lifecycle';
+import { PARAMETER_KEY } from './harness/stack';
+import { eventually } from './harness/wait';
 import { runChain } from './histories/scenarios';
 
-let h: LifecycleHarness;
+let h: LifecycleStack;
 beforeAll(async () => {
-  h = await lifecycleHarness();
+  h = await lifecycleStack();
 });
 afterAll(async () => {
   await h?.close();
@@ -30,10 +31,13 @@ async function driveTo(id: string, phase: string, fields: Record<string, Record<
 }
 
 async function registerLeipzig(id: string) {
-  const res = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', {
-    organisationseinheitId: 'oe-leipzig-ordnungsamt',
-    leistungId: '99102013000000',
-    kontakt: `${id}.leipzig@example.org`,
+  const res = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, {
+    user: 'admin-leipzig',
+    body: {
+      organisationseinheitId: 'oe-leipzig-ordnungsamt',
+      leistungId: '99102013000000',
+      kontakt: `${id}.leipzig@example.org`,
+    },
   });
   expect(res.status).toBe(200);
 }
@@ -66,7 +70,7 @@ describe('Onlinedienst lifecycle workflow', () => {
       { name: 'vertrauensniveau', reason: 'Erlaubt: „niedrig“, „substanziell“, „hoch“.' },
     ]);
     // A Mandant-Admin of another Mandant does not even see the Onlinedienst.
-    expect((await h.api('GET', `/api/onlinedienste/${id}`, 'admin-dresden')).status).toBe(404);
+    expect((await h.api('GET', `/api/onlinedienste/${id}`, { user: 'admin-dresden' })).status).toBe(404);
     // Refusals change nothing: the five Klärung tasks are still open, nothing is completed.
     const v = await h.state(id);
     expect(v.openTasks.map((t) => t.id)).toEqual([
@@ -123,7 +127,8 @@ describe('Onlinedienst lifecycle workflow', () => {
     expect(direct.body.code).toBe('managed-by-ticket');
 
     await h.waitForMailTo(h.awbEmail, new RegExp(`^Neues Ticket: Übernahme auf das Produktivsystem – Ticket SD-${id}`));
-    const cmd = (user: string, body: unknown) => h.api('POST', `/api/rollout-tickets/${ticketWf}/befehle`, user, body);
+    const cmd = (user: string, body: unknown) =>
+      h.api('POST', `/api/rollout-tickets/${ticketWf}/befehle`, { user, body });
     expect((await cmd('pe-smk', { type: 'assign', assigneeId: 'awb-sid' })).body.code).toBe('wrong-role');
     expect((await cmd('awb-sid', { type: 'assign', assigneeId: 'awb-sid' })).status).toBe(200);
     const transferred = await cmd('awb-sid', { type: 'mark-transferred', produktivVersion: 'v1.0' });
@@ -162,11 +167,14 @@ describe('Onlinedienst lifecycle workflow', () => {
     expect(aktivierung).toMatchObject({ status: 'aktiv', wartungsmodus: true });
 
     // Prozessparameter: protected values encrypted, never returned; the AWB reads but does not edit.
-    const put = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-leipzig', {
-      parameter: [
-        { key: 'epayblPasswort', wert: 'geheim-4711', geschuetzt: true },
-        { key: 'empfaengerPostfach', wert: 'ordnungsamt@leipzig.de' },
-      ],
+    const put = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, {
+      user: 'admin-leipzig',
+      body: {
+        parameter: [
+          { key: 'epayblPasswort', wert: 'geheim-4711', geschuetzt: true },
+          { key: 'empfaengerPostfach', wert: 'ordnungsamt@leipzig.de' },
+        ],
+      },
     });
     expect(put.status).toBe(200);
     expect(put.body.items.map((p: any) => [p.key, p.geschuetzt, p.wert])).toEqual([
@@ -182,18 +190,24 @@ describe('Onlinedienst lifecycle workflow', () => {
       .executeTakeFirstOrThrow();
     expect(stored.value).toBeNull();
     expect(decryptParameter(PARAMETER_KEY, Buffer.from(stored.value_encrypted!))).toBe('geheim-4711');
-    const awbRead = await h.api('GET', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'awb-sid');
+    const awbRead = await h.api('GET', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, {
+      user: 'awb-sid',
+    });
     expect(awbRead.status).toBe(200);
     expect(awbRead.text).not.toContain('geheim-4711');
     expect(
       (
-        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'awb-sid', {
-          parameter: [{ key: 'x', wert: 'y' }],
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, {
+          user: 'awb-sid',
+          body: {
+            parameter: [{ key: 'x', wert: 'y' }],
+          },
         })
       ).status,
     ).toBe(403);
     expect(
-      (await h.api('GET', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-dresden')).status,
+      (await h.api('GET', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, { user: 'admin-dresden' }))
+        .status,
     ).toBe(404);
     const paramAudit = await h.db
       .selectFrom('audit_log')
@@ -231,28 +245,32 @@ describe('Onlinedienst lifecycle workflow', () => {
     // Betrieb: a legal change, a configuration change order from the Mandant, an incident from the AWB.
     v = await h.waitForPhase(id, 'betrieb');
     expect(v.openTasks.map((t) => t.id)).toEqual(['betriebspruefung']);
-    const legal = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/rechtsaenderung`, 'pe-smk', {
-      titel: 'Neue Gebührenordnung',
-      rechtsgrundlage: 'SächsVwKG § 5',
-      beschreibung: 'Gebühr steigt auf 35 €',
-      inKraftAb: '2030-01-01',
+    const legal = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/rechtsaenderung`, {
+      user: 'pe-smk',
+      body: {
+        titel: 'Neue Gebührenordnung',
+        rechtsgrundlage: 'SächsVwKG § 5',
+        beschreibung: 'Gebühr steigt auf 35 €',
+        inKraftAb: '2030-01-01',
+      },
     });
     expect(legal.status).toBe(201);
     expect(legal.body).toEqual({ taskId: 'rechtsaenderung:RA-1', dueAt: Date.parse('2030-01-01T00:00:00+01:00') });
-    const order = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/konfigurationsaenderung`, 'admin-leipzig', {
-      mandantId: 'leipzig',
-      grund: 'Neue Zone',
-      gueltigAb: '2029-07-01',
-      abschnitte: ['Parkzone'],
-      aenderung: 'Zone D ergänzen',
+    const order = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/konfigurationsaenderung`, {
+      user: 'admin-leipzig',
+      body: {
+        mandantId: 'leipzig',
+        grund: 'Neue Zone',
+        gueltigAb: '2029-07-01',
+        abschnitte: ['Parkzone'],
+        aenderung: 'Zone D ergänzen',
+      },
     });
     expect(order.status).toBe(201);
     expect(order.body.taskId).toBe('konfigurationsaenderung:KA-2');
-    const badOrder = await h.api(
-      'POST',
-      `/api/onlinedienste/${id}/ereignisse/konfigurationsaenderung`,
-      'admin-leipzig',
-      {
+    const badOrder = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/konfigurationsaenderung`, {
+      user: 'admin-leipzig',
+      body: {
         mandantId: 'leipzig',
         grund: 'x',
         gueltigAb: '2029-07-01',
@@ -260,7 +278,7 @@ describe('Onlinedienst lifecycle workflow', () => {
         abschnitte: [],
         aenderung: 'y',
       },
-    );
+    });
     expect(badOrder.status).toBe(400);
     expect(badOrder.body.invalidParams).toEqual([
       { name: 'abschnitte', reason: 'Mindestens ein Eintrag erforderlich.' },
@@ -268,19 +286,20 @@ describe('Onlinedienst lifecycle workflow', () => {
     ]);
     expect(
       (
-        await h.api('POST', `/api/onlinedienste/${id}/ereignisse/stoerung`, 'admin-leipzig', {
-          titel: 'x',
-          beschreibung: 'y',
-          seit: '2026-11-20T10:00:00+01:00',
-          schwere: 'hoch',
+        await h.api('POST', `/api/onlinedienste/${id}/ereignisse/stoerung`, {
+          user: 'admin-leipzig',
+          body: { titel: 'x', beschreibung: 'y', seit: '2026-11-20T10:00:00+01:00', schwere: 'hoch' },
         })
       ).body.code,
     ).toBe('wrong-role');
-    const incident = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/stoerung`, 'awb-sid', {
-      titel: 'Upload bricht ab',
-      beschreibung: 'Seit dem Update scheitern Uploads > 5 MB',
-      seit: '2026-11-20T10:00:00+01:00',
-      schwere: 'hoch',
+    const incident = await h.api('POST', `/api/onlinedienste/${id}/ereignisse/stoerung`, {
+      user: 'awb-sid',
+      body: {
+        titel: 'Upload bricht ab',
+        beschreibung: 'Seit dem Update scheitern Uploads > 5 MB',
+        seit: '2026-11-20T10:00:00+01:00',
+        schwere: 'hoch',
+      },
     });
     expect(incident.status).toBe(201);
     v = await h.state(id);
@@ -319,23 +338,23 @@ describe('Onlinedienst lifecycle workflow', () => {
     // Abschaltung: decided by the Prozesseigner only; open Anträge run out, Mandanten are told, retention at the end.
     expect(
       (
-        await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'awb-sid', {
-          begruendung: 'x',
-          antraege: 'auslaufen',
+        await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, {
+          user: 'awb-sid',
+          body: { begruendung: 'x', antraege: 'auslaufen' },
         })
       ).status,
     ).toBe(403);
-    const noTarget = await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', {
-      begruendung: 'Ersetzt durch EfA-Dienst',
-      antraege: 'uebergeben',
+    const noTarget = await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, {
+      user: 'pe-smk',
+      body: { begruendung: 'Ersetzt durch EfA-Dienst', antraege: 'uebergeben' },
     });
     expect(noTarget.status).toBe(400);
     expect(noTarget.body.invalidParams).toEqual([
       { name: 'uebergabeAn', reason: 'Bei Übergabe angeben, wer die offenen Anträge übernimmt.' },
     ]);
-    const shutdown = await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, 'pe-smk', {
-      begruendung: 'Ersetzt durch EfA-Dienst',
-      antraege: 'auslaufen',
+    const shutdown = await h.api('POST', `/api/onlinedienste/${id}/abschaltung`, {
+      user: 'pe-smk',
+      body: { begruendung: 'Ersetzt durch EfA-Dienst', antraege: 'auslaufen' },
     });
     expect(shutdown.status).toBe(200);
     expect(shutdown.body.transitions[0]).toMatchObject({ from: 'betrieb', to: 'abschaltung', kind: 'shutdown' });
@@ -385,7 +404,7 @@ describe('Onlinedienst lifecycle workflow', () => {
     expect(row.ended_at).not.toBeNull();
 
     // Every transition is in the audit log with actor, time and reason.
-    const audit = await h.api('GET', `/api/onlinedienste/${id}/audit`, 'pe-smk');
+    const audit = await h.api('GET', `/api/onlinedienste/${id}/audit`, { user: 'pe-smk' });
     const transitions = audit.body.items.filter((e: any) => e.action === 'onlinedienst.phase.gewechselt');
     expect(transitions.map((e: any) => `${e.details.von}→${e.details.nach}`)).toEqual([
       'klaerung→auftakt',
@@ -540,13 +559,16 @@ describe('Onlinedienst lifecycle workflow', () => {
     ]);
 
     // Dresden records its activation, but its master data is incomplete.
-    const res = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden`, 'admin-dresden', {
-      organisationseinheitId: 'oe-dresden-buergeramt',
-      leistungId: '99102013000000',
-      kontakt: `${id}.dresden@example.org`,
+    const res = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden`, {
+      user: 'admin-dresden',
+      body: {
+        organisationseinheitId: 'oe-dresden-buergeramt',
+        leistungId: '99102013000000',
+        kontakt: `${id}.dresden@example.org`,
+      },
     });
     expect(res.status).toBe(200);
-    held = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, 'pe-smk');
+    held = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, { user: 'pe-smk' });
     expect(held.status).toBe(202);
     expect(held.body.gate.activations[0].failures.map((f: any) => f.code)).toEqual([
       'leistung-not-linked',
@@ -567,11 +589,14 @@ describe('Onlinedienst lifecycle workflow', () => {
 
     // The Mandant maintains its master data: Impressum, Logo, Datenschutzbeauftragte (through the API), the
     // Behördenkonto as channel of the zuständige Stelle and the link to the Leistung.
-    const stammdaten = await h.api('PUT', '/api/mandanten/dresden', 'admin-dresden', {
-      name: 'Landeshauptstadt Dresden',
-      impressum: 'Landeshauptstadt Dresden, Dr.-Külz-Ring 19, 01067 Dresden',
-      logoUrl: 'https://www.dresden.de/logo.svg',
-      datenschutzbeauftragteR: { name: 'Datenschutzbeauftragter Dresden', email: 'datenschutz@dresden.de' },
+    const stammdaten = await h.api('PUT', '/api/mandanten/dresden', {
+      user: 'admin-dresden',
+      body: {
+        name: 'Landeshauptstadt Dresden',
+        impressum: 'Landeshauptstadt Dresden, Dr.-Külz-Ring 19, 01067 Dresden',
+        logoUrl: 'https://www.dresden.de/logo.svg',
+        datenschutzbeauftragteR: { name: 'Datenschutzbeauftragter Dresden', email: 'datenschutz@dresden.de' },
+      },
     });
     expect(stammdaten.status).toBe(200);
     await h.db
@@ -584,7 +609,7 @@ describe('Onlinedienst lifecycle workflow', () => {
       })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
-    held = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, 'admin-dresden');
+    held = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, { user: 'admin-dresden' });
     expect(held.status).toBe(202);
     expect(held.body.gate.activations[0].failures.map((f: any) => f.code)).toEqual([
       'leistung-not-linked',
@@ -600,7 +625,7 @@ describe('Onlinedienst lifecycle workflow', () => {
       .values({ leistung_id: '99102013000000', oe_id: 'oe-dresden-buergeramt' })
       .onConflict((oc) => oc.columns(['leistung_id', 'oe_id']).doNothing())
       .execute();
-    const passed = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, 'admin-dresden');
+    const passed = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, { user: 'admin-dresden' });
     expect(passed.status).toBe(200);
     expect(passed.body).toMatchObject({ status: 'erledigt', phase: 'test', gate: { passed: true } });
     v = await h.state(id);
@@ -621,7 +646,9 @@ describe('Onlinedienst lifecycle workflow', () => {
       'onlinedienst.gate.bestanden/admin-dresden',
     ]);
     expect(audit.find((a) => a.action === 'onlinedienst.phase.gewechselt' && a.actor === 'pm-seitenbau')).toBeDefined();
-    expect((await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, 'pe-smk')).body.code).toBe('no-gate-hold');
+    expect((await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, { user: 'pe-smk' })).body.code).toBe(
+      'no-gate-hold',
+    );
   });
 
   it('scopes activations and Prozessparameter by Mandant and documents the routes', async () => {
@@ -629,24 +656,24 @@ describe('Onlinedienst lifecycle workflow', () => {
     await registerLeipzig(id);
     expect(
       (
-        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden`, 'admin-dresden', {
-          organisationseinheitId: 'oe-dresden-buergeramt',
-          leistungId: '99102013000000',
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden`, {
+          user: 'admin-dresden',
+          body: { organisationseinheitId: 'oe-dresden-buergeramt', leistungId: '99102013000000' },
         })
       ).status,
     ).toBe(200);
     // Another Mandant's admin cannot record an activation for Leipzig.
     expect(
       (
-        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-dresden', {
-          organisationseinheitId: 'oe-leipzig-ordnungsamt',
-          leistungId: '99102013000000',
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, {
+          user: 'admin-dresden',
+          body: { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: '99102013000000' },
         })
       ).status,
     ).toBe(404);
-    const unknownOe = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', {
-      organisationseinheitId: 'oe-gibt-es-nicht',
-      leistungId: '99102013000000',
+    const unknownOe = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, {
+      user: 'admin-leipzig',
+      body: { organisationseinheitId: 'oe-gibt-es-nicht', leistungId: '99102013000000' },
     });
     expect(unknownOe.status).toBe(400);
     expect(unknownOe.body.invalidParams).toEqual([
@@ -656,25 +683,31 @@ describe('Onlinedienst lifecycle workflow', () => {
       },
     ]);
 
-    const asLeipzig = await h.api('GET', `/api/onlinedienste/${id}/aktivierungen`, 'admin-leipzig');
+    const asLeipzig = await h.api('GET', `/api/onlinedienste/${id}/aktivierungen`, { user: 'admin-leipzig' });
     expect(asLeipzig.body.items.map((a: any) => a.mandantId)).toEqual(['leipzig']);
-    const asAwb = await h.api('GET', `/api/onlinedienste/${id}/aktivierungen`, 'awb-sid');
+    const asAwb = await h.api('GET', `/api/onlinedienste/${id}/aktivierungen`, { user: 'awb-sid' });
     expect(asAwb.body.items.map((a: any) => a.mandantId)).toEqual(['dresden', 'leipzig']);
     expect(
       (
-        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-dresden', {
-          parameter: [{ key: 'x', wert: 'y' }],
+        await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, {
+          user: 'admin-dresden',
+          body: {
+            parameter: [{ key: 'x', wert: 'y' }],
+          },
         })
       ).status,
     ).toBe(404);
-    const bad = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden/prozessparameter`, 'admin-dresden', {
-      parameter: [{ key: '1-falsch', wert: 'y' }],
+    const bad = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden/prozessparameter`, {
+      user: 'admin-dresden',
+      body: {
+        parameter: [{ key: '1-falsch', wert: 'y' }],
+      },
     });
     expect(bad.status).toBe(400);
     const v = await h.state(id);
     expect(v.context.mandanten).toEqual(['leipzig', 'dresden']);
     // The Mandant-Admin's view of the lifecycle shows only its own Mandant.
-    const scoped = await h.api('GET', `/api/onlinedienste/${id}`, 'admin-dresden');
+    const scoped = await h.api('GET', `/api/onlinedienste/${id}`, { user: 'admin-dresden' });
     expect(scoped.status).toBe(200);
     expect(scoped.body.context.mandanten).toEqual(['dresden']);
 

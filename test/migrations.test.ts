@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createMigrator, migrateToLatest } from '../db/client';
 import { migrations } from '../db/migrations';
 import { appendAudit } from '../db/stores/audit';
-import { createTestDatabase } from './helpers';
+import { createTestDatabase } from './harness/servers';
 
 const { db } = await createTestDatabase('mig');
 afterAll(() => db.destroy());

@@ -8,8 +8,8 @@ import type { LifecycleApiSettings } from '../api/lifecycle-api';
 import type { DomainClock } from '../domain/clock';
 import { recheckDueAt, type CampaignPolicy } from '../domain/release/campaign';
 import { campaignProgressQuery, releaseWorkflowId } from '../messages/release';
-import { eventually } from './helpers';
-import { H, lifecycleHarness, type LifecycleHarness } from './lifecycle-harness';
+import { eventually } from './harness/wait';
+import { H, lifecycleStack, type LifecycleStack } from './harness/lifecycle';
 
 const SCALE = 3 * 3600;
 const RELEASE_DATE = '2026-11-16';
@@ -23,7 +23,7 @@ const FEATURES = [['payment'], ['xfall'], ['form:upload'], ['fitconnect']] as co
 const PER_FEATURE = 12;
 const VERSION = `2026.${Date.now() % 100000}`;
 
-let h: LifecycleHarness;
+let h: LifecycleStack;
 let clock: DomainClock;
 const dienste: Array<{ id: string; features: readonly string[]; mailbox: string }> = [];
 
@@ -42,7 +42,7 @@ beforeAll(async () => {
     maxLateReminders: 1,
     fanoutConcurrency: 16,
   };
-  h = await lifecycleHarness({ settings });
+  h = await lifecycleStack({ settings });
 });
 afterAll(async () => {
   await h?.close();
@@ -80,30 +80,41 @@ describe('Amt24 release campaign', () => {
     expect(Date.now()).toBeLessThan(clock.originReal);
     await new Promise((r) => setTimeout(r, clock.originReal - Date.now()));
 
-    const posted = await h.api('POST', '/api/releases', 'awb-sid', {
-      version: VERSION,
-      releaseDate: RELEASE_DATE,
-      changes: [
-        { id: 'c1', title: 'ePayBL-Schnittstelle v3', tags: ['payment'], breaking: true },
-        { id: 'c2', title: 'xFall-Container Schema 2.0', tags: ['xfall'], breaking: true },
-        { id: 'c3', title: 'Neue Upload-Komponente', tags: ['form:upload'], breaking: false },
-        { id: 'c4', title: 'Neues Layout', tags: ['ui'], breaking: false },
-      ],
+    const posted = await h.api('POST', '/api/releases', {
+      user: 'awb-sid',
+      body: {
+        version: VERSION,
+        releaseDate: RELEASE_DATE,
+        changes: [
+          { id: 'c1', title: 'ePayBL-Schnittstelle v3', tags: ['payment'], breaking: true },
+          { id: 'c2', title: 'xFall-Container Schema 2.0', tags: ['xfall'], breaking: true },
+          { id: 'c3', title: 'Neue Upload-Komponente', tags: ['form:upload'], breaking: false },
+          { id: 'c4', title: 'Neues Layout', tags: ['ui'], breaking: false },
+        ],
+      },
     });
     expect(posted.status).toBe(201);
     expect(
-      (await h.api('POST', '/api/releases', 'awb-sid', { version: VERSION, releaseDate: RELEASE_DATE, changes: [] }))
-        .status,
+      (
+        await h.api('POST', '/api/releases', {
+          user: 'awb-sid',
+          body: { version: VERSION, releaseDate: RELEASE_DATE, changes: [] },
+        })
+      ).status,
     ).toBe(409);
-    const invalid = await h.api('POST', '/api/releases', 'awb-sid', {
-      version: 'x',
-      releaseDate: '16.11.2026',
-      changes: [],
+    const invalid = await h.api('POST', '/api/releases', {
+      user: 'awb-sid',
+      body: { version: 'x', releaseDate: '16.11.2026', changes: [] },
     });
     expect(invalid.status).toBe(400);
     expect(invalid.body.invalidParams).toEqual([{ name: 'releaseDate', reason: 'Ungültiges Datum (JJJJ-MM-TT).' }]);
     expect(
-      (await h.api('POST', '/api/releases', 'pe-smk', { version: 'y', releaseDate: RELEASE_DATE, changes: [] })).status,
+      (
+        await h.api('POST', '/api/releases', {
+          user: 'pe-smk',
+          body: { version: 'y', releaseDate: RELEASE_DATE, changes: [] },
+        })
+      ).status,
     ).toBe(403);
 
     // Every lifecycle opens its re-check task (the campaign signals them from an activity, in batches).
@@ -142,7 +153,7 @@ describe('Amt24 release campaign', () => {
     expect(announce.text).toContain('Breaking Changes: ePayBL-Schnittstelle v3');
 
     // Classification at a glance.
-    let glance = await h.api('GET', `/api/releases/${VERSION}`, 'awb-sid');
+    let glance = await h.api('GET', `/api/releases/${VERSION}`, { user: 'awb-sid' });
     expect(glance.status).toBe(200);
     expect(glance.body.summary).toMatchObject({
       total: 48,
@@ -169,12 +180,10 @@ describe('Amt24 release campaign', () => {
     const fitconnect = dienste.filter((d) => d.features[0] === 'fitconnect');
     const payment = dienste.filter((d) => d.features[0] === 'payment');
     const report = (id: string, fields: Record<string, unknown>, user = 'pe-smk') =>
-      h.api(
-        'POST',
-        `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(`release-pruefung:${VERSION}`)}`,
+      h.api('POST', `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(`release-pruefung:${VERSION}`)}`, {
         user,
-        fields,
-      );
+        body: fields,
+      });
     expect(
       (await report(upload[0]!.id, { ergebnis: 'lauffaehig', geprueftAuf: 'entwicklungssystem' }, 'awb-sid')).body.code,
     ).toBe('wrong-role');
@@ -218,7 +227,7 @@ describe('Amt24 release campaign', () => {
       30_000,
     );
     expect(awbLate.text).toContain('18 Prüfungen');
-    glance = await h.api('GET', `/api/releases/${VERSION}`, 'awb-sid');
+    glance = await h.api('GET', `/api/releases/${VERSION}`, { user: 'awb-sid' });
     expect(glance.body.summary).toMatchObject({
       checkedOk: 4,
       failedWithFinding: 2,
@@ -226,7 +235,7 @@ describe('Amt24 release campaign', () => {
       late: 18,
       notStarted: 22,
     });
-    const late = await h.api('GET', `/api/releases/${VERSION}?kategorie=late`, 'awb-sid');
+    const late = await h.api('GET', `/api/releases/${VERSION}?kategorie=late`, { user: 'awb-sid' });
     expect(late.body.items).toHaveLength(18);
     expect(
       late.body.items.every((t: any) => t.classification === 'regression-check' && t.kategorieText === 'Überfällig'),
@@ -248,7 +257,7 @@ describe('Amt24 release campaign', () => {
     );
 
     // The CSV for the AWB.
-    const csv = await h.api('GET', `/api/releases/${VERSION}/pruefungen.csv`, 'awb-sid');
+    const csv = await h.api('GET', `/api/releases/${VERSION}/pruefungen.csv`, { user: 'awb-sid' });
     expect(csv.status).toBe(200);
     expect(csv.type).toContain('text/csv');
     const lines = csv.text.trim().split('\r\n');
@@ -267,19 +276,12 @@ describe('Amt24 release campaign', () => {
     );
 
     // A recertification that passes counts as checked.
-    const recert = await h.api(
-      'POST',
-      `/api/onlinedienste/${payment[0]!.id}/aufgaben/zertifizierung`,
-      'zert-pruefstelle',
-      {
-        ergebnis: 'bestanden',
-        loggingGeprueft: true,
-        endlosschleifenGeprueft: true,
-        zertifikat: 'Z-2026-99',
-      },
-    );
+    const recert = await h.api('POST', `/api/onlinedienste/${payment[0]!.id}/aufgaben/zertifizierung`, {
+      user: 'zert-pruefstelle',
+      body: { ergebnis: 'bestanden', loggingGeprueft: true, endlosschleifenGeprueft: true, zertifikat: 'Z-2026-99' },
+    });
     expect(recert.body.transitions[0]).toMatchObject({ from: 'zertifizierung', to: 'betrieb' });
-    glance = await h.api('GET', `/api/releases/${VERSION}`, 'awb-sid');
+    glance = await h.api('GET', `/api/releases/${VERSION}`, { user: 'awb-sid' });
     expect(glance.body.items.find((t: any) => t.onlinedienstId === payment[0]!.id)).toMatchObject({
       result: 'recertified',
       kategorie: 'checked-ok',

@@ -6,10 +6,11 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { demoUsers, signToken } from '../api/auth';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
-import { eventually, uniqueId } from './helpers';
-import { freePort } from './ports';
+import { httpClient } from './harness/http';
+import { freePort } from './harness/ports';
+import { uniqueId } from './harness/servers';
+import { eventually } from './harness/wait';
 
 const dataDir = path.join(inject('testDataDir'), uniqueId('start'));
 const ports = {
@@ -65,38 +66,26 @@ describe('npm start', () => {
     await first.up;
     expect(first.output()).toContain(`API            http://localhost:${ports.API_PORT}`);
 
-    const api = `http://127.0.0.1:${ports.API_PORT}`;
-    expect((await fetch(`${api}/readyz`)).status).toBe(200);
-    expect((await fetch(`${api}/docs`)).status).toBe(200);
+    // The API as a newcomer's stack serves it, signed with the development secret.
+    const api = httpClient(`http://127.0.0.1:${ports.API_PORT}`, 'dev-only-secret-change-me-0123456789abcdef');
+    expect((await api('GET', '/readyz')).status).toBe(200);
+    expect((await api('GET', '/docs')).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.MAIL_VIEW_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
 
-    const token = await signToken(
-      'dev-only-secret-change-me-0123456789abcdef',
-      demoUsers.find((u) => u.id === 'pl-sk')!,
-    );
-    const put = await fetch(`${api}/api/mandanten/goerlitz`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Stadt Görlitz' }),
-    });
+    const put = await api('PUT', '/api/mandanten/goerlitz', { user: 'pl-sk', body: { name: 'Stadt Görlitz' } });
     expect(put.status).toBe(200);
 
     // A lifecycle started through the API, waiting for its first tasks when the stack stops.
-    const pe = await signToken(
-      'dev-only-secret-change-me-0123456789abcdef',
-      demoUsers.find((u) => u.id === 'pe-smk')!,
-    );
     const id = uniqueId('across-restart');
-    const created = await fetch(`${api}/api/onlinedienste`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${pe}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const created = await api('POST', '/api/onlinedienste', {
+      user: 'pe-smk',
+      body: {
         id,
         name: 'vor dem Neustart begonnen',
         mandantId: 'leipzig',
         kontakte: { prozesseigner: `${id}@example.org` },
-      }),
+      },
     });
     expect(created.status).toBe(201);
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
@@ -118,13 +107,12 @@ describe('npm start', () => {
     await second.up;
     expect(second.output()).toContain('schema up to date');
     // The same run goes on after the restart: the task opened before it is completed now, through the API.
-    const done = await fetch(`${api}/api/onlinedienste/${id}/aufgaben/ist-prozess`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${pe}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ istProzess: 'BPMN', eAkte: true, bescheidUebermittlung: 'postfach' }),
+    const done = await api('POST', `/api/onlinedienste/${id}/aufgaben/ist-prozess`, {
+      user: 'pe-smk',
+      body: { istProzess: 'BPMN', eAkte: true, bescheidUebermittlung: 'postfach' },
     });
     expect(done.status).toBe(200);
-    expect(((await done.json()) as { status: string }).status).toBe('erledigt');
+    expect((done.body as { status: string }).status).toBe('erledigt');
     const again = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
     const resumedHandle = new Client({ connection: again }).workflow.getHandle(lifecycleWorkflowId(id));
     expect((await resumedHandle.describe()).runId).toBe(runId);
@@ -133,8 +121,8 @@ describe('npm start', () => {
     expect(resumed.completedTasks.map((t) => t.id)).toEqual(['ist-prozess']);
     await again.close();
 
-    const mandant = await fetch(`${api}/api/mandanten/goerlitz`, { headers: { authorization: `Bearer ${token}` } });
-    expect(((await mandant.json()) as { name: string }).name).toBe('Stadt Görlitz');
+    const mandant = await api('GET', '/api/mandanten/goerlitz', { user: 'pl-sk' });
+    expect((mandant.body as { name: string }).name).toBe('Stadt Görlitz');
     expect(await ctrlC(second.child)).toBe(0);
   }, 180_000);
 });

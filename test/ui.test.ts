@@ -3,18 +3,17 @@
 // in and sees only its pages; tasks are completed from the page; a citizen's Antrag is followed from submission
 // through payment and delivery to the Bescheid. Screenshots of the main pages go to docs/screenshots/.
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createApp } from '../app/http';
 import { demoUsers } from '../api/auth';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
 import { rolloutStateQuery } from '../messages/rollout';
-import { antragHarness, antragsteller, anwohnerparken, SECRET, type Harness } from './antrag-harness';
-import { eventually, testLog, uniqueId } from './helpers';
-import { ACTING, VALID } from './lifecycle-harness';
+import { antragStack, antragsteller, anwohnerparken, type AntragStack } from './harness/antrag';
+import { ACTING, VALID } from './harness/lifecycle';
+import { uniqueId } from './harness/servers';
+import type { ServedApp } from './harness/stack';
+import { eventually } from './harness/wait';
 
 // Browser globals inside page.evaluate (the project compiles without the DOM library).
 declare const document: any;
@@ -24,27 +23,16 @@ const SHOTS = path.resolve('docs/screenshots');
 const CHROMIUM = '/usr/bin/chromium';
 const pdf = Buffer.from('%PDF-1.4\n% Bescheid\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
-let h: Harness;
-let server: ServerType;
+let h: AntragStack;
+/** The UI server: the stack's app with what development adds; `ui.api` calls its API. */
+let ui: ServedApp;
 let base: string;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-/** The API of the UI server, with a demo user's bearer token. */
-async function api(method: string, p: string, user?: string, body?: unknown) {
-  const res = await fetch(`${base}${p}`, {
-    method,
-    headers: {
-      ...(user ? { authorization: `Bearer ${h.tokens[user]}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
-}
+/** The API of the UI server as a demo user; anything but success is an error of the setup. */
 async function mustApi(method: string, p: string, user: string, body?: unknown) {
-  const res = await api(method, p, user, body);
+  const res = await ui.api(method, p, { user, body });
   if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
@@ -117,27 +105,14 @@ const ids = {
 
 beforeAll(async () => {
   expect(fs.existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install chromium`).toBe(true);
-  h = await antragHarness({ endpointAlertAfterMs: 3_600_000 });
-  // The UI server: the same app as the harness's, with what development adds (demo sign-in, mail view, Temporal links).
-  const app = createApp({
-    db: h.db,
-    temporal: h.client,
-    log: testLog,
-    authSecret: SECRET,
-    namespace: inject('temporalNamespace'),
-    taskQueue: h.taskQueue,
-    publicBaseUrl: 'http://127.0.0.1',
-    version: 'test',
-    readiness: [],
+  h = await antragStack({ endpointAlertAfterMs: 3_600_000 });
+  // The UI server: the same app as the stack's, with what development adds (demo sign-in, mail view, Temporal links).
+  ui = await h.serveApp({
     temporalUiUrl: 'http://localhost:8233',
-    parameterKey: h.workerDeps.parameterKey,
     mailViewUrl: inject('mailViewUrl'),
     uiDemoSignIn: true,
   });
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = ui.base;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -313,8 +288,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
-  if (server) await new Promise((r) => server.close(r));
-  await h?.close();
+  await h?.close(); // the UI server too
 });
 
 describe('signing in and seeing only what the role may see', () => {
@@ -481,7 +455,7 @@ describe('signing in and seeing only what the role may see', () => {
 
 describe('the API operations behind the pages that read PostgreSQL or the mail server themselves before', () => {
   it('GET /api/aufgaben: open person tasks of the own roles, own Mandant only; none for a citizen', async () => {
-    const leipzig = await api('GET', '/api/aufgaben', 'admin-leipzig');
+    const leipzig = await ui.api('GET', '/api/aufgaben', { user: 'admin-leipzig' });
     expect(leipzig.status).toBe(200);
     const leipzigIds = leipzig.body.items.map((a: any) => a.id);
     expect(leipzigIds).toContain(ids.stornoLeipzig);
@@ -496,20 +470,20 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
       erstelltAm: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
     });
     for (const a of leipzig.body.items) expect([null, 'leipzig']).toContain(a.mandantId);
-    const dresden = await api('GET', '/api/aufgaben', 'admin-dresden');
+    const dresden = await ui.api('GET', '/api/aufgaben', { user: 'admin-dresden' });
     expect(dresden.body.items.map((a: any) => a.id)).toEqual(expect.arrayContaining([ids.stornoDresden]));
     expect(dresden.body.items.map((a: any) => a.id)).not.toContain(ids.stornoLeipzig);
     // Another role sees every Mandant, but only its own role's tasks.
-    const awb = await api('GET', '/api/aufgaben', 'awb-sid');
+    const awb = await ui.api('GET', '/api/aufgaben', { user: 'awb-sid' });
     expect(awb.status).toBe(200);
     expect(awb.body.items.map((a: any) => a.id)).not.toContain(ids.stornoLeipzig);
     for (const a of awb.body.items) expect(a.rolle).toBe('awb');
-    expect((await api('GET', '/api/aufgaben', 'buerger-anna')).status).toBe(403);
-    expect((await api('GET', '/api/aufgaben')).status).toBe(401);
+    expect((await ui.api('GET', '/api/aufgaben', { user: 'buerger-anna' })).status).toBe(403);
+    expect((await ui.api('GET', '/api/aufgaben')).status).toBe(401);
   });
 
   it('GET /api/statistik/…: cross-Mandant roles see every Mandant, a Mandant-Admin only the own', async () => {
-    const all = await api('GET', '/api/statistik/antraege', 'pl-sk');
+    const all = await ui.api('GET', '/api/statistik/antraege', { user: 'pl-sk' });
     expect(all.status).toBe(200);
     const mandantenOf = (items: any[]) => [...new Set(items.map((r) => r.mandantId))].sort();
     expect(mandantenOf(all.body.items)).toEqual(expect.arrayContaining(['dresden', 'leipzig']));
@@ -519,24 +493,30 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
       monat: expect.stringMatching(/^\d{4}-\d{2}$/),
       anzahl: 1,
     });
-    const leipzig = await api('GET', '/api/statistik/antraege', 'admin-leipzig');
+    const leipzig = await ui.api('GET', '/api/statistik/antraege', { user: 'admin-leipzig' });
     expect(leipzig.status).toBe(200);
     expect(mandantenOf(leipzig.body.items)).toEqual(['leipzig']);
-    expect(mandantenOf((await api('GET', '/api/statistik/antraege', 'admin-dresden')).body.items)).toEqual(['dresden']);
+    expect(mandantenOf((await ui.api('GET', '/api/statistik/antraege', { user: 'admin-dresden' })).body.items)).toEqual(
+      ['dresden'],
+    );
     // Asking for a Mandant narrows the numbers; one the caller may not see does not exist for them.
-    expect(mandantenOf((await api('GET', '/api/statistik/antraege?mandant=dresden', 'awb-sid')).body.items)).toEqual([
-      'dresden',
-    ]);
-    expect((await api('GET', '/api/statistik/antraege?mandant=dresden', 'admin-leipzig')).status).toBe(404);
-    expect((await api('GET', '/api/statistik/durchlaufzeiten?mandant=dresden', 'admin-leipzig')).status).toBe(404);
-    const invalid = await api('GET', '/api/statistik/antraege?mandant=Dresden!', 'awb-sid');
+    expect(
+      mandantenOf((await ui.api('GET', '/api/statistik/antraege?mandant=dresden', { user: 'awb-sid' })).body.items),
+    ).toEqual(['dresden']);
+    expect((await ui.api('GET', '/api/statistik/antraege?mandant=dresden', { user: 'admin-leipzig' })).status).toBe(
+      404,
+    );
+    expect(
+      (await ui.api('GET', '/api/statistik/durchlaufzeiten?mandant=dresden', { user: 'admin-leipzig' })).status,
+    ).toBe(404);
+    const invalid = await ui.api('GET', '/api/statistik/antraege?mandant=Dresden!', { user: 'awb-sid' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.invalidParams.map((p: any) => p.name)).toEqual(['mandant']);
 
     // Lead times: Leipzig's lifecycle left Klärung; Dresden's is still in it. Counted per Mandant, the two never add
     // up to more than the whole.
     const klaerung = async (user: string) => {
-      const res = await api('GET', '/api/statistik/durchlaufzeiten', user);
+      const res = await ui.api('GET', '/api/statistik/durchlaufzeiten', { user });
       expect(res.status).toBe(200);
       return res.body.items.find((p: any) => p.phase === 'klaerung')?.anzahl ?? 0;
     };
@@ -547,7 +527,7 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
     ];
     expect(inLeipzig).toBeGreaterThanOrEqual(1);
     expect(inLeipzig + inDresden).toBeLessThanOrEqual(gesamt);
-    const phasen = (await api('GET', '/api/statistik/durchlaufzeiten', 'admin-leipzig')).body.items;
+    const phasen = (await ui.api('GET', '/api/statistik/durchlaufzeiten', { user: 'admin-leipzig' })).body.items;
     expect(phasen[0]).toMatchObject({
       phase: 'klaerung',
       mittelMs: expect.any(Number),
@@ -556,13 +536,13 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
     });
 
     for (const user of ['sb-leipzig', 'pe-smk', 'buerger-anna']) {
-      expect((await api('GET', '/api/statistik/antraege', user)).status, user).toBe(403);
-      expect((await api('GET', '/api/statistik/durchlaufzeiten', user)).status, user).toBe(403);
+      expect((await ui.api('GET', '/api/statistik/antraege', { user })).status, user).toBe(403);
+      expect((await ui.api('GET', '/api/statistik/durchlaufzeiten', { user })).status, user).toBe(403);
     }
   });
 
   it('GET /api/entwicklung/mails: for the AWB with the loopback mail server, newest first; 404 without it', async () => {
-    const res = await api('GET', '/api/entwicklung/mails', 'awb-sid');
+    const res = await ui.api('GET', '/api/entwicklung/mails', { user: 'awb-sid' });
     expect(res.status).toBe(200);
     expect(res.body.items.length).toBeGreaterThanOrEqual(1);
     expect(res.body.items.length).toBeLessThanOrEqual(50);
@@ -573,15 +553,15 @@ describe('the API operations behind the pages that read PostgreSQL or the mail s
       envelopeTo: expect.any(Array),
       text: expect.any(String),
     });
-    expect((await api('GET', '/api/entwicklung/mails?limit=1', 'awb-sid')).body.items).toHaveLength(1);
-    expect((await api('GET', '/api/entwicklung/mails?limit=0', 'awb-sid')).status).toBe(400);
-    expect((await api('GET', '/api/entwicklung/mails', 'pl-sk')).status).toBe(403);
-    // The harness's own app runs as in production: no loopback mail server, so no such route for anyone.
-    expect((await h.api('GET', '/api/entwicklung/mails', h.tokens['awb-sid'])).status).toBe(404);
+    expect((await ui.api('GET', '/api/entwicklung/mails?limit=1', { user: 'awb-sid' })).body.items).toHaveLength(1);
+    expect((await ui.api('GET', '/api/entwicklung/mails?limit=0', { user: 'awb-sid' })).status).toBe(400);
+    expect((await ui.api('GET', '/api/entwicklung/mails', { user: 'pl-sk' })).status).toBe(403);
+    // The stack's own app runs as in production: no loopback mail server, so no such route for anyone.
+    expect((await h.api('GET', '/api/entwicklung/mails', { user: 'awb-sid' })).status).toBe(404);
   });
 
   it('documents each of them with its roles and response schema', async () => {
-    const doc = (await api('GET', '/openapi.json')).body;
+    const doc = (await ui.api('GET', '/openapi.json')).body;
     const roles = (p: string) => doc.paths[p].get['x-roles'];
     expect(roles('/api/aufgaben')).toEqual(expect.arrayContaining(['sachbearbeitung', 'mandant-admin', 'awb']));
     expect(roles('/api/aufgaben')).not.toContain('buerger');

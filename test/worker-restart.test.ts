@@ -1,47 +1,25 @@
 // A worker process killed mid-flight: the running workflow resumes on a new worker process, takes the signal sent
 // while no worker ran, and repeats none of its side effects.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import {
   lifecycleStateQuery,
   lifecycleWorkflowId,
   openReleaseCheckSignal,
   type LifecycleInput,
 } from '../messages/onlinedienst';
-import { createTestDatabase, eventually, temporalClient, uniqueId } from './helpers';
+import { uniqueId } from './harness/servers';
+import { startStack } from './harness/stack';
+import { eventually } from './harness/wait';
 
-const { db, url } = await createTestDatabase('restart');
-const { client, connection } = await temporalClient();
-const taskQueue = uniqueId('tq-restart');
-const children: ChildProcess[] = [];
+// No worker in this process: the test starts the real worker entry point as child processes on the stack's queue.
+const s = await startStack({ name: 'restart', seed: false, worker: false, api: false });
+const { db, client, taskQueue } = s;
 
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'app/worker.ts'], {
-    env: {
-      PATH: process.env.PATH,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      DATABASE_URL: url,
-      SMTP_URL: inject('smtpUrl'),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
-}
-
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await connection.close();
-  await db.destroy();
-});
+afterAll(() => s.close()); // kills the worker processes still running
 
 describe('worker restart', () => {
   it('resumes a running workflow after the worker process is killed', async () => {
-    const first = startWorkerProcess();
+    const first = s.spawnWorkerProcess();
     const id = uniqueId('od-restart');
     const workflowId = lifecycleWorkflowId(id);
     // An Onlinedienst already in production: its lifecycle starts in Betrieb and waits for commands and signals.
@@ -91,7 +69,7 @@ describe('worker restart', () => {
       breakingChangeIds: [],
     });
 
-    startWorkerProcess();
+    s.spawnWorkerProcess();
     const taskId = `release-pruefung:${version}`;
     const view = await eventually(
       async () => {

@@ -1,7 +1,7 @@
 // A real workflow — the Onlinedienst lifecycle, started the way the API starts it — on the real dev server with a
 // real worker, PostgreSQL and SMTP server: it records, mails, waits for commands, answers queries while waiting,
 // and its business id admits one run only. Plus the mail outbox's once-per-key guarantee.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sendNotificationOnce } from '../activities/mail';
 import { REAL_TIME } from '../domain/clock';
 import { registerOnlinedienst } from '../db/stores/onlinedienst';
@@ -11,32 +11,14 @@ import {
   lifecycleWorkflowId,
   type LifecycleInput,
 } from '../messages/onlinedienst';
-import {
-  createTestDatabase,
-  eventually,
-  mails,
-  startWorker,
-  temporalClient,
-  testMailer,
-  uniqueId,
-  waitForMail,
-  type RunningWorker,
-} from './helpers';
+import { uniqueId } from './harness/servers';
+import { startStack } from './harness/stack';
+import { eventually, mails, waitForMail } from './harness/wait';
 
-const { db } = await createTestDatabase('basics');
-const mailer = testMailer();
-let worker: RunningWorker;
-const { client, connection } = await temporalClient();
-
-beforeAll(async () => {
-  worker = await startWorker({ db, mailer });
-});
-afterAll(async () => {
-  await worker.stop();
-  await connection.close();
-  await db.destroy();
-  mailer.close();
-});
+// A database without the demo data, a worker, no API: the workflow is started the way the API starts it.
+const s = await startStack({ name: 'basics', seed: false, api: false });
+const { db, client, mailer, taskQueue } = s;
+afterAll(() => s.close());
 
 const PE = { id: 'pe-smk', roles: ['prozesseigner' as const], mandanten: ['*'] };
 
@@ -66,7 +48,7 @@ async function startLifecycle(name: string) {
   };
   const handle = await client.workflow.start('onlinedienstLifecycleWorkflow', {
     workflowId,
-    taskQueue: worker.taskQueue,
+    taskQueue,
     args: [input],
   });
   return { id, workflowId, mailbox, handle };
@@ -176,7 +158,7 @@ describe('a workflow on real servers', () => {
     await expect(
       client.workflow.start('onlinedienstLifecycleWorkflow', {
         workflowId,
-        taskQueue: worker.taskQueue,
+        taskQueue,
         args: [input],
       }),
     ).rejects.toThrow(/already started/i);

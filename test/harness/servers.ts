@@ -1,15 +1,15 @@
-// Shared test plumbing: a fresh migrated database per file, unique task queues, real workers, mail lookups.
+// The servers of the global setup (one Temporal dev server, PostgreSQL, SMTP, the bundled workflow code), sliced per
+// test file: a fresh migrated database, a Temporal client, a mailer, real workers on task queues of their own.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDb, migrateToLatest } from '../db/client';
-import type { StoredMail } from '../runtime/mail-server';
-import { createLogger } from '../runtime/logger';
-import { createMailer, type Mailer } from '../runtime/mailer';
-import type { ActivityDeps } from '../activities';
-import { createWorker } from '../worker/worker';
+import type { ActivityDeps } from '../../activities';
+import { createDb, migrateToLatest } from '../../db/client';
+import { createLogger } from '../../runtime/logger';
+import { createMailer, type Mailer } from '../../runtime/mailer';
+import { createWorker } from '../../worker/worker';
 
 let runtimeInstalled = false;
 function quietRuntime() {
@@ -48,6 +48,8 @@ export function testMailer(): Mailer {
   return createMailer(inject('smtpUrl'), 'Amt24 Test <test@amt24.local>');
 }
 
+export type WorkerDeps = Omit<ActivityDeps, 'log'> & { log?: ActivityDeps['log'] };
+
 export interface RunningWorker {
   worker: Worker;
   taskQueue: string;
@@ -55,7 +57,7 @@ export interface RunningWorker {
 }
 
 /** A real worker on the shared dev server, on a task queue of its own. */
-export async function startWorker(deps: Omit<ActivityDeps, 'log'> & { log?: ActivityDeps['log'] }, taskQueue = uniqueId('tq')): Promise<RunningWorker> {
+export async function startWorker(deps: WorkerDeps, taskQueue = uniqueId('tq')): Promise<RunningWorker> {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await createWorker({
@@ -75,35 +77,4 @@ export async function startWorker(deps: Omit<ActivityDeps, 'log'> & { log?: Acti
       await connection.close();
     },
   };
-}
-
-/** Messages the loopback SMTP server received, read over its HTTP view like a person would. */
-export async function mails(): Promise<StoredMail[]> {
-  const res = await fetch(`${inject('mailViewUrl')}/api/messages`);
-  return (await res.json()) as StoredMail[];
-}
-
-export async function waitForMail(predicate: (m: StoredMail) => boolean, timeoutMs = 15_000): Promise<StoredMail> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = (await mails()).find(predicate);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('expected mail did not arrive');
-}
-
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await fn();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} not reached within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
 }
