@@ -54,6 +54,14 @@ describe('worker restart', () => {
       15_000,
       'start recorded',
     );
+    // The row is written by a local activity inside the first workflow task; only once that task has completed (its
+    // marker is in the history) is the start part of the history, so the next worker replays it instead of running
+    // the workflow afresh. Killing earlier would test a different thing: a first run that never happened.
+    await eventually(
+      async () => (await handle.fetchHistory()).events?.some((e) => e.markerRecordedEventAttributes) ?? false,
+      15_000,
+      'the first workflow task completed',
+    );
 
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
@@ -88,13 +96,20 @@ describe('worker restart', () => {
       .where('template_id', '=', 'release-pruefung')
       .execute();
     expect(tasks).toEqual([{ task_id: taskId, status: 'offen' }]);
-    expect(
-      await db
-        .selectFrom('lifecycle')
-        .select(['seq', 'release_check_state'])
-        .where('onlinedienst_id', '=', id)
-        .executeTakeFirstOrThrow(),
-    ).toEqual({ seq: 2, release_check_state: 'offen' });
+    // The projection row follows the workflow's state through the signal's local activity.
+    const row = await eventually(
+      async () => {
+        const r = await db
+          .selectFrom('lifecycle')
+          .select(['seq', 'release_check_state'])
+          .where('onlinedienst_id', '=', id)
+          .executeTakeFirstOrThrow();
+        return r.seq >= 2 && r;
+      },
+      15_000,
+      'the projection took the release check',
+    );
+    expect(row).toEqual({ seq: 2, release_check_state: 'offen' });
     // The new worker replayed the start without doing it again.
     const audit = await db.selectFrom('audit_log').selectAll().where('subject_id', '=', id).execute();
     expect(audit).toHaveLength(1);
