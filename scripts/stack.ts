@@ -36,7 +36,12 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
   fs.chmodSync(dir, 0o755);
   const log = createLogger('stack', 'warn');
   const [temporal, postgres, mail, epaybl, fitconnect] = await Promise.all([
-    startTemporal({ namespace: 'default', cliPath: config.temporal.cliPath, cacheDir: config.temporal.cacheDir, envPath: config.temporal.searchPath }),
+    startTemporal({
+      namespace: 'default',
+      cliPath: config.temporal.cliPath,
+      cacheDir: config.temporal.cacheDir,
+      envPath: config.temporal.searchPath,
+    }),
     startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() }),
     startMailServer({ dir: path.join(dir, 'mail') }),
     startEpayblSimulator({ paypageSettleMs: 0 }),
@@ -53,8 +58,18 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
   const key = parameterKey('stack-parameter-key-0123456789abcdef');
 
   const app = createApp({
-    db, temporal: client, log, authSecret: STACK_SECRET, namespace: 'default', taskQueue, publicBaseUrl: 'http://placeholder',
-    version: 'stack', readiness: [], deliveryMaxRetryInterval: '2s', parameterKey: key, ...(opts.lifecycle ? { lifecycle: opts.lifecycle } : {}),
+    db,
+    temporal: client,
+    log,
+    authSecret: STACK_SECRET,
+    namespace: 'default',
+    taskQueue,
+    publicBaseUrl: 'http://placeholder',
+    version: 'stack',
+    readiness: [],
+    deliveryMaxRetryInterval: '2s',
+    parameterKey: key,
+    ...(opts.lifecycle ? { lifecycle: opts.lifecycle } : {}),
   });
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -66,18 +81,38 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
     namespace: 'default',
     taskQueue,
     deps: {
-      db, mailer, log,
+      db,
+      mailer,
+      log,
       epaybl: new EpayblSoapClient({ endpoint: epaybl.soapUrl, paypageUrl: epaybl.paypageUrl, timeoutMs: 3000 }),
-      fitconnect: new FitConnectSender({ tokenUrl: `${fitconnect.url}/token`, submissionApiUrl: fitconnect.url, ...SENDER }),
-      transferRoot, parameterKey: key, linkSecret: STACK_SECRET,
-      publicBaseUrl: base, awbEmail: 'awb@sid.example', endpointAlertAfterMs: 60_000,
+      fitconnect: new FitConnectSender({
+        tokenUrl: `${fitconnect.url}/token`,
+        submissionApiUrl: fitconnect.url,
+        ...SENDER,
+      }),
+      transferRoot,
+      parameterKey: key,
+      linkSecret: STACK_SECRET,
+      publicBaseUrl: base,
+      awbEmail: 'awb@sid.example',
+      endpointAlertAfterMs: 60_000,
     },
   });
   const running = worker.run();
-  const tokens = Object.fromEntries(await Promise.all(demoUsers.map(async (u) => [u.id, await signToken(STACK_SECRET, u)] as const)));
+  const tokens = Object.fromEntries(
+    await Promise.all(demoUsers.map(async (u) => [u.id, await signToken(STACK_SECRET, u)] as const)),
+  );
 
   return {
-    dir, db, client, base, tokens, epaybl, fitconnect, transferRoot, taskQueue,
+    dir,
+    db,
+    client,
+    base,
+    tokens,
+    epaybl,
+    fitconnect,
+    transferRoot,
+    taskQueue,
     async stop() {
       worker.shutdown();
       await running;
