@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest } from '../db/client';
 import { seedDemoData } from '../db/seed';
+import { tellDemoStory } from './demo-story';
 import { childProcessEnv, loadConfigOrExit } from '../runtime/config';
 import { startMailServer, type MailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
@@ -123,6 +124,7 @@ async function main() {
   supervise('worker', 'app/worker.ts', childEnv);
   supervise('api', 'app/api.ts', childEnv);
   await waitForApi(`http://127.0.0.1:${config.api.port}/readyz`, 60_000);
+  if (config.env !== 'production') await tellDemoStory(`http://127.0.0.1:${config.api.port}`, config.auth.secret, say);
 
   const api = `http://localhost:${config.api.port}`;
   console.error(

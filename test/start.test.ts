@@ -50,6 +50,26 @@ function npmStart(): { child: ChildProcess; output: () => string; up: Promise<vo
   return { child, output: () => out, up };
 }
 
+type Api = ReturnType<typeof httpClient>;
+
+/** What the AWB board, the Prozesseigner's inbox and the Sachbearbeitung's list show. */
+async function demoStory(api: Api) {
+  const ods = (await api('GET', '/api/onlinedienste', { user: 'awb-sid' })).body as {
+    items: { onlinedienstId: string; phase: string }[];
+  };
+  const tasks = (await api('GET', '/api/onlinedienste/aufgaben', { user: 'pe-smk' })).body as {
+    items: { onlinedienstId: string; taskId: string }[];
+  };
+  const antraege = (await api('GET', '/api/antraege', { user: 'sb-leipzig' })).body as {
+    items: { aktivierung_id: string }[];
+  };
+  return {
+    onlinedienste: ods.items.map((o) => `${o.onlinedienstId}:${o.phase}`).sort(),
+    aufgaben: tasks.items.map((t) => `${t.onlinedienstId}:${t.taskId}`),
+    antraege: antraege.items.map((a) => a.aktivierung_id).sort(),
+  };
+}
+
 async function ctrlC(child: ChildProcess): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   process.kill(-child.pid!, 'SIGINT');
@@ -72,6 +92,12 @@ describe('npm start', () => {
     expect((await api('GET', '/docs')).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.MAIL_VIEW_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
+
+    // The demo story: what a newcomer sees on the boards right after the first start.
+    const story = await demoStory(api);
+    expect(story.onlinedienste).toEqual(['anwohnerparken:betrieb', 'hundesteuer:betrieb', 'schulanmeldung:klaerung']);
+    expect(story.aufgaben).toContain('schulanmeldung:rechtsgrundlagen');
+    expect(story.antraege).toEqual(['anwohnerparken-leipzig', 'hundesteuer-leipzig']);
 
     const put = await api('PUT', '/api/mandanten/goerlitz', { user: 'pl-sk', body: { name: 'Stadt Görlitz' } });
     expect(put.status).toBe(200);
@@ -106,6 +132,11 @@ describe('npm start', () => {
     const second = npmStart();
     await second.up;
     expect(second.output()).toContain('schema up to date');
+    // Telling the story again adds nothing: no second import, no second demo Antrag.
+    expect(second.output()).not.toContain('demo story:');
+    const retold = await demoStory(api);
+    expect(retold.onlinedienste).toEqual(story.onlinedienste.concat(`${id}:klaerung`).sort());
+    expect(retold.antraege).toEqual(story.antraege);
     // The same run goes on after the restart: the task opened before it is completed now, through the API.
     const done = await api('POST', `/api/onlinedienste/${id}/aufgaben/ist-prozess`, {
       user: 'pe-smk',

@@ -1,0 +1,147 @@
+// The story a newcomer sees after `npm start` (development only), told through the API as its users would tell it:
+// the two demo Onlinedienste that take Anträge are imported as Bestand (their lifecycles run in Betrieb), a third
+// sits early in its lifecycle with open tasks, and Anna Bürger has sent one Antrag of each kind. Running it again
+// changes nothing: an Onlinedienst that exists answers 409, an Antrag is sent with an Idempotency-Key.
+import { demoUsers, signToken, type User } from '../api/auth';
+
+type Call = (
+  method: string,
+  path: string,
+  user: string,
+  body?: unknown,
+  headers?: Record<string, string>,
+) => Promise<Response>;
+
+export async function tellDemoStory(apiUrl: string, secret: string, say: (line: string) => void): Promise<void> {
+  const tokens = new Map<string, string>();
+  for (const user of demoUsers) tokens.set(user.id, await signToken(secret, user as User, '10m'));
+  const call: Call = (method, path, user, body, headers = {}) =>
+    fetch(`${apiUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${tokens.get(user)}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const told: string[] = [];
+
+  for (const od of BESTAND) {
+    const res = await call('POST', '/api/onlinedienste', 'pl-sk', od);
+    if (res.status === 201) told.push(`${od.id} (Bestand, in Betrieb)`);
+    else if (res.status !== 409) throw new Error(`demo: ${od.id} not imported: ${res.status} ${await res.text()}`);
+  }
+
+  const neu = await call('POST', '/api/onlinedienste', 'pe-smk', SCHULANMELDUNG);
+  if (neu.status === 201) {
+    // The Prozesseigner has described the current process; the rest of Klärung is open on the board.
+    const done = await call(
+      'POST',
+      `/api/onlinedienste/${SCHULANMELDUNG.id}/aufgaben/ist-prozess`,
+      'pe-smk',
+      ISTPROZESS_SCHULANMELDUNG,
+    );
+    if (!done.ok) throw new Error(`demo: ist-prozess not completed: ${done.status} ${await done.text()}`);
+    told.push(`${SCHULANMELDUNG.id} (in Klärung, Aufgaben offen)`);
+  } else if (neu.status !== 409) {
+    throw new Error(`demo: ${SCHULANMELDUNG.id} not created: ${neu.status} ${await neu.text()}`);
+  }
+
+  for (const antrag of ANTRAEGE) {
+    const res = await call('POST', '/api/antraege', 'buerger-anna', antrag.body, { 'idempotency-key': antrag.key });
+    if (res.status === 201) told.push(`Antrag ${((await res.json()) as { vorgangsnummer: string }).vorgangsnummer}`);
+    else if (res.status !== 200) throw new Error(`demo: Antrag not sent: ${res.status} ${await res.text()}`);
+  }
+  if (told.length) say(`demo story: ${told.join(', ')}`);
+}
+
+const kontakte = (prefix: string) => ({
+  prozesseigner: `${prefix}.prozesseigner@smk.sachsen.example`,
+  prozessmodellierer: `${prefix}.modellierung@seitenbau.example`,
+  zertifizierer: `${prefix}.zertifizierung@pruefstelle.example`,
+  testteam: `${prefix}.test@sid.sachsen.example`,
+  redaktion: `${prefix}.redaktion@sk.sachsen.example`,
+  projektleitung: `${prefix}.projektleitung@sk.sachsen.example`,
+  awb: `${prefix}.awb@sid.sachsen.example`,
+});
+
+const BESTAND = [
+  {
+    id: 'anwohnerparken',
+    name: 'Anwohnerparkausweis online beantragen',
+    mandantId: 'leipzig',
+    prozesseigner: 'pe-smk',
+    kontakte: kontakte('anwohnerparken'),
+    featureTags: ['payment', 'transfer-plain', 'form:upload'],
+    leistungId: '99102013000000',
+    bestand: {
+      prozess: { name: 'bewohnerparken', version: '1.0' },
+      formular: { name: 'bewohnerparken-antrag', version: '1.0' },
+      zertifizierungsReferenz: 'Z-2025-041',
+      aktivierteMandanten: ['leipzig'],
+    },
+  },
+  {
+    id: 'hundesteuer',
+    name: 'Hundesteuer anmelden',
+    mandantId: 'leipzig',
+    prozesseigner: 'pe-smk',
+    kontakte: kontakte('hundesteuer'),
+    featureTags: ['fitconnect'],
+    leistungId: '99050012104000',
+    bestand: {
+      prozess: { name: 'hundesteuer', version: '1.0' },
+      formular: { name: 'hundesteuer-anmeldung', version: '1.0' },
+      zertifizierungsReferenz: 'Z-2025-057',
+      aktivierteMandanten: ['leipzig'],
+    },
+  },
+];
+
+const SCHULANMELDUNG = {
+  id: 'schulanmeldung',
+  name: 'Digitale Schulanmeldung',
+  mandantId: 'leipzig',
+  kontakte: kontakte('schulanmeldung'),
+  featureTags: ['form:upload'],
+  mandanten: ['leipzig', 'dresden'],
+};
+
+const ISTPROZESS_SCHULANMELDUNG = {
+  istProzess: 'Anmeldung auf Papier im Sekretariat der Wunschschule; den Schulbezirk prüft das Schulamt',
+  eAkte: false,
+  fachverfahren: 'SaxSVS',
+  bescheidUebermittlung: 'post',
+};
+
+const ANTRAEGE = [
+  {
+    // A fee of 30,50 €: this one waits for its payment on the ePayBL simulator's pay page (link in the status page).
+    key: 'demo-antrag-anwohnerparken-1',
+    body: {
+      aktivierungId: 'anwohnerparken-leipzig',
+      antragsteller: { name: 'Anna Bürger', email: 'anna@example.org' },
+      daten: {
+        kennzeichen: 'L-AB 1234',
+        halter: 'selbst',
+        wohnadresse: { strasse: 'Markt', hausnummer: '1', plz: '04109', ort: 'Leipzig' },
+        zone: 'A3',
+        gueltigAb: '2027-01-01',
+      },
+    },
+  },
+  {
+    key: 'demo-antrag-hundesteuer-1',
+    body: {
+      aktivierungId: 'hundesteuer-leipzig',
+      antragsteller: { name: 'Anna Bürger', email: 'anna@example.org' },
+      daten: {
+        hund: { name: 'Bello', rasse: 'Dackel', geboren: '2024-05-01', chipnummer: '276098106543210' },
+        haltungSeit: '2026-11-01',
+        gefaehrlich: false,
+        anschrift: { strasse: 'Markt', hausnummer: '1', plz: '04109', ort: 'Leipzig' },
+      },
+    },
+  },
+];
