@@ -163,6 +163,7 @@ describe('fee payment', () => {
     const before = h.epaybl.callCount('anlegenKassenzeichen');
     h.epaybl.failNext('anlegenKunde', '-0510', 2); // processing failed, retryable
     h.epaybl.failNext('lesenTransaktion', '-0611', 1); // configuration error at the operator: fixed later
+    h.epaybl.dropNextReplies('anlegenKunde', 1); // the customer is stored, but the reply is lost
     h.epaybl.dropNextReplies('anlegenKassenzeichen', 1); // created, but the reply is lost
     const res = await h.submit({
       aktivierungId: akt,
@@ -177,7 +178,43 @@ describe('fee payment', () => {
     );
     expect(h.epaybl.callCount('anlegenKassenzeichen') - before).toBe(1);
     expect(h.epaybl.kassenzeichen(zahlung.kassenzeichen)?.eShopTransaktionsNr).toBe(vn);
+    // A one-time customer of this payment attempt, found again after the lost reply, not a second one.
+    expect(h.epaybl.kassenzeichen(zahlung.kassenzeichen)?.eShopKundenNr).toMatch(new RegExp(`^${vn}-Z1-[\\w-]{10}$`));
+    expect(zahlung.paypage_url).toContain(
+      `EShopKundenNr=${h.epaybl.kassenzeichen(zahlung.kassenzeichen)?.eShopKundenNr}`,
+    );
     h.epaybl.zahlung(zahlung.kassenzeichen, 990, 'KREDITKARTE');
+    await h.zugestellt(vn);
+  }, 60_000);
+
+  it('never books a claim whose amount differs from the fee, and says so on the technical lane', async () => {
+    const akt = await h.aktivierung({ ...h.gebuehr(2500), 'zustellung.modus': 'transfer-plain' });
+    const res = await h.submit({
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('betrag')}@example.org`),
+    });
+    const vn = res.body.vorgangsnummer;
+    const zahlung = await zahlungVon(vn);
+    // What we asked for no longer matches the claim at ePayBL (as if someone changed one of them by hand).
+    await h.db.updateTable('zahlung').set({ betrag_cent: 2400 }).where('vorgangsnummer', '=', vn).execute();
+    const backlink = await payPage(zahlung.paypage_url, 'bezahlen');
+    expect((await h.api('GET', backlink)).status).toBe(303);
+    const abweichung = await h.waitFor('amount mismatch reported', () =>
+      h.db
+        .selectFrom('antrag_ereignis')
+        .selectAll()
+        .where('vorgangsnummer', '=', vn)
+        .where('status', '=', 'zahlung-betrag-abweichend')
+        .executeTakeFirst(),
+    );
+    expect(abweichung.text).toContain('25,00');
+    expect(abweichung.text).toContain('24,00');
+    expect((await h.antrag(vn)).status).toBe('wartet-auf-zahlung');
+    expect((await zahlungVon(vn)).status).toBe('offen');
+    // Put right, the next look books it.
+    await h.db.updateTable('zahlung').set({ betrag_cent: 2500 }).where('vorgangsnummer', '=', vn).execute();
+    expect((await h.api('GET', backlink)).status).toBe(303);
     await h.zugestellt(vn);
   }, 60_000);
 

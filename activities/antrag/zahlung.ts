@@ -1,14 +1,18 @@
 // Fee payment through ePayBL. The Kassenzeichen is created once: our transaction number (the Vorgangsnummer)
-// finds it again after a timed-out call. Paid is learnt by polling lesenKassenzeichenInfo; the back-link only
+// finds it again after a timed-out call; the one-time customer of the attempt is named deterministically, so a
+// lost reply to anlegenKunde is recovered by the next try. Paid is learnt by polling lesenKassenzeichenInfo; the back-link only
 // makes us look sooner. Refunds have no API: a person gets a task, and we watch for the storno to appear.
 import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps';
 import { mustExist, required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
+import { einmalKundenNr } from '../../integrations/epaybl/kunde';
 import { createBacklink } from '../../integrations/epaybl/soap-client';
 import {
+  EPAYBL_CODES,
   EpayblError,
+  sameCode,
   type EpayblPaymentConfig,
   type KassenzeichenInfo,
   type KassenzeichenState,
@@ -30,14 +34,28 @@ import { statusUrl } from './eingang';
 
 // An Antrag the portal confirmed must not fail because of ePayBL: even a configuration error at the operator
 // (-0611) gets fixed. So every ePayBL error is retried (back-off capped by the workflow) and logged with its code.
+// (Until incidents exist, "final" codes are reported as such in the failure's details and the log, with the
+// ePayment id the operator asks for.)
 function asFailure(err: unknown): never {
   if (err instanceof EpayblError) {
     throw ApplicationFailure.retryable(`ePayBL ${err.code}: ${err.message}`, 'EpayblFehler', {
       code: err.code,
       retryable: err.retryable,
+      ePaymentId: err.result?.ePaymentId ?? null,
     });
   }
   throw err;
+}
+
+/** Whether a refused anlegenKunde may be an earlier try's customer: anything but a temporary, blocked or config. */
+function mayBeEarlierCustomer(err: unknown): boolean {
+  return (
+    err instanceof EpayblError &&
+    err.result !== undefined &&
+    !err.retryable &&
+    !sameCode(err.code, EPAYBL_CODES.CUSTOMER_BLOCKED) &&
+    !sameCode(err.code, EPAYBL_CODES.CONFIGURATION_ERROR)
+  );
 }
 
 // ePayBL's Buchungstext allows a restricted character set; < > " are refused.
@@ -57,30 +75,42 @@ export async function zahlungAnlegen(
   const epaybl = required(deps, 'epaybl');
   const g = input.gebuehr;
   const transaktionsnummer = vn; // ≤ 30 characters, unique per Antrag
+  const secret = required(deps, 'linkSecret');
+  // One Kassenzeichen per Antrag, so one payment attempt; its customer is the same on every retry of it.
+  const kundenNr = einmalKundenNr(secret, vn, 1);
+  const kunde = { mandantNr: g.mandantNr, bewirtschafterNr: g.bewirtschafterNr };
   try {
     let kz = await epaybl.lesenTransaktion({ mandantNr: g.mandantNr, eShopTransaktionsNr: transaktionsnummer });
+    // A Kassenzeichen stored by an earlier try keeps the customer it was created for (the pay page checks it).
+    let zahlerNr = kz
+      ? (await epaybl.lesenKassenzeichenInfo({ mandantNr: g.mandantNr, kassenzeichen: kz.kassenzeichen }))
+          .eShopKundenNr || kundenNr
+      : kundenNr;
     if (!kz) {
-      await epaybl.anlegenKunde({
-        mandantNr: g.mandantNr,
-        bewirtschafterNr: g.bewirtschafterNr,
-        kunde: { eShopKundenNr: vn },
+      zahlerNr = kundenNr;
+      await epaybl.anlegenKunde({ ...kunde, kunde: { eShopKundenNr: kundenNr } }).catch((err: unknown) => {
+        // The reply to an earlier try may have been lost after ePayBL stored the customer: then this refusal is
+        // harmless, and anlegenKassenzeichen tells (-0199 when the customer really does not exist).
+        if (!mayBeEarlierCustomer(err)) throw err;
+        const e = err as EpayblError;
+        deps.log.info(
+          { vorgangsnummer: vn, code: e.code, ePaymentId: e.result?.ePaymentId },
+          'ePayBL refused the customer; trying the Kassenzeichen with the customer of an earlier try',
+        );
       });
       kz = await epaybl.anlegenKassenzeichen({
         config: { ...g, buchungstext: buchungstext(g.buchungstext) },
-        eShopKundenNr: vn,
+        eShopKundenNr: kundenNr,
         eShopTransaktionsNr: transaktionsnummer,
       });
       // Deleting the one-time customer fails while the Kassenzeichen is open (-0119); real clients ignore that.
-      await epaybl
-        .loeschenKunde({ mandantNr: g.mandantNr, bewirtschafterNr: g.bewirtschafterNr, eShopKundenNr: vn })
-        .catch(() => {});
+      await epaybl.loeschenKunde({ ...kunde, eShopKundenNr: kundenNr }).catch(() => {});
     }
-    const secret = required(deps, 'linkSecret');
     const base = `${required(deps, 'publicBaseUrl')}/api/zahlung/rueckkehr?vorgangsnummer=${encodeURIComponent(vn)}`;
     const data = { kassenzeichen: kz.kassenzeichen, eShopTransaktionsNr: transaktionsnummer, betragCent: g.betragCent };
     const paypageUrl = epaybl.paypageUrl({
       mandantNr: g.mandantNr,
-      eShopKundenNr: vn,
+      eShopKundenNr: zahlerNr,
       kassenzeichen: kz.kassenzeichen,
       backlinkSuccess: createBacklink(base, secret, { ...data, result: 'success' }),
       backlinkAbort: createBacklink(base, secret, { ...data, result: 'abort' }),
@@ -120,6 +150,9 @@ export async function zahlungAnlegen(
   }
 }
 
+/** Consecutive failed reads of one Kassenzeichen before it is reported on the technical lane (polling goes on). */
+export const MAX_ABFRAGEFEHLER = 20;
+
 export type ZahlungsErgebnis = {
   ergebnis: 'bezahlt' | 'storniert' | 'frist';
   state?: KassenzeichenState;
@@ -146,29 +179,71 @@ export async function zahlungAbwarten(
   const ctx = Context.current();
   const bis = Date.parse(input.bis);
   const ziel = input.ziel ?? 'bezahlt';
+  const vn = input.vorgangsnummer;
+  // The fee we asked for: a claim of another amount is never booked as paid (a person has to look).
+  const erwartetCent = (await findZahlung(deps.db, vn))?.betrag_cent;
+  // Per Kassenzeichen, as clients that poll for days do: a broken one must not poll for ever unnoticed.
+  let fehlerInFolge = (ctx.info.heartbeatDetails as { fehlerInFolge?: number } | undefined)?.fehlerInFolge ?? 0;
   for (;;) {
     let info: KassenzeichenInfo | undefined;
     try {
       info = await epaybl.lesenKassenzeichenInfo({ mandantNr: input.mandantNr, kassenzeichen: input.kassenzeichen });
+      fehlerInFolge = 0;
     } catch (err) {
-      const code = err instanceof EpayblError ? err.code : undefined;
+      fehlerInFolge++;
+      const e = err instanceof EpayblError ? err : undefined;
       deps.log.warn(
-        { vorgangsnummer: input.vorgangsnummer, code, err: (err as Error).message },
+        {
+          vorgangsnummer: vn,
+          code: e?.code,
+          ePaymentId: e?.result?.ePaymentId,
+          fehlerInFolge,
+          err: (err as Error).message,
+        },
         'ePayBL read failed; polling on',
       );
-    }
-    ctx.heartbeat({ state: info?.state ?? 'unbekannt' });
-    if (info) {
-      if (ziel === 'bezahlt' && (info.state === 'bezahlt' || info.state === 'ueberbezahlt')) {
-        await zahlungGebucht(deps, input.vorgangsnummer, info);
-        return { ergebnis: 'bezahlt', state: info.state, saldoCent: info.saldoCent };
+      if (fehlerInFolge === MAX_ABFRAGEFEHLER) {
+        deps.log.error(
+          { vorgangsnummer: vn, kassenzeichen: input.kassenzeichen, code: e?.code },
+          'ePayBL: Kassenzeichen unreadable',
+        );
+        await appendEreignis(deps.db, {
+          vorgangsnummer: vn,
+          spur: 'technisch',
+          status: 'zahlung-abfrage-gestoert',
+          key: `${vn}:zahlung-abfrage-gestoert:${input.kassenzeichen}`,
+          text: `ePayBL beantwortet die Abfrage des Kassenzeichens seit ${MAX_ABFRAGEFEHLER} Versuchen nicht (${e?.code ?? 'Fehler'}).`,
+          details: { kassenzeichen: input.kassenzeichen, code: e?.code ?? null },
+        });
       }
-      if (info.storniert || info.state === 'storniert') {
-        await markZahlungStorniert(deps.db, input.vorgangsnummer);
+    }
+    ctx.heartbeat({ state: info?.state ?? 'unbekannt', fehlerInFolge });
+    if (info && erwartetCent !== undefined && info.totalCent !== erwartetCent) {
+      deps.log.error(
+        { vorgangsnummer: vn, kassenzeichen: info.kassenzeichen, erwartetCent, totalCent: info.totalCent },
+        'ePayBL: claim amount differs from the fee; not booked',
+      );
+      await appendEreignis(deps.db, {
+        vorgangsnummer: vn,
+        spur: 'technisch',
+        status: 'zahlung-betrag-abweichend',
+        key: `${vn}:zahlung-betrag-abweichend:${info.totalCent}`,
+        text: `Die Forderung in ePayBL (${euro(info.totalCent)}) weicht von der Gebühr (${euro(erwartetCent)}) ab; nicht gebucht.`,
+        details: { kassenzeichen: info.kassenzeichen, erwartetCent, totalCent: info.totalCent },
+      });
+      info = undefined;
+    }
+    if (info) {
+      if (info.storniert) {
+        await markZahlungStorniert(deps.db, vn);
         return { ergebnis: 'storniert', state: info.state, saldoCent: info.saldoCent };
       }
+      if (ziel === 'bezahlt' && (info.state === 'bezahlt' || info.state === 'ueberbezahlt')) {
+        await zahlungGebucht(deps, vn, info);
+        return { ergebnis: 'bezahlt', state: info.state, saldoCent: info.saldoCent };
+      }
       if (info.state === 'teilbezahlt') {
-        await markZahlungTeilbezahlt(deps.db, input.vorgangsnummer, info.paidCent);
+        await markZahlungTeilbezahlt(deps.db, vn, info.paidCent);
       }
     }
     const rest = bis - Date.now();

@@ -7,8 +7,10 @@ import { buildEnvelope, unwrapReply } from './envelope';
 import { readKassenzeichen, readKassenzeichenInfo, readResult } from './replies';
 import { postSoap, type SoapTransportOptions } from './transport';
 import {
-  EPAYBL_CODES,
   EpayblError,
+  isRetryableCode,
+  sameCode,
+  EPAYBL_CODES,
   type CreateKassenzeichenInput,
   type CustomerRef,
   type EpayblAdapter,
@@ -18,8 +20,9 @@ import {
   type Kassenzeichen,
   type KassenzeichenInfo,
   type PaypageLinkInput,
+  TRANSPORT_CODES,
 } from './types';
-import { child, leaf, node, type XmlValue } from './xml';
+import { child, leaf, node, text, type XmlValue } from './xml';
 
 export { centsToDecimal, decimalToCents } from './amounts';
 export { backlinkHmac, createBacklink, verifyBacklink, type BacklinkData, type BacklinkResult } from './backlink';
@@ -148,9 +151,24 @@ export class EpayblSoapClient implements EpayblAdapter {
       leaf('mandantNr', input.mandantNr) + leaf('eShopTransaktionsNr', input.eShopTransaktionsNr),
     );
     const result = readResult(child(ret, 'ergebnis'));
-    if (!result.ok && result.code === EPAYBL_CODES.TRANSACTION_UNKNOWN) return null;
-    this.requireOk('lesenTransaktion', result);
-    return readKassenzeichen('lesenTransaktion', ret);
+    // "Did my call land?" is read from the reply's content: a Kassenzeichen stored under our transaction number, or
+    // none. No particular code means "unknown" (none is documented); a temporary failure or the operator's
+    // configuration error is not an answer and is raised, anything else without a Kassenzeichen means not stored.
+    if (!result.ok && (isRetryableCode(result.code) || sameCode(result.code, EPAYBL_CODES.CONFIGURATION_ERROR))) {
+      this.requireOk('lesenTransaktion', result);
+    }
+    const found = text(child(ret, 'buchungsListe'), 'kassenzeichen');
+    if (!found) return null;
+    const kz = readKassenzeichen('lesenTransaktion', ret);
+    if (kz.eShopTransaktionsNr && kz.eShopTransaktionsNr !== input.eShopTransaktionsNr) {
+      throw new EpayblError({
+        operation: 'lesenTransaktion',
+        code: TRANSPORT_CODES.INVALID_RESPONSE,
+        message: `asked for transaction ${input.eShopTransaktionsNr}, reply is about ${kz.eShopTransaktionsNr}`,
+        retryable: false,
+      });
+    }
+    return kz;
   }
 
   paypageUrl(input: PaypageLinkInput): string {

@@ -33,33 +33,30 @@ export const FIELD_LIMITS = {
 } as const;
 
 /**
- * Result codes. -0117/-0119/-0199/-05xx/-0611 are the codes real clients handle; the remaining -01xx/-02xx
- * numbers are the simulator's choice inside the documented families, because the full catalogue is not public.
- * Callers should branch on the family and on `EpayblError.retryable`, not on these invented numbers.
+ * The result codes the client acts on, as documented for real ePayBL installations (external-systems.md, "ePayBL in
+ * detail"). Nothing else is branched on: every other code is final (not retryable) and is logged with its texts and
+ * the ePayment id. Codes are negative four-digit strings; compare them with `sameCode`, never as strings.
  */
 export const EPAYBL_CODES = {
   OK: '0',
-  FIELD_MISSING: '-0101',
-  FIELD_TOO_LONG: '-0102',
-  FIELD_INVALID: '-0103',
   CUSTOMER_BLOCKED: '-0117',
-  CUSTOMER_EXISTS: '-0118',
   CUSTOMER_NOT_DELETABLE: '-0119',
   CUSTOMER_UNKNOWN: '-0199',
-  AMOUNT_INVALID: '-0201',
-  BOOKING_SUM_MISMATCH: '-0202',
-  KASSENZEICHEN_INVALID: '-0203',
-  KASSENZEICHEN_TAKEN: '-0204',
-  KASSENZEICHEN_UNKNOWN: '-0205',
-  TRANSACTION_TAKEN: '-0206',
-  TRANSACTION_UNKNOWN: '-0207',
-  CURRENCY_UNSUPPORTED: '-0208',
-  PAYMENT_METHOD_INVALID: '-0209',
   CONFIGURATION_ERROR: '-0611',
 } as const;
 
-/** "Processing failed" at the operator: the same request usually succeeds a little later. */
-export const RETRYABLE_EPAYBL_CODES: ReadonlySet<string> = new Set(['-0510', '-0511', '-0513']);
+/** "Processing failed" / "method not available" at the operator: the only codes worth retrying later. */
+export const RETRYABLE_EPAYBL_CODES: readonly string[] = ['-0510', '-0511', '-0513'];
+
+/** ePayBL codes as numbers ("-0510", "-510" and "-00510" are the same code); NaN for our own transport codes. */
+export function codeNumber(code: string): number {
+  return /^[+-]?\d{1,6}$/.test(code.trim()) ? Number(code.trim()) : Number.NaN;
+}
+
+export function sameCode(a: string, b: string): boolean {
+  const n = codeNumber(a);
+  return Number.isNaN(n) ? a === b : n === codeNumber(b);
+}
 
 /** Codes the client itself raises when no ePayBL result block arrived. */
 export const TRANSPORT_CODES = {
@@ -206,7 +203,7 @@ export interface EpayblAdapter {
 }
 
 export function isRetryableCode(code: string): boolean {
-  if (RETRYABLE_EPAYBL_CODES.has(code)) return true;
+  if (RETRYABLE_EPAYBL_CODES.some((c) => sameCode(c, code))) return true;
   if (code === TRANSPORT_CODES.TIMEOUT || code === TRANSPORT_CODES.CONNECTION) return true;
   if (code === TRANSPORT_CODES.INVALID_RESPONSE) return true;
   const http = /^HTTP_(\d{3})$/.exec(code);
@@ -249,9 +246,14 @@ export interface Amounts {
   saldoCent: number;
 }
 
-/** The states the workflow acts on, from ePayBL's amounts (bank transfers have no callback, only these). */
+/**
+ * The states the workflow acts on, from ePayBL's amounts (bank transfers have no callback, only these), in the
+ * documented order: a claim cancelled with no money received is "storniert"; otherwise saldo ≤ 0 is paid (< 0
+ * overpaid — which is also what money received on a cancelled claim looks like: it must be paid back by a person,
+ * see `KassenzeichenInfo.storniert`); 0 < saldo with money received is partly paid.
+ */
 export function deriveKassenzeichenState(a: Amounts): KassenzeichenState {
-  if (a.totalCent > 0 && a.totalCent - a.stornoCent <= 0) return 'storniert';
+  if (a.totalCent > 0 && a.totalCent - a.stornoCent <= 0 && a.paidCent <= 0) return 'storniert';
   if (a.saldoCent < 0) return 'ueberbezahlt';
   if (a.saldoCent === 0) return 'bezahlt';
   if (a.paidCent > 0) return 'teilbezahlt';

@@ -81,8 +81,8 @@ export const RESULT_CODES = {
   /** Assumption pinned by tests; documented -0201…-0213 are address errors. */
   TRANSACTION_TAKEN: '-0206',
   /**
-   * Assumption our client depends on (it reads this code as "not stored"); documented -0201…-0213 are address
-   * errors, and clients are told to decide "did my call land?" from the reply's content, not from one code.
+   * Assumption (no code is documented for it; documented -0201…-0213 are address errors). Clients are told to decide
+   * "did my call land?" from the reply's content, not from one code — ours does (test/unit/epaybl-rules.test.ts).
    */
   TRANSACTION_UNKNOWN: '-0207',
 } as const;
