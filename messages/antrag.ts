@@ -22,7 +22,13 @@ export interface AntragSicht {
   phase: AntragPhase;
   test: boolean;
   eingegangenAm?: string;
-  zahlung?: { kassenzeichen: string; status: ZahlungStatus; erinnert: boolean };
+  zahlung?: {
+    kassenzeichen: string;
+    status: ZahlungStatus;
+    erinnert: boolean;
+    /** Money to pay back (partial payment, storno after payment, overpayment) and whether it is back. */
+    erstattung?: { anlass: string; betragCent: number; erstattet: boolean };
+  };
   zustellung: { status: ZustellungStatus; zugestelltAm?: string; fehler?: string };
   bearbeitung: { status?: BearbeitungStatus; nachforderung?: { frist: string; beantwortet: boolean } };
   bescheid?: { dateiId: string; zugestelltAm: string; widerspruchBis: string };

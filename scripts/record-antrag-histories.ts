@@ -159,6 +159,40 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
     s.epaybl.storno(kz);
     return vn;
   },
+  async 'teilzahlung-erstattet'(s) {
+    await aktivierung(s, 'rec-teilzahlung', {
+      ...gebuehr,
+      'frist.zahlungErinnerung': '1s',
+      'frist.zahlungAbbruch': '2s',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-teilzahlung', 'teilzahlung');
+    const kz = await kassenzeichen(s, vn);
+    s.epaybl.zahlung(kz, 1000, 'UEBERWEISUNGVOR');
+    await until(
+      () => s.db.selectFrom('aufgabe').select('id').where('id', '=', `${vn}:erstattung:teilzahlung`).executeTakeFirst(),
+      'refund task',
+    );
+    s.epaybl.storno(kz);
+    s.epaybl.rueckzahlung(kz, 1000);
+    return vn;
+  },
+  async 'ueberzahlung-erstattet'(s) {
+    await aktivierung(s, 'rec-ueberzahlung', {
+      ...gebuehr,
+      'zustellung.modus': 'transfer-plain',
+      'frist.bescheidWartezeit': '1s',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-ueberzahlung', 'ueberzahlung');
+    const kz = await kassenzeichen(s, vn);
+    s.epaybl.zahlung(kz, 3550, 'UEBERWEISUNGNACH');
+    await until(
+      () =>
+        s.db.selectFrom('aufgabe').select('id').where('id', '=', `${vn}:erstattung:ueberzahlung`).executeTakeFirst(),
+      'refund task',
+    );
+    s.epaybl.rueckzahlung(kz, 500);
+    return vn;
+  },
   async 'wartung-gehalten-ohne-gebuehr'(s) {
     await aktivierung(
       s,

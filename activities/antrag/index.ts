@@ -5,11 +5,13 @@ import { antragBeenden, bearbeitungsstand, bescheidZustellen, type BearbeitungIn
 import { antragEingang } from './eingang';
 import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
 import { personendatenLoeschen } from './loeschung';
+import { erstattungAnfordern, erstattungErfasst } from './erstattung';
 import { stornoAnfordern, stornoErfasst, zahlungAbwarten, zahlungAnlegen, zahlungErinnern } from './zahlung';
 import { transferLoeschen, zustellen } from './zustellung';
 
 export type { AktivierungsKonfiguration } from './konfiguration';
-export type { ZahlungsErgebnis } from './zahlung';
+export type { ZahlungsErgebnis, ZahlungsZiel } from './zahlung';
+export type { ErstattungsAnlass } from './erstattung';
 
 export function createAntragActivities(deps: ActivityDeps) {
   return {
@@ -20,6 +22,8 @@ export function createAntragActivities(deps: ActivityDeps) {
     zahlungAbwarten: (input: Parameters<typeof zahlungAbwarten>[1]) => zahlungAbwarten(deps, input),
     zahlungErinnern: (input: Parameters<typeof zahlungErinnern>[1]) => zahlungErinnern(deps, input),
     stornoAnfordern: (input: Parameters<typeof stornoAnfordern>[1]) => stornoAnfordern(deps, input),
+    erstattungAnfordern: (input: Parameters<typeof erstattungAnfordern>[1]) => erstattungAnfordern(deps, input),
+    erstattungErfasst: (input: Parameters<typeof erstattungErfasst>[1]) => erstattungErfasst(deps, input),
     stornoErfasst: (input: Parameters<typeof stornoErfasst>[1]) => stornoErfasst(deps, input),
     zustellen: (input: Parameters<typeof zustellen>[1]) => zustellen(deps, input),
     transferLoeschen: (input: Parameters<typeof transferLoeschen>[1]) => transferLoeschen(deps, input),

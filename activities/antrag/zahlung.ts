@@ -153,10 +153,18 @@ export async function zahlungAnlegen(
 /** Consecutive failed reads of one Kassenzeichen before it is reported on the technical lane (polling goes on). */
 export const MAX_ABFRAGEFEHLER = 20;
 
+/**
+ * What a poll waits for: the fee paid (or the claim cancelled), the storno of a refund, every cent of a cancelled
+ * claim paid back ("erstattet": cancelled and nothing kept), or an overpayment paid back ("ausgeglichen": saldo 0).
+ */
+export type ZahlungsZiel = 'bezahlt' | 'storniert' | 'erstattet' | 'ausgeglichen';
+
 export type ZahlungsErgebnis = {
-  ergebnis: 'bezahlt' | 'storniert' | 'frist';
+  ergebnis: 'bezahlt' | 'storniert' | 'frist' | 'erstattet' | 'ausgeglichen';
   state?: KassenzeichenState;
   saldoCent?: number;
+  /** Money received and not paid back (absent in results recorded before refunds were watched). */
+  paidCent?: number;
 };
 
 /**
@@ -172,7 +180,7 @@ export async function zahlungAbwarten(
     kassenzeichen: string;
     bis: string;
     abfrageMs: number;
-    ziel?: 'bezahlt' | 'storniert';
+    ziel?: ZahlungsZiel;
   },
 ): Promise<ZahlungsErgebnis> {
   const epaybl = required(deps, 'epaybl');
@@ -184,6 +192,7 @@ export async function zahlungAbwarten(
   const erwartetCent = (await findZahlung(deps.db, vn))?.betrag_cent;
   // Per Kassenzeichen, as clients that poll for days do: a broken one must not poll for ever unnoticed.
   let fehlerInFolge = (ctx.info.heartbeatDetails as { fehlerInFolge?: number } | undefined)?.fehlerInFolge ?? 0;
+  let zuletzt: KassenzeichenInfo | undefined; // the last good reading, for the deadline's answer
   for (;;) {
     let info: KassenzeichenInfo | undefined;
     try {
@@ -233,21 +242,29 @@ export async function zahlungAbwarten(
       });
       info = undefined;
     }
-    if (info) {
+    zuletzt = info ?? zuletzt;
+    const stand = info && { state: info.state, saldoCent: info.saldoCent, paidCent: info.paidCent };
+    if (info && stand && (ziel === 'erstattet' || ziel === 'ausgeglichen')) {
+      // Refunds: the money must be back, not only the claim cancelled.
+      if (ziel === 'erstattet' && info.state === 'storniert') return { ergebnis: 'erstattet', ...stand };
+      if (ziel === 'ausgeglichen' && info.saldoCent >= 0) return { ergebnis: 'ausgeglichen', ...stand };
+    } else if (info && stand) {
       if (info.storniert) {
         await markZahlungStorniert(deps.db, vn);
-        return { ergebnis: 'storniert', state: info.state, saldoCent: info.saldoCent };
+        return { ergebnis: 'storniert', ...stand };
       }
       if (ziel === 'bezahlt' && (info.state === 'bezahlt' || info.state === 'ueberbezahlt')) {
         await zahlungGebucht(deps, vn, info);
-        return { ergebnis: 'bezahlt', state: info.state, saldoCent: info.saldoCent };
+        return { ergebnis: 'bezahlt', ...stand };
       }
       if (info.state === 'teilbezahlt') {
         await markZahlungTeilbezahlt(deps.db, vn, info.paidCent);
       }
     }
     const rest = bis - Date.now();
-    if (rest <= 0) return { ergebnis: 'frist', state: info?.state, saldoCent: info?.saldoCent };
+    if (rest <= 0) {
+      return { ergebnis: 'frist', state: zuletzt?.state, saldoCent: zuletzt?.saldoCent, paidCent: zuletzt?.paidCent };
+    }
     await sleep(Math.min(input.abfrageMs, rest)); // rejects when the workflow cancels us (back-link: look now)
   }
 }

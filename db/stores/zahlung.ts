@@ -107,17 +107,19 @@ export async function getZahlungForStorno(
 }
 
 const stornoAufgabeId = (vorgangsnummer: string) => `${vorgangsnummer}:storno`;
+/** One refund task per Antrag and cause (Teilzahlung, Storno nach Zahlung, Überzahlung). */
+export const erstattungAufgabeId = (vorgangsnummer: string, anlass: string) => `${vorgangsnummer}:erstattung:${anlass}`;
 
-/** The Mandant's refund task, once per Antrag. */
+/** The Mandant's refund task, once per Antrag (and per cause, when `aufgabeId` names it). */
 export async function insertStornoAufgabe(
   db: Kysely<Database>,
-  a: { vorgangsnummer: string; mandantId: string; titel: string; beschreibung: string },
+  a: { vorgangsnummer: string; mandantId: string; titel: string; beschreibung: string; aufgabeId?: string },
 ): Promise<void> {
   await db
     .insertInto('aufgabe')
     .values({
-      id: stornoAufgabeId(a.vorgangsnummer),
-      art: 'storno',
+      id: a.aufgabeId ?? stornoAufgabeId(a.vorgangsnummer),
+      art: a.aufgabeId ? 'erstattung' : 'storno',
       rolle: 'mandant-admin',
       mandant_id: a.mandantId,
       betreff_typ: 'antrag',
@@ -133,11 +135,15 @@ export async function insertStornoAufgabe(
 }
 
 /** ePayBL shows the storno: the open refund task is done. */
-export async function closeStornoAufgabe(db: Kysely<Database>, vorgangsnummer: string): Promise<void> {
+export async function closeStornoAufgabe(
+  db: Kysely<Database>,
+  vorgangsnummer: string,
+  aufgabeId = stornoAufgabeId(vorgangsnummer),
+): Promise<void> {
   await db
     .updateTable('aufgabe')
     .set({ status: 'erledigt', erledigt_von: 'epaybl', erledigt_am: sql`now()` })
-    .where('id', '=', stornoAufgabeId(vorgangsnummer))
+    .where('id', '=', aufgabeId)
     .where('status', '=', 'offen')
     .execute();
 }

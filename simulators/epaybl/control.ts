@@ -11,7 +11,7 @@ import {
 } from './codes';
 import type { Faults } from './faults';
 import { ControlError, isoNow, readBody, sendJson } from './http';
-import type { EpayblStore } from './state';
+import { paidCent, type EpayblStore } from './state';
 import type { EpayblControl } from './types';
 
 /** The server's side of a 'refused' outage. */
@@ -51,6 +51,19 @@ export function createControl(store: EpayblStore, faults: Faults, listener: List
       if (!isZahlverfahren(verfahren)) throw new ControlError(400, `verfahren: eines von ${ZAHLVERFAHREN.join(', ')}`);
       kz.zahlungen.push({ betragCent, verfahren, quelle: 'control', at: isoNow() });
       kz.zahlverfahren = verfahren;
+      store.save();
+      return store.view(kz);
+    },
+    rueckzahlung(nr, betragCent) {
+      const kz = known(nr);
+      if (!Number.isSafeInteger(betragCent) || betragCent <= 0) throw new ControlError(400, 'betragCent > 0 erwartet');
+      if (betragCent > paidCent(kz)) throw new ControlError(409, 'mehr zurückgezahlt als eingegangen');
+      kz.zahlungen.push({
+        betragCent: -betragCent,
+        verfahren: kz.zahlverfahren ?? 'UEBERWEISUNGNACH',
+        quelle: 'rueckzahlung',
+        at: isoNow(),
+      });
       store.save();
       return store.view(kz);
     },
@@ -95,7 +108,7 @@ export async function handleControl(
     return parsed as Record<string, unknown>;
   };
   const p = url.pathname;
-  const kzMatch = /^\/_sim\/kassenzeichen\/([^/]+)(?:\/(zahlung|storno))?$/.exec(p);
+  const kzMatch = /^\/_sim\/kassenzeichen\/([^/]+)(?:\/(zahlung|storno|rueckzahlung))?$/.exec(p);
   try {
     if (kzMatch?.[1]) {
       const nr = decodeURIComponent(kzMatch[1]);
@@ -109,6 +122,9 @@ export async function handleControl(
         return sendJson(res, 200, sim.zahlung(nr, Number(b.betragCent), String(b.verfahren) as SimZahlverfahren));
       }
       if (kzMatch[2] === 'storno' && req.method === 'POST') return sendJson(res, 200, sim.storno(nr));
+      if (kzMatch[2] === 'rueckzahlung' && req.method === 'POST') {
+        return sendJson(res, 200, sim.rueckzahlung(nr, Number((await json()).betragCent)));
+      }
     }
     if (p === '/_sim/kunde/sperre' && req.method === 'POST') {
       const b = await json();

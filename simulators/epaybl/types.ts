@@ -25,7 +25,8 @@ export interface EpayblSimulatorOptions {
 export interface SimZahlung {
   betragCent: number;
   verfahren: SimZahlverfahren;
-  quelle: 'paypage' | 'control';
+  /** `rueckzahlung`: money the Kasse paid back (a negative amount). */
+  quelle: 'paypage' | 'control' | 'rueckzahlung';
   at: string;
 }
 
@@ -84,6 +85,11 @@ export interface EpayblSimulator {
   zahlung(kassenzeichen: string, betragCent: number, verfahren: SimZahlverfahren): SimKassenzeichenView;
   /** Cancels all claims of a Kassenzeichen (done by a person at the cash office, never through the API). */
   storno(kassenzeichen: string): SimKassenzeichenView;
+  /**
+   * The Kasse pays money back (a refund by a person: ePayBL has no operation for it). Assumption: it shows as a
+   * lower sum of Zahlungseingänge, so the saldo rises again.
+   */
+  rueckzahlung(kassenzeichen: string, betragCent: number): SimKassenzeichenView;
   kassenzeichen(kassenzeichen: string): SimKassenzeichenView | undefined;
   /** Blocks a customer: its next Kassenzeichen gets -0117. */
   sperreKunde(mandantNr: string, eShopKundenNr: string, gesperrt?: boolean): void;

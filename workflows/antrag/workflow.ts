@@ -28,6 +28,7 @@ import {
 import { AntragStatusKey } from '../../messages/search-attributes';
 import { kurz } from './activities';
 import { setBearbeitungHandlers, type AntragLauf } from './bearbeitung';
+import { erstatten, erstattungNoetig, type Erstattung } from './erstattung';
 import { zahlungAbwarten } from './zahlung';
 
 export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
@@ -75,6 +76,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   }
 
   let bezahlt = false;
+  let ueberzahlung: Promise<void> | undefined; // an overpayment's refund runs beside delivery and processing
   if (k.gebuehr) {
     const { kassenzeichen } = await kurz.zahlungAnlegen({ vorgangsnummer: vn, gebuehr: k.gebuehr });
     sicht.zahlung = { kassenzeichen, status: 'offen', erinnert: false };
@@ -104,6 +106,15 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
       }
       ergebnis = await abwarten(abbruchAm, 'bezahlt');
     }
+    const erstattung = (anlass: Erstattung['anlass'], betragCent: number): Erstattung => ({
+      vorgangsnummer: vn,
+      mandantNr: k.gebuehr!.mandantNr,
+      kassenzeichen,
+      anlass,
+      betragCent,
+      bis: Date.now() + dauerMs(k.fristen.aufbewahrung),
+      abfrageMs: dauerMs(k.fristen.zahlungAbfrage),
+    });
     if (ergebnis.ergebnis !== 'bezahlt') {
       // Nobody pays for an Antrag that is never delivered: an unpaid Antrag is cancelled, not delivered.
       sicht.zahlung.status = 'nicht-bezahlt';
@@ -113,8 +124,16 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
         text: ANTRAG_ENDE_TEXTE[ergebnis.ergebnis === 'storniert' ? 'storniert' : 'nicht-bezahlt'],
       });
       phase('abgebrochen');
+      // What came in anyway (a partial payment, money on a claim cancelled afterwards) goes back, through a person.
+      if (erstattungNoetig(ergebnis.paidCent)) {
+        const anlass = ergebnis.ergebnis === 'storniert' ? 'storno-nach-zahlung' : 'teilzahlung';
+        await erstatten(erstattung(anlass, ergebnis.paidCent), sicht);
+      }
       await aufbewahrenUndLoeschen(vn, k, sicht);
       return sicht;
+    }
+    if (ergebnis.state === 'ueberbezahlt' && erstattungNoetig(-(ergebnis.saldoCent ?? 0))) {
+      ueberzahlung = erstatten(erstattung('ueberzahlung', -ergebnis.saldoCent!), sicht);
     }
     sicht.zahlung.status = 'bezahlt';
     bezahlt = true;
@@ -160,6 +179,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
     }
     await kurz.antragBeenden({ vorgangsnummer: vn, grund: 'abgelehnt', text: ANTRAG_ENDE_TEXTE['nicht-zustellbar'] });
     phase('nicht-zustellbar');
+    await ueberzahlung;
     await aufbewahrenUndLoeschen(vn, k, sicht);
     return sicht;
   }
@@ -173,6 +193,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   // Processing at the authority: driven by updates; the run waits for the end or gives up waiting eventually.
   await condition(() => sicht.bearbeitung.status === 'abgeschlossen', dauerMs(k.fristen.bescheidWartezeit));
   await transferGeloescht;
+  await ueberzahlung;
   await aufbewahrenUndLoeschen(vn, k, sicht);
   return sicht;
 }

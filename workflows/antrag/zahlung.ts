@@ -2,7 +2,7 @@
 // citizen comes back from the pay page.
 import { CancellationScope, condition, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { ZahlungsErgebnis } from '../../activities/antrag';
+import type { ZahlungsErgebnis, ZahlungsZiel } from '../../activities/antrag';
 
 /**
  * Waits for ePayBL to report the claim settled, up to `bis`. One long-polling activity is one Temporal action;
@@ -14,7 +14,7 @@ export async function zahlungAbwarten(
   kassenzeichen: string,
   bis: number,
   abfrageMs: number,
-  ziel: 'bezahlt' | 'storniert',
+  ziel: ZahlungsZiel,
   takeWake: () => boolean,
   wakeRequested: () => boolean,
 ): Promise<ZahlungsErgebnis> {
