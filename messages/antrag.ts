@@ -29,7 +29,8 @@ export interface AntragSicht {
     /** Money to pay back (partial payment, storno after payment, overpayment) and whether it is back. */
     erstattung?: { anlass: string; betragCent: number; erstattet: boolean };
   };
-  zustellung: { status: ZustellungStatus; zugestelltAm?: string; fehler?: string };
+  /** `angenommen`: the authority accepted it (FIT-Connect). */
+  zustellung: { status: ZustellungStatus; zugestelltAm?: string; fehler?: string; angenommen?: boolean };
   bearbeitung: { status?: BearbeitungStatus; nachforderung?: { frist: string; beantwortet: boolean } };
   bescheid?: { dateiId: string; zugestelltAm: string; widerspruchBis: string };
   personendatenGeloescht: boolean;

@@ -1,4 +1,4 @@
-// npm run record:antrag-histories [-- --suffix=-v2] — runs the Antrag workflow through its main paths on a real
+// npm run record:antrag-histories [-- --suffix=-v2] [--only=a,b] — runs the Antrag workflow through its main paths on a real
 // stack and writes each finished history to test/histories/antrag/<scenario><suffix>.json. The replay test replays
 // them against the current code, so a change that breaks running Anträge fails CI (wrap such changes in patched()).
 // A recorded history is never overwritten (the script refuses): record new code beside it under a new suffix.
@@ -12,6 +12,10 @@ import { startStack, until, type Stack } from './stack';
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/histories/antrag');
 const config = loadConfigOrExit();
 const suffix = process.argv.find((a) => a.startsWith('--suffix='))?.slice('--suffix='.length) ?? '';
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 
 const daten = {
   kennzeichen: 'L-AB 1234',
@@ -113,6 +117,25 @@ const zugestellt = (s: Stack, vn: string) =>
     'delivery',
   );
 
+const fcDestination = (s: Stack) =>
+  s.fitconnect.createDestination({
+    services: [
+      {
+        identifier: 'urn:de:fim:leika:leistung:99102013000000',
+        submissionSchemas: [{ schemaUri: 'urn:xoev-de:xfall:standard:antrag', mimeType: 'application/json' }],
+      },
+    ],
+  });
+const submissionId = async (s: Stack, vn: string) => {
+  await zugestellt(s, vn);
+  const z = await s.db
+    .selectFrom('zustellung')
+    .select('referenz')
+    .where('vorgangsnummer', '=', vn)
+    .executeTakeFirstOrThrow();
+  return (JSON.parse(z.referenz!) as { submissionId: string }).submissionId;
+};
+
 const scenarios: Record<string, (s: Stack) => Promise<string>> = {
   async 'bezahlt-zugestellt-nachforderung-bescheid'(s) {
     await aktivierung(s, 'rec-voll', { ...gebuehr, 'zustellung.modus': 'transfer-plain' });
@@ -193,6 +216,37 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
     s.epaybl.rueckzahlung(kz, 500);
     return vn;
   },
+  async 'fitconnect-angenommen'(s) {
+    await aktivierung(s, 'rec-fc-an', {
+      'zustellung.modus': 'fitconnect',
+      'fitconnect.destinationId': (await fcDestination(s)).destinationId,
+      'frist.fitconnectAbfrage': '200ms',
+      'frist.bescheidWartezeit': '3s',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-fc-an', 'fc-an');
+    await s.fitconnect.acceptSubmission(await submissionId(s, vn));
+    return vn;
+  },
+  async 'fitconnect-abgelehnt-bezahlt'(s) {
+    await aktivierung(s, 'rec-fc-ab', {
+      ...gebuehr,
+      'zustellung.modus': 'fitconnect',
+      'fitconnect.destinationId': (await fcDestination(s)).destinationId,
+      'frist.fitconnectAbfrage': '200ms',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-fc-ab', 'fc-ab');
+    const kz = await kassenzeichen(s, vn);
+    s.epaybl.zahlung(kz, 3050, 'GIROPAY');
+    await s.fitconnect.rejectSubmission(await submissionId(s, vn), [
+      { type: 'https://schema.fitko.de/fit-connect/events/problems/service-mismatch', title: 'Unzuständig' },
+    ]);
+    await until(
+      () => s.db.selectFrom('aufgabe').select('id').where('id', '=', `${vn}:storno`).executeTakeFirst(),
+      'storno task',
+    );
+    s.epaybl.storno(kz);
+    return vn;
+  },
   async 'wartung-gehalten-ohne-gebuehr'(s) {
     await aktivierung(
       s,
@@ -213,7 +267,8 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
 };
 
 const fileOf = (name: string) => path.join(out, `${name}${suffix}.json`);
-const existing = Object.keys(scenarios).filter((name) => fs.existsSync(fileOf(name)));
+const chosen = Object.keys(scenarios).filter((name) => !only || only.includes(name));
+const existing = chosen.filter((name) => fs.existsSync(fileOf(name)));
 if (existing.length > 0) {
   console.error(
     `would overwrite ${existing.map((name) => path.basename(fileOf(name))).join(', ')}: choose another --suffix`,
@@ -224,7 +279,7 @@ if (existing.length > 0) {
 const stack = await startStack(config);
 try {
   fs.mkdirSync(out, { recursive: true });
-  for (const [name, run] of Object.entries(scenarios)) {
+  for (const [name, run] of Object.entries(scenarios).filter(([name]) => chosen.includes(name))) {
     const vn = await run(stack);
     const handle = stack.client.workflow.getHandle(antragWorkflowId(vn));
     await handle.result();

@@ -6,12 +6,14 @@ import { antragEingang } from './eingang';
 import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
 import { personendatenLoeschen } from './loeschung';
 import { erstattungAnfordern, erstattungErfasst } from './erstattung';
+import { fitconnectErgebnisAbwarten } from './fitconnect-ergebnis';
 import { stornoAnfordern, stornoErfasst, zahlungAbwarten, zahlungAnlegen, zahlungErinnern } from './zahlung';
 import { transferLoeschen, zustellen } from './zustellung';
 
 export type { AktivierungsKonfiguration } from './konfiguration';
 export type { ZahlungsErgebnis, ZahlungsZiel } from './zahlung';
 export type { ErstattungsAnlass } from './erstattung';
+export type { FitConnectErgebnis } from './fitconnect-ergebnis';
 
 export function createAntragActivities(deps: ActivityDeps) {
   return {
@@ -24,6 +26,8 @@ export function createAntragActivities(deps: ActivityDeps) {
     stornoAnfordern: (input: Parameters<typeof stornoAnfordern>[1]) => stornoAnfordern(deps, input),
     erstattungAnfordern: (input: Parameters<typeof erstattungAnfordern>[1]) => erstattungAnfordern(deps, input),
     erstattungErfasst: (input: Parameters<typeof erstattungErfasst>[1]) => erstattungErfasst(deps, input),
+    fitconnectErgebnisAbwarten: (input: Parameters<typeof fitconnectErgebnisAbwarten>[1]) =>
+      fitconnectErgebnisAbwarten(deps, input),
     stornoErfasst: (input: Parameters<typeof stornoErfasst>[1]) => stornoErfasst(deps, input),
     zustellen: (input: Parameters<typeof zustellen>[1]) => zustellen(deps, input),
     transferLoeschen: (input: Parameters<typeof transferLoeschen>[1]) => transferLoeschen(deps, input),

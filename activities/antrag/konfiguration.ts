@@ -27,6 +27,10 @@ const parameterSchema = z.object({
   'frist.zahlungErinnerung': dauer.default('3d'),
   'frist.zahlungAbbruch': dauer.default('14d'),
   'frist.zahlungAbfrage': dauer.default('30s'),
+  /** First look at a FIT-Connect submission's event log; the interval doubles up to an hour. */
+  'frist.fitconnectAbfrage': dauer.default('1m'),
+  /** How long to watch for the authority's accept or reject (the service rejects after 14 days unpicked). */
+  'frist.fitconnectErgebnis': dauer.default('21d'),
   'frist.transferLoeschen': dauer.default('90d'),
   'frist.aufbewahrung': dauer.default('365d'),
   'frist.bescheidWartezeit': dauer.default('730d'),
@@ -58,6 +62,9 @@ export interface AktivierungsKonfiguration {
     zahlungErinnerung: string;
     zahlungAbbruch: string;
     zahlungAbfrage: string;
+    /** Absent in configurations recorded before the FIT-Connect outcome was watched. */
+    fitconnectAbfrage?: string;
+    fitconnectErgebnis?: string;
     transferLoeschen: string;
     aufbewahrung: string;
     bescheidWartezeit: string;
@@ -158,6 +165,8 @@ export async function ladeKonfiguration(
       zahlungErinnerung: p['frist.zahlungErinnerung'],
       zahlungAbbruch: p['frist.zahlungAbbruch'],
       zahlungAbfrage: p['frist.zahlungAbfrage'],
+      fitconnectAbfrage: p['frist.fitconnectAbfrage'],
+      fitconnectErgebnis: p['frist.fitconnectErgebnis'],
       transferLoeschen: p['frist.transferLoeschen'],
       aufbewahrung: p['frist.aufbewahrung'],
       bescheidWartezeit: p['frist.bescheidWartezeit'],

@@ -29,6 +29,7 @@ import { AntragStatusKey } from '../../messages/search-attributes';
 import { kurz } from './activities';
 import { setBearbeitungHandlers, type AntragLauf } from './bearbeitung';
 import { erstatten, erstattungNoetig, type Erstattung } from './erstattung';
+import { fitconnectAusgangBeobachten } from './fitconnect';
 import { zahlungAbwarten } from './zahlung';
 
 export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
@@ -152,16 +153,17 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
       nonRetryableErrorTypes: ['ZustellungAbgelehnt', 'KeineDaten'],
     },
   });
-  try {
-    const z = await zustellung.zustellen({ vorgangsnummer: vn, zustellung: k.zustellung });
-    sicht.zustellung = { status: 'zugestellt', zugestelltAm: z.zugestelltAm };
-    phase('zugestellt');
-  } catch (err) {
-    if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)) throw err;
-    // Permanently refused: never delivered. Paid money goes back through a person; we watch for the storno.
-    sicht.zustellung = { status: 'abgelehnt', fehler: err.cause.message };
+  /** Never delivered, or refused by the authority: paid money goes back through a person; we watch for the storno. */
+  // `zuerstMelden`: the citizen hears at once (a rejection); an undeliverable Antrag keeps its recorded order.
+  const nichtZustellbar = async (grund: string, text: string, zuerstMelden = false): Promise<AntragSicht> => {
+    sicht.zustellung = { status: 'abgelehnt', fehler: grund };
+    const melden = async () => {
+      await kurz.antragBeenden({ vorgangsnummer: vn, grund: 'abgelehnt', text });
+      phase('nicht-zustellbar');
+    };
+    if (zuerstMelden) await melden();
     if (bezahlt && sicht.zahlung) {
-      await kurz.stornoAnfordern({ vorgangsnummer: vn, grund: err.cause.message });
+      await kurz.stornoAnfordern({ vorgangsnummer: vn, grund });
       sicht.zahlung.status = 'erstattung-angefordert';
       const fern = Date.now() + dauerMs(k.fristen.aufbewahrung);
       await zahlungAbwarten(
@@ -177,12 +179,23 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
       await kurz.stornoErfasst({ vorgangsnummer: vn });
       sicht.zahlung.status = 'erstattet';
     }
-    await kurz.antragBeenden({ vorgangsnummer: vn, grund: 'abgelehnt', text: ANTRAG_ENDE_TEXTE['nicht-zustellbar'] });
-    phase('nicht-zustellbar');
+    if (!zuerstMelden) await melden();
     await ueberzahlung;
     await aufbewahrenUndLoeschen(vn, k, sicht);
     return sicht;
+  };
+  try {
+    const z = await zustellung.zustellen({ vorgangsnummer: vn, zustellung: k.zustellung });
+    sicht.zustellung = { status: 'zugestellt', zugestelltAm: z.zugestelltAm };
+    phase('zugestellt');
+  } catch (err) {
+    if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)) throw err;
+    return nichtZustellbar(err.cause.message, ANTRAG_ENDE_TEXTE['nicht-zustellbar']);
   }
+
+  // FIT-Connect: the authority accepts or rejects (or the service rejects after 14 days unpicked), read from the
+  // signed event log with back-off while the processing below goes on.
+  const ausgang = k.zustellung.modus === 'fitconnect' ? fitconnectAusgangBeobachten(vn, k, sicht) : undefined;
 
   // The Transferverzeichnis is cleared N days after submission, whether or not the authority answers.
   const transferGeloescht = (async () => {
@@ -191,7 +204,13 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   })();
 
   // Processing at the authority: driven by updates; the run waits for the end or gives up waiting eventually.
-  await condition(() => sicht.bearbeitung.status === 'abgeschlossen', dauerMs(k.fristen.bescheidWartezeit));
+  await condition(
+    () => sicht.bearbeitung.status === 'abgeschlossen' || ausgang?.abgelehnt() !== undefined,
+    dauerMs(k.fristen.bescheidWartezeit),
+  );
+  const abgelehnt = ausgang?.abgelehnt();
+  if (abgelehnt !== undefined) return nichtZustellbar(abgelehnt, ANTRAG_ENDE_TEXTE['von-behoerde-abgelehnt'], true);
+  await ausgang?.beenden();
   await transferGeloescht;
   await ueberzahlung;
   await aufbewahrenUndLoeschen(vn, k, sicht);
