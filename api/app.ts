@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from './auth';
+import { edge } from './edge';
 import type { ApiDeps } from './deps';
 import { openApiDocument, registerSharedComponents, type OpenApiDocument } from './openapi';
 import { HttpProblem, problemJson } from './problem';
@@ -34,6 +35,7 @@ export function createApi(deps: ApiDeps): Api {
   registerSharedComponents(app.openAPIRegistry);
 
   app.use(requestId({ limitLength: 128 }));
+  app.use(...edge({ maxBodyBytes: deps.maxBodyBytes }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
