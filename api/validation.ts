@@ -3,19 +3,13 @@
 // field, in German. Broken bodies and unstorable characters are refused before, at the edge (edge.ts).
 import type { Hook } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { z } from 'zod';
-import { germanErrorMap, toFieldErrors } from '../domain/field-errors';
+import { installGermanErrorMap, toFieldErrors } from '../domain/field-errors';
 import type { AppEnv, RouteRequest } from './env';
 import { badRequest, HttpProblem, toInvalidParams, type InputPart } from './problem';
 
-/**
- * The one error map, installed once for the whole process: every schema that has no message of its own answers in
- * the German the domain uses for task fields (domain/field-errors.ts), the citizen's submission included.
- */
-export function installGermanMessages(): void {
-  z.config({ customError: germanErrorMap });
-}
-installGermanMessages();
+// The one error map, for the whole process: every schema without a message of its own answers in the German the
+// domain uses for task fields, the citizen's submission included.
+installGermanErrorMap();
 
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 const mediaTypeOf = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
@@ -55,7 +49,7 @@ const PARTS: Record<string, InputPart> = {
   header: 'header',
 };
 
-/** The one hook every router validates with; the messages are already German (installGermanMessages above). */
+/** The one hook every router validates with; the messages are already German (installGermanErrorMap above). */
 export const defaultHook: Hook<unknown, AppEnv, string, void> = (result) => {
   if (result.success) return;
   const where = PARTS[result.target] ?? 'body';
