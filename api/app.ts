@@ -81,7 +81,7 @@ export function apiDocument(app: Api, deps: Pick<ApiDeps, 'version' | 'publicBas
 }
 
 export const notFoundProblem: NotFoundHandler = (c) =>
-  problemJson(c, new HttpProblem(404, 'Nicht gefunden', `No route for ${c.req.method} ${c.req.path}`));
+  problemJson(c, new HttpProblem(404, 'Nicht gefunden', `Keine Route für ${c.req.method} ${c.req.path}.`));
 
 const TITLES: Partial<Record<number, string>> = { 400: 'Ungültige Eingabe', 415: 'Falscher Medientyp' };
 
@@ -100,7 +100,7 @@ export function errorProblem(deps: Pick<ApiDeps, 'log'>): ErrorHandler {
       new HttpProblem(
         500,
         'Interner Fehler',
-        'An unexpected error occurred; the request id identifies it in the logs.',
+        'Ein unerwarteter Fehler ist aufgetreten; die requestId findet ihn im Protokoll.',
       ),
     );
   };
