@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { FileNameAllocator } from '../integrations/transfer/filenames';
+import { findUnstorable, unstorableReason } from './edge';
 import { HttpProblem } from './problem';
 
 export const LIMITS = { anlagen: 10, anlageBytes: 10 * 1024 * 1024, gesamtBytes: 20 * 1024 * 1024 };
@@ -39,16 +40,23 @@ export type AntragEingabe = z.infer<typeof antragEingabe>;
 
 const datei = z.instanceof(File).openapi({ type: 'string', format: 'binary' });
 
-/** The "antrag" part holds the same JSON as an application/json submission. */
+/**
+ * The "antrag" part holds the same JSON as an application/json submission. The edge has checked the part's text;
+ * the strings its JSON escapes (\u0000) are checked here, the one place a body holds a body.
+ */
 const antragTeil = z
   .string()
   .transform((text, ctx): unknown => {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch {
       ctx.addIssue({ code: 'custom', message: 'Kein gültiges JSON.' });
       return z.NEVER;
     }
+    const unstorable = findUnstorable(value);
+    for (const u of unstorable) ctx.addIssue({ code: 'custom', path: u.path, message: unstorableReason(u.char) });
+    return unstorable.length > 0 ? z.NEVER : value;
   })
   .pipe(antragEingabe);
 

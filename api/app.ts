@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from './auth';
+import { edge } from './edge';
 import type { ApiDeps } from './deps';
 import { openApiDocument, registerSharedComponents, type OpenApiDocument } from './openapi';
 import { HttpProblem, problemJson } from './problem';
@@ -34,6 +35,7 @@ export function createApi(deps: ApiDeps): Api {
   registerSharedComponents(app.openAPIRegistry);
 
   app.use(requestId({ limitLength: 128 }));
+  app.use(...edge({ maxBodyBytes: deps.maxBodyBytes }));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -79,7 +81,7 @@ export function apiDocument(app: Api, deps: Pick<ApiDeps, 'version' | 'publicBas
 }
 
 export const notFoundProblem: NotFoundHandler = (c) =>
-  problemJson(c, new HttpProblem(404, 'Nicht gefunden', `No route for ${c.req.method} ${c.req.path}`));
+  problemJson(c, new HttpProblem(404, 'Nicht gefunden', `Keine Route für ${c.req.method} ${c.req.path}.`));
 
 const TITLES: Partial<Record<number, string>> = { 400: 'Ungültige Eingabe', 415: 'Falscher Medientyp' };
 
@@ -98,7 +100,7 @@ export function errorProblem(deps: Pick<ApiDeps, 'log'>): ErrorHandler {
       new HttpProblem(
         500,
         'Interner Fehler',
-        'An unexpected error occurred; the request id identifies it in the logs.',
+        'Ein unerwarteter Fehler ist aufgetreten; die requestId findet ihn im Protokoll.',
       ),
     );
   };

@@ -23,6 +23,8 @@ export interface ApiDeps {
   /** Upper bound of the back-off between delivery attempts, passed to new Antrag workflows (e.g. "1h"). */
   deliveryMaxRetryInterval?: string;
   version: string;
+  /** Largest request body of a route that declares no larger one (API_MAX_BODY_BYTES; default 1 MiB). */
+  maxBodyBytes?: number;
   /** Encrypts protected Prozessparameter (AES-256-GCM); without it the parameter endpoints answer 503. */
   parameterKey?: Buffer;
   /** Durations passed to new lifecycle workflows and release campaigns (tests run them short). */

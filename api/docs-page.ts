@@ -17,6 +17,9 @@ interface Doc {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
+/** The page's own policy: its one inline stylesheet, nothing else (the edge sets the other security headers). */
+export const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+
 export function docsPage(doc: Doc) {
   const ops = Object.entries(doc.paths ?? {}).flatMap(([path, methods]) =>
     Object.entries(methods as Record<string, unknown>)

@@ -5,7 +5,4 @@ import type { AuthVariables } from './auth';
 
 export type RouteRequest = NonNullable<RouteConfig['request']>;
 
-/** The route's declared request, kept for the validation hook (validation.ts). */
-export type ValidationVariables = { declaredRequest?: RouteRequest };
-
-export type AppEnv = { Variables: AuthVariables & RequestIdVariables & ValidationVariables };
+export type AppEnv = { Variables: AuthVariables & RequestIdVariables };

@@ -28,6 +28,7 @@ export const problemTypes = {
   403: 'https://amt24.sachsen.de/probleme/keine-berechtigung',
   404: 'https://amt24.sachsen.de/probleme/nicht-gefunden',
   409: 'https://amt24.sachsen.de/probleme/konflikt',
+  413: 'https://amt24.sachsen.de/probleme/zu-gross',
   415: 'https://amt24.sachsen.de/probleme/medientyp',
   503: 'https://amt24.sachsen.de/probleme/nicht-verfuegbar',
 } as Record<number, string>;

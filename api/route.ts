@@ -4,10 +4,9 @@
 // serves them with router().openapi(route, handler).
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { z } from 'zod';
 import { requireRole, type Role } from './auth';
-import { HttpProblem } from './problem';
+import { allowBody } from './edge';
 import type { AppEnv } from './env';
 import { defaultHook, requestGate } from './validation';
 
@@ -39,7 +38,10 @@ export interface RouteDeclaration extends Omit<RouteConfig, 'middleware' | 'hide
    * of another media type, 401/403 for the roles).
    */
   problems?: readonly ProblemStatus[];
-  /** Largest body read at all, in bytes (413 beyond); checked before anything else reads the body. */
+  /**
+   * Largest body read at all, in bytes (413 beyond), where a route needs more than the one limit every route has
+   * (edge.ts, API_MAX_BODY_BYTES); checked at the edge before anything reads the body.
+   */
   maxBodyBytes?: number;
 }
 
@@ -65,7 +67,7 @@ export function apiRoute<const R extends RouteDeclaration>(declaration: R): ApiR
     ...(request?.body ? [415 as const] : []),
     ...(roles === 'public' ? [] : [401 as const]),
     ...(Array.isArray(roles) && roles.length > 0 ? [403 as const] : []),
-    ...(maxBodyBytes ? [413 as const] : []),
+    ...(request?.body ? [413 as const] : []),
   ];
   const responses: RouteConfig['responses'] = { ...route.responses };
   for (const status of [...new Set([...implied, ...problems])].sort()) {
@@ -79,22 +81,13 @@ export function apiRoute<const R extends RouteDeclaration>(declaration: R): ApiR
     ...route,
     tags: [tag],
     ...who,
-    middleware: [...(maxBodyBytes ? [limit(maxBodyBytes)] : []), authorize(roles), requestGate(request)],
+    middleware: [
+      ...(maxBodyBytes ? [allowBody(maxBodyBytes) as MiddlewareHandler<AppEnv>] : []),
+      authorize(roles),
+      requestGate(request),
+    ],
     responses,
   }) as unknown as ApiRoute<R>;
-}
-
-function limit(maxSize: number): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new HttpProblem(
-        413,
-        'Anfrage zu groß',
-        `Request body larger than ${Math.round(maxSize / 1024 / 1024)} MiB`,
-      );
-    },
-  });
 }
 
 /**

@@ -37,6 +37,7 @@ const app = createApp({
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   publicBaseUrl: config.api.publicBaseUrl,
+  maxBodyBytes: config.api.maxBodyBytes,
   temporalUiUrl: config.temporal.uiUrl,
   version,
   deliveryMaxRetryInterval: config.deliveryMaxRetryInterval,

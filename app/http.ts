@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { apiDocument, createApi, errorProblem, notFoundProblem } from '../api/app';
 import type { ApiDeps } from '../api/deps';
-import { docsPage } from '../api/docs-page';
+import { DOCS_CSP, docsPage } from '../api/docs-page';
 import { uiRoutes } from '../ui/app';
 
 export function createApp(deps: ApiDeps) {
@@ -11,7 +11,7 @@ export function createApp(deps: ApiDeps) {
   const app = new Hono();
   // First: the API's middleware (request id, request log, bearer token) runs for every path, the UI's too.
   app.route('/', api);
-  app.get('/docs', (c) => c.html(docsPage(apiDocument(api, deps))));
+  app.get('/docs', (c) => c.html(docsPage(apiDocument(api, deps)), 200, { 'content-security-policy': DOCS_CSP }));
   // The web UI: server-rendered pages at / (signed in by cookie).
   app.route(
     '/',

@@ -8,10 +8,13 @@ import { createMailer } from '../runtime/mailer';
 import { createEpaybl, createFitConnect } from './external';
 import { parameterKey } from '../runtime/secrets';
 import { dauerMs } from '../domain/dauer';
+import { installGermanErrorMap } from '../domain/field-errors';
 import { createWorker } from '../worker/worker';
 
 const config = loadConfigOrExit();
 const log = createLogger('worker', config.logLevel);
+// Activities' validation messages (e.g. a Prozessparameter that does not parse) in German, as the API's.
+installGermanErrorMap();
 Runtime.install({
   logger: {
     log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),

@@ -63,6 +63,14 @@ function message(issue: z.core.$ZodRawIssue): string | undefined {
 /** Contextual error map for `safeParse(value, { error: germanErrorMap })`; schema-level messages still win. */
 export const germanErrorMap: z.core.$ZodErrorMap = (issue) => message(issue) ?? germanLocale(issue);
 
+/**
+ * Makes germanErrorMap the process's one error map, for every schema without a message of its own (zod's global
+ * config). Called once by each process's composition (API, worker); pure code passes the map per parse instead.
+ */
+export function installGermanErrorMap(): void {
+  z.config({ customError: germanErrorMap });
+}
+
 export function toFieldErrors(error: z.ZodError): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {

@@ -42,6 +42,11 @@ const schema = z
 
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: port.default(3000),
+    API_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024, 'must be at least 1024 (bytes)')
+      .default(1024 * 1024),
     PUBLIC_BASE_URL: z.string().url().optional(),
     AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     TEMPORAL_UI_URL: z.string().url().optional(),
@@ -112,6 +117,7 @@ function toConfig(env: z.infer<typeof schema>, cwd: string) {
       host: env.API_HOST,
       port: env.API_PORT,
       publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.API_PORT}`,
+      maxBodyBytes: env.API_MAX_BODY_BYTES,
     },
     supervisor: env.AMT24_SUPERVISOR === '1',
     transferDir: path.join(dataDir, 'transfer'),

@@ -17,6 +17,12 @@ export interface Mailer {
   close(): void;
 }
 
+/**
+ * Every mail the service sends is machine-made (RFC 3834): out-of-office replies and other auto-responders stay
+ * silent instead of answering the noreply sender, and mail systems can tell it from a person's mail.
+ */
+export const AUTO_SUBMITTED = { 'Auto-Submitted': 'auto-generated' } as const;
+
 export function createMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
@@ -27,7 +33,7 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
         subject: mail.subject,
         text: mail.text,
         messageId: mail.messageId,
-        headers: mail.headers,
+        headers: { ...mail.headers, ...AUTO_SUBMITTED },
         attachments: mail.attachments?.map((a) => ({
           filename: a.filename,
           content: Buffer.from(a.content),

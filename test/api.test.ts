@@ -106,7 +106,7 @@ describe('one error format', () => {
     expect(invalid.body.invalidParams.map((p: { name: string }) => p.name).sort()).toEqual(['logoUrl', 'name']);
     const badJson = await s.api('PUT', '/api/mandanten/dresden', { user, rawBody: '{"name": ' });
     expect(badJson.status).toBe(400);
-    expect(badJson.body.detail).toBe('Request body is not valid JSON');
+    expect(badJson.body.detail).toBe('Der Inhalt der Anfrage ist kein gültiges JSON.');
     const wrongType = await s.api('PUT', '/api/mandanten/dresden', {
       user,
       rawBody: 'name=x',

@@ -260,7 +260,12 @@ describe('Amt24 release campaign', () => {
     const csv = await h.api('GET', `/api/releases/${VERSION}/pruefungen.csv`, { user: 'awb-sid' });
     expect(csv.status).toBe(200);
     expect(csv.type).toContain('text/csv');
-    const lines = csv.text.trim().split('\r\n');
+    // UTF-8 with a byte order mark, so German Excel shows the umlauts.
+    expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe(
       'Release;Onlinedienst-ID;Onlinedienst;Prozesseigner;Einstufung;Betroffene Änderungen;Frist;Status;Befund;Gemeldet am',
     );

@@ -16,6 +16,7 @@ import { releaseWorkflowId, type ReleaseCampaignInput } from '../../messages/rel
 import { ReleaseCheckStateKey } from '../../messages/search-attributes';
 import { currentUser, type User } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
+import { csvDownload } from '../downloads';
 import { HttpProblem } from '../problem';
 import { apiRoute, json, jsonBody, router } from '../route';
 import { campaignSchema, releaseListSchema, releaseStartedSchema } from '../schemas/release';
@@ -167,10 +168,10 @@ export function releasesRoutes(deps: ApiDeps) {
     const { version } = c.req.valid('param');
     const { trennzeichen } = c.req.valid('query');
     const { campaign, now } = await campaignFor(currentUser(c), version);
-    return c.body(renderCampaignCsv(campaign, now, { delimiter: trennzeichen }), 200, {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="release-${version.replace(/[^A-Za-z0-9._-]/g, '_')}-pruefungen.csv"`,
-    });
+    return csvDownload(
+      `release-${version}-pruefungen.csv`,
+      renderCampaignCsv(campaign, now, { delimiter: trennzeichen }),
+    );
   });
   return app;
 }

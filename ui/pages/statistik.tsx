@@ -5,6 +5,7 @@
 import type { Hono } from 'hono';
 import type { z } from 'zod';
 import { currentUser, requireRole } from '../../api/auth';
+import { csvDownload } from '../../api/downloads';
 import type { antraegeStatistikSchema, durchlaufzeitenSchema } from '../../api/schemas/statistik';
 import { toCsv } from '../../domain/release/campaign';
 import { BarChart } from '../components/bar-chart';
@@ -16,15 +17,7 @@ const ROLES = ['awb', 'projektleitung', 'mandant-admin'] as const;
 const DAY = 86_400_000;
 const tage = (ms: number) => (ms / DAY).toLocaleString('de-DE', { maximumFractionDigits: 2 });
 
-function csvResponse(name: string, rows: string[][]) {
-  return new Response(`\uFEFF${toCsv(rows, { delimiter: ';' })}`, {
-    headers: {
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="${name}"`,
-      'x-content-type-options': 'nosniff',
-    },
-  });
-}
+const csvResponse = (name: string, rows: string[][]) => csvDownload(name, toCsv(rows, { delimiter: ';' }));
 
 export function registerStatistik(app: Hono<UiEnv>, ui: Ui) {
   const antraegeJeLeistungMandantMonat = async (c: UiContext) =>
