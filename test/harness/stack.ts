@@ -15,6 +15,7 @@ import type { Database } from '../../db/schema';
 import { seedDemoData } from '../../db/seed';
 import { EpayblSoapClient } from '../../integrations/epaybl/soap-client';
 import { FitConnectSender } from '../../integrations/fitconnect/client';
+import type { Logger } from '../../runtime/logger';
 import type { Mailer } from '../../runtime/mailer';
 import { parameterKey } from '../../runtime/secrets';
 import { startEpayblSimulator } from '../../simulators/epaybl/server';
@@ -63,6 +64,8 @@ export interface StackOptions {
   externals?: boolean;
   /** alert the AWB when an endpoint stays down this long (ms); with externals, default 60 s */
   endpointAlertAfterMs?: number;
+  /** where API and worker log (default: nowhere) */
+  log?: Logger;
 }
 
 export interface ServedApp {
@@ -129,7 +132,7 @@ export async function startStack(opts: StackOptions) {
     const app = createApp({
       db,
       temporal: client,
-      log: testLog,
+      log: opts.log ?? testLog,
       authSecret: SECRET,
       namespace: inject('temporalNamespace'),
       taskQueue,
@@ -149,6 +152,7 @@ export async function startStack(opts: StackOptions) {
     ...externals?.deps,
     db,
     mailer,
+    ...(opts.log ? { log: opts.log } : {}),
     awbEmail,
     parameterKey: PARAMETER_KEY,
     linkSecret: SECRET,
