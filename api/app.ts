@@ -51,7 +51,7 @@ export function createApi(deps: ApiDeps): Api {
       'request',
     );
   });
-  app.use(authenticate(deps.authSecret));
+  app.use(authenticate(deps.keys.bearer));
 
   app.route('/', healthRoutes(deps));
   app.route('/api', meRoutes());

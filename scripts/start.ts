@@ -115,6 +115,8 @@ async function main() {
   await db.destroy();
 
   const childEnv = childProcessEnv({
+    // `npm start` is the demo: one-click sign-in as any demo user, unless DEMO_LOGIN=0 says otherwise.
+    DEMO_LOGIN: config.auth.demoLogin === 'off' ? '0' : '1',
     TEMPORAL_ADDRESS: temporal.address,
     DATABASE_URL: postgres.url,
     SMTP_URL: mail?.smtpUrl ?? config.mail.url,

@@ -75,15 +75,15 @@ export async function zahlungAnlegen(
         .loeschenKunde({ mandantNr: g.mandantNr, bewirtschafterNr: g.bewirtschafterNr, eShopKundenNr: vn })
         .catch(() => {});
     }
-    const secret = required(deps, 'linkSecret');
+    const key = required(deps, 'linkKeys').backlink[0]!;
     const base = `${required(deps, 'publicBaseUrl')}/api/zahlung/rueckkehr?vorgangsnummer=${encodeURIComponent(vn)}`;
     const data = { kassenzeichen: kz.kassenzeichen, eShopTransaktionsNr: transaktionsnummer, betragCent: g.betragCent };
     const paypageUrl = epaybl.paypageUrl({
       mandantNr: g.mandantNr,
       eShopKundenNr: vn,
       kassenzeichen: kz.kassenzeichen,
-      backlinkSuccess: createBacklink(base, secret, { ...data, result: 'success' }),
-      backlinkAbort: createBacklink(base, secret, { ...data, result: 'abort' }),
+      backlinkSuccess: createBacklink(base, key, { ...data, result: 'success' }),
+      backlinkAbort: createBacklink(base, key, { ...data, result: 'abort' }),
     });
     await insertZahlung(db, {
       vorgangsnummer: vn,
