@@ -22,7 +22,8 @@ COPY . .
 # DATA_DIR must be writable by the app user; a named volume mounted here inherits this ownership.
 RUN mkdir -p /data && chown node:node /data
 
-ENV DATA_DIR=/data \
+ENV NODE_ENV=production \
+    DATA_DIR=/data \
     API_HOST=0.0.0.0 \
     API_PORT=3000
 

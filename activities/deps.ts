@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Mailer } from '../runtime/mailer';
+import type { LinkKeys } from '../runtime/keys';
 import type { Logger } from '../runtime/logger';
 import type { EpayblAdapter } from '../integrations/epaybl/types';
 import type { FitConnectSender } from '../integrations/fitconnect/client';
@@ -19,8 +20,8 @@ export interface ActivityDeps {
   transferRoot?: string;
   /** Decrypts protected Prozessparameter. */
   parameterKey?: Buffer;
-  /** Signs status tokens and payment back-links (the API verifies them with the same secret). */
-  linkSecret?: string;
+  /** Sign status links and payment back-links (the API verifies them with the same rings). */
+  linkKeys?: LinkKeys;
   /** Where citizens reach the API (links in mails, back-links from the pay page). */
   publicBaseUrl?: string;
   awbEmail?: string;

@@ -5,6 +5,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { authenticate } from './auth';
 import { edge } from './edge';
@@ -43,7 +44,8 @@ export function createApi(deps: ApiDeps): Api {
       {
         requestId: c.get('requestId'),
         method: c.req.method,
-        path: c.req.path,
+        // The pattern of the route that answered, never the path: paths carry status tokens (/status/:token).
+        route: routePath(c),
         status: c.res.status,
         ms: Math.round(performance.now() - started),
         user: c.get('user')?.id,
@@ -51,7 +53,7 @@ export function createApi(deps: ApiDeps): Api {
       'request',
     );
   });
-  app.use(authenticate(deps.authSecret));
+  app.use(authenticate(deps.keys.bearer));
 
   app.route('/', healthRoutes(deps));
   app.route('/api', meRoutes());

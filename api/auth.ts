@@ -1,14 +1,16 @@
-// Authentication (HS256 JWTs signed with AUTH_SECRET), roles and Mandant scoping as middleware.
+// Authentication (HS256 JWTs signed with the bearer key derived from AUTH_SECRET), roles and Mandant scoping as middleware.
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
+import type { KeyRing } from '../runtime/keys';
 import { HttpProblem } from './problem';
 
 // One list of roles: the lifecycle's domain logic (pure, also used in workflows) owns it.
 import { ROLES as roles, type Role } from '../domain/onlinedienst/phases';
 
 export { roles, type Role };
+export type { KeyRing, Keys } from '../runtime/keys';
 
 export interface User {
   id: string;
@@ -28,43 +30,50 @@ const claims = z.object({
 const ISSUER = 'amt24-orchestrierung';
 
 // Importing the HMAC key costs about a millisecond; every request would pay it again.
-const keys = new Map<string, KeyObject>();
-function keyFor(secret: string): KeyObject {
-  let key = keys.get(secret);
-  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret, 'utf8'))));
-  return key;
+const imported = new WeakMap<Buffer, KeyObject>();
+function keyObject(key: Buffer): KeyObject {
+  let object = imported.get(key);
+  if (!object) imported.set(key, (object = createSecretKey(key)));
+  return object;
 }
 
-export async function signToken(secret: string, user: User, expiresIn = '12h'): Promise<string> {
+/** A bearer token signed with the ring's first key. */
+export async function signToken(keys: KeyRing<'bearer'>, user: User, expiresIn = '12h'): Promise<string> {
   return new SignJWT({ name: user.name, roles: user.roles, mandanten: user.mandanten })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user.id)
     .setIssuer(ISSUER)
     .setIssuedAt()
     .setExpirationTime(expiresIn)
-    .sign(keyFor(secret));
+    .sign(keyObject(keys[0]!));
 }
 
-export async function verifyToken(secret: string, token: string): Promise<User> {
-  const { payload } = await jwtVerify(token, keyFor(secret), {
-    issuer: ISSUER,
-    algorithms: ['HS256'],
-  });
-  const parsed = claims.parse(payload);
-  return { id: parsed.sub, name: parsed.name, roles: parsed.roles, mandanten: parsed.mandanten };
+/** The user of a token signed with any key of the ring (and not expired); throws otherwise. */
+export async function verifyToken(keys: KeyRing<'bearer'>, token: string): Promise<User> {
+  let failure: unknown = new Error('no key');
+  for (const key of keys) {
+    try {
+      const { payload } = await jwtVerify(token, keyObject(key), { issuer: ISSUER, algorithms: ['HS256'] });
+      const parsed = claims.parse(payload);
+      return { id: parsed.sub, name: parsed.name, roles: parsed.roles, mandanten: parsed.mandanten };
+    } catch (err) {
+      failure = err;
+    }
+  }
+  throw failure;
 }
 
 export type AuthVariables = { user?: User };
 
 /** Reads a bearer token if present; a present but bad token is refused, a missing one leaves the user unset. */
-export function authenticate(secret: string): MiddlewareHandler<{ Variables: AuthVariables }> {
+export function authenticate(keys: KeyRing<'bearer'>): MiddlewareHandler<{ Variables: AuthVariables }> {
   return async (c, next) => {
     const header = c.req.header('authorization');
     if (header) {
       const match = /^Bearer\s+(.+)$/i.exec(header);
       if (!match) throw new HttpProblem(401, 'Nicht angemeldet', 'Authorization header must be "Bearer <token>"');
       try {
-        c.set('user', await verifyToken(secret, match[1]!));
+        c.set('user', await verifyToken(keys, match[1]!));
       } catch {
         throw new HttpProblem(
           401,

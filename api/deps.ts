@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import type { Keys } from '../runtime/keys';
 import type { Logger } from '../runtime/logger';
 import type { LifecycleApiSettings } from './lifecycle-api';
 
@@ -13,7 +14,8 @@ export interface ApiDeps {
   db: Kysely<Database>;
   temporal: Client;
   log: Logger;
-  authSecret: string;
+  /** Signing keys per purpose (bearer tokens, CSRF, status links, back-links), derived from AUTH_SECRET. */
+  keys: Keys;
   namespace: string;
   taskQueue: string;
   publicBaseUrl: string;

@@ -8,6 +8,7 @@ import { loadConfigOrExit } from '../runtime/config';
 import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
 import { createMailer } from '../runtime/mailer';
+import { deriveKeys } from '../runtime/keys';
 import { parameterKey } from '../runtime/secrets';
 import { createApp } from './http';
 
@@ -28,12 +29,13 @@ const connection = Connection.lazy({ address: temporalAddress(config) });
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
 
 if (config.auth.isDevSecret) log.warn('AUTH_SECRET is not set: using the development secret (never in production)');
+if (config.auth.demoLogin === 'on') log.warn('DEMO_LOGIN=1: the web UI offers one-click sign-in as any demo user');
 
 const app = createApp({
   db,
   temporal,
   log,
-  authSecret: config.auth.secret,
+  keys: deriveKeys(config.auth.secrets),
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   publicBaseUrl: config.api.publicBaseUrl,
@@ -47,7 +49,7 @@ const app = createApp({
     config.env !== 'production' && /^smtps?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(smtpUrl(config))
       ? `http://127.0.0.1:${config.mail.viewPort}`
       : undefined,
-  uiDemoSignIn: config.env !== 'production',
+  uiDemoSignIn: config.auth.demoLogin === 'on',
   readiness: [
     {
       name: 'temporal',

@@ -6,6 +6,7 @@ import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
 import { createMailer } from '../runtime/mailer';
 import { createEpaybl, createFitConnect } from './external';
+import { deriveKeys } from '../runtime/keys';
 import { parameterKey } from '../runtime/secrets';
 import { dauerMs } from '../domain/dauer';
 import { installGermanErrorMap } from '../domain/field-errors';
@@ -46,7 +47,7 @@ const worker = await createWorker({
     fitconnect: createFitConnect(config),
     transferRoot: config.transferDir,
     parameterKey: parameterKey(config.parameterKey),
-    linkSecret: config.auth.secret,
+    linkKeys: deriveKeys(config.auth.secrets),
     publicBaseUrl: config.api.publicBaseUrl,
     awbEmail: config.awbEmail,
     endpointAlertAfterMs: dauerMs(config.endpointAlertAfter),

@@ -14,6 +14,10 @@ const optionalUrl = (protocols: string[]) =>
     .optional();
 
 const DEV_AUTH_SECRET = 'dev-only-secret-change-me-0123456789abcdef';
+const DEV_PARAMETER_KEY = 'dev-only-parameter-key-change-me-0123456789';
+
+/** AUTH_SECRET: one master or a comma-separated list, newest first (rotation: `new,old`, later `new`). */
+const secretList = (value: string) => value.split(',').map((s) => s.trim());
 
 const schema = z
   .object({
@@ -48,7 +52,12 @@ const schema = z
       .min(1024, 'must be at least 1024 (bytes)')
       .default(1024 * 1024),
     PUBLIC_BASE_URL: z.string().url().optional(),
-    AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    AUTH_SECRET: z
+      .string()
+      .refine((value) => secretList(value).every((s) => s.length >= 32), {
+        message: 'must be at least 32 characters (each of a comma-separated list, newest first)',
+      })
+      .optional(),
     TEMPORAL_UI_URL: z.string().url().optional(),
     PARAMETER_KEY: z.string().min(32, 'must be at least 32 characters (base64 of 32 random bytes)').optional(),
     EPAYBL_URL: z.string().url().optional(),
@@ -71,13 +80,17 @@ const schema = z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
       .default('1h'),
+    /** One-click sign-in as any demo user in the web UI: `npm start` and docker-compose.yml set it, nothing else. */
+    DEMO_LOGIN: z.enum(['0', '1'], 'must be 1 (demo sign-in on) or 0').optional(),
     PATH: z.string().optional(),
     /** Set by `npm start` for its detached supervisor process; not for users. */
     AMT24_SUPERVISOR: z.enum(['1']).optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.AUTH_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required when NODE_ENV=production' });
+    if (env.NODE_ENV !== 'production') return;
+    for (const variable of ['AUTH_SECRET', 'PARAMETER_KEY'] as const) {
+      if (!env[variable])
+        ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when NODE_ENV=production' });
     }
   });
 
@@ -121,7 +134,7 @@ function toConfig(env: z.infer<typeof schema>, cwd: string) {
     },
     supervisor: env.AMT24_SUPERVISOR === '1',
     transferDir: path.join(dataDir, 'transfer'),
-    parameterKey: env.PARAMETER_KEY ?? 'dev-only-parameter-key-change-me-0123456789',
+    parameterKey: env.PARAMETER_KEY ?? DEV_PARAMETER_KEY,
     epaybl: {
       url: env.EPAYBL_URL,
       paypageUrl: env.EPAYBL_PAYPAGE_URL,
@@ -140,7 +153,13 @@ function toConfig(env: z.infer<typeof schema>, cwd: string) {
     awbEmail: env.AWB_EMAIL,
     endpointAlertAfter: env.ENDPOINT_ALERT_AFTER,
     deliveryMaxRetryInterval: env.DELIVERY_MAX_RETRY_INTERVAL,
-    auth: { secret: env.AUTH_SECRET ?? DEV_AUTH_SECRET, isDevSecret: !env.AUTH_SECRET },
+    auth: {
+      /** Masters of every signing key, newest first (runtime/keys.ts derives one key per purpose from each). */
+      secrets: secretList(env.AUTH_SECRET ?? DEV_AUTH_SECRET),
+      isDevSecret: !env.AUTH_SECRET,
+      /** 'on' only with DEMO_LOGIN=1; `npm start` turns 'unset' into on for its children. */
+      demoLogin: env.DEMO_LOGIN === '1' ? 'on' : env.DEMO_LOGIN === '0' ? 'off' : 'unset',
+    },
   };
 }
 

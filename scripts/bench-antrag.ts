@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { demoUsers, signToken } from '../api/auth';
+import { deriveKeys } from '../runtime/keys';
 import { createDb, migrateToLatest } from '../db/client';
 import { seedDemoData } from '../db/seed';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
@@ -137,7 +138,7 @@ async function main() {
     const connection = await Connection.connect({ address: temporal.address });
     const client = new Client({ connection });
     const token = await signToken(
-      AUTH_SECRET,
+      deriveKeys([AUTH_SECRET]).bearer,
       demoUsers.find((u) => u.id === 'buerger-anna')!,
     );
     const submit = async (aktivierungId: string, key: string) => {

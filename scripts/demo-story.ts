@@ -3,6 +3,7 @@
 // sits early in its lifecycle with open tasks, and Anna Bürger has sent one Antrag of each kind. Running it again
 // changes nothing: an Onlinedienst that exists answers 409, an Antrag is sent with an Idempotency-Key.
 import { demoUsers, signToken, type User } from '../api/auth';
+import { deriveKeys } from '../runtime/keys';
 
 type Call = (
   method: string,
@@ -12,9 +13,10 @@ type Call = (
   headers?: Record<string, string>,
 ) => Promise<Response>;
 
-export async function tellDemoStory(apiUrl: string, secret: string, say: (line: string) => void): Promise<void> {
+export async function tellDemoStory(apiUrl: string, secrets: string[], say: (line: string) => void): Promise<void> {
+  const { bearer } = deriveKeys(secrets);
   const tokens = new Map<string, string>();
-  for (const user of demoUsers) tokens.set(user.id, await signToken(secret, user as User, '10m'));
+  for (const user of demoUsers) tokens.set(user.id, await signToken(bearer, user as User, '10m'));
   const call: Call = (method, path, user, body, headers = {}) =>
     fetch(`${apiUrl}${path}`, {
       method,

@@ -19,6 +19,7 @@ import { createLogger } from '../runtime/logger';
 import { startMailServer } from '../runtime/mail-server';
 import { createMailer } from '../runtime/mailer';
 import { startPostgres } from '../runtime/postgres';
+import { deriveKeys } from '../runtime/keys';
 import { parameterKey } from '../runtime/secrets';
 import { startTemporal } from '../runtime/temporal-server';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
@@ -56,12 +57,13 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
   const transferRoot = path.join(dir, 'transfer');
   const taskQueue = 'amt24';
   const key = parameterKey('stack-parameter-key-0123456789abcdef');
+  const keys = deriveKeys([STACK_SECRET]);
 
   const app = createApp({
     db,
     temporal: client,
     log,
-    authSecret: STACK_SECRET,
+    keys,
     namespace: 'default',
     taskQueue,
     publicBaseUrl: 'http://placeholder',
@@ -92,7 +94,7 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
       }),
       transferRoot,
       parameterKey: key,
-      linkSecret: STACK_SECRET,
+      linkKeys: keys,
       publicBaseUrl: base,
       awbEmail: 'awb@sid.example',
       endpointAlertAfterMs: 60_000,
@@ -100,7 +102,7 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
   });
   const running = worker.run();
   const tokens = Object.fromEntries(
-    await Promise.all(demoUsers.map(async (u) => [u.id, await signToken(STACK_SECRET, u)] as const)),
+    await Promise.all(demoUsers.map(async (u) => [u.id, await signToken(keys.bearer, u)] as const)),
   );
 
   return {

@@ -116,6 +116,8 @@ async function main() {
   await db.destroy();
 
   const childEnv = childProcessEnv({
+    // `npm start` is the demo: one-click sign-in as any demo user, unless DEMO_LOGIN=0 says otherwise.
+    DEMO_LOGIN: config.auth.demoLogin === 'off' ? '0' : '1',
     TEMPORAL_ADDRESS: temporal.address,
     DATABASE_URL: postgres.url,
     SMTP_URL: mail?.smtpUrl ?? config.mail.url,
@@ -124,7 +126,7 @@ async function main() {
   supervise('worker', 'app/worker.ts', childEnv);
   supervise('api', 'app/api.ts', childEnv);
   await waitForApi(`http://127.0.0.1:${config.api.port}/readyz`, 60_000);
-  if (config.env !== 'production') await tellDemoStory(`http://127.0.0.1:${config.api.port}`, config.auth.secret, say);
+  if (config.env !== 'production') await tellDemoStory(`http://127.0.0.1:${config.api.port}`, config.auth.secrets, say);
 
   const api = `http://localhost:${config.api.port}`;
   console.error(

@@ -2,8 +2,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsers, signToken, type User } from '../api/auth';
+import { deriveKeys } from '../runtime/keys';
 import { uniqueId } from './harness/servers';
-import { SECRET, startStack, type Stack } from './harness/stack';
+import { KEYS, startStack, type Stack } from './harness/stack';
 import { waitForMail } from './harness/wait';
 
 let s: Stack;
@@ -93,7 +94,7 @@ describe('one error format', () => {
     expect((await s.api('GET', '/api/me')).status).toBe(401);
     const malformed = await s.api('GET', '/api/me', { headers: { authorization: 'Token abc' } });
     expect(malformed.status).toBe(401);
-    const forged = await signToken('another-secret-0123456789abcdef0123456', demoUsers[0]!);
+    const forged = await signToken(deriveKeys(['another-secret-0123456789abcdef0123456']).bearer, demoUsers[0]!);
     const res = await s.api('GET', '/api/me', { token: forged });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('invalid_token');
@@ -174,7 +175,7 @@ describe('roles and Mandant scoping', () => {
     expect((await s.api('PUT', '/api/mandanten/leipzig', { user, body })).status).toBe(404);
     const stranger: User = { id: 'x', name: 'x', roles: ['mandant-admin'], mandanten: ['chemnitz'] };
     const create = await s.api('PUT', '/api/mandanten/chemnitz', {
-      token: await signToken(SECRET, stranger),
+      token: await signToken(KEYS.bearer, stranger),
       body: { name: 'Chemnitz' },
     });
     expect(create.status).toBe(404);

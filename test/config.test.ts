@@ -55,13 +55,47 @@ describe('configuration', () => {
     expect(problems.find((p) => p.startsWith('LOG_LEVEL:'))).toBeDefined();
   });
 
-  it('requires a real AUTH_SECRET in production and refuses a short one', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['AUTH_SECRET: is required when NODE_ENV=production']);
+  it('requires AUTH_SECRET and PARAMETER_KEY in production and refuses a short secret', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'AUTH_SECRET: is required when NODE_ENV=production',
+      'PARAMETER_KEY: is required when NODE_ENV=production',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40) })).toEqual([
+      'PARAMETER_KEY: is required when NODE_ENV=production',
+    ]);
     expect(problemsOf({ AUTH_SECRET: 'short' })[0]).toMatch(/^AUTH_SECRET: must be at least 32 characters/);
+  });
+
+  it('takes AUTH_SECRET as a list, newest first, each entry long enough', () => {
+    const [a, b] = ['a'.repeat(32), 'b'.repeat(32)];
+    expect(loadConfig({ AUTH_SECRET: `${a}, ${b}` }).auth.secrets).toEqual([a, b]);
+    expect(problemsOf({ AUTH_SECRET: `${a},short` })[0]).toMatch(/^AUTH_SECRET: must be at least 32 characters/);
+    expect(problemsOf({ AUTH_SECRET: `${a},` })[0]).toMatch(/^AUTH_SECRET: must be at least 32 characters/);
+  });
+
+  it('offers demo sign-in only with DEMO_LOGIN=1, in production too', () => {
+    const production = { NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40), PARAMETER_KEY: 'k'.repeat(44) };
+    expect(loadConfig(production).auth.demoLogin).toBe('unset');
+    expect(loadConfig({}).auth.demoLogin).toBe('unset');
+    expect(loadConfig({ ...production, DEMO_LOGIN: '1' }).auth.demoLogin).toBe('on');
+    expect(problemsOf({ DEMO_LOGIN: 'yes' })[0]).toMatch(/^DEMO_LOGIN: /);
   });
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: '' }, '/srv').database.url).toBeUndefined();
+  });
+
+  it('stops a production process without PARAMETER_KEY with a message naming it', () => {
+    for (const entry of ['app/api.ts', 'app/worker.ts']) {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40) },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(result.status, entry).toBe(78);
+      expect(result.stderr).toContain('PARAMETER_KEY: is required when NODE_ENV=production');
+      expect(result.stderr).not.toMatch(/at .*\.ts:\d+/);
+    }
   });
 
   it('makes a process fail at start with a message naming the variable', () => {

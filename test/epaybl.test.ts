@@ -210,7 +210,7 @@ describe('pay page', () => {
     expect(paid.status).toBe(303);
     const backlink = paid.headers.get('location') ?? '';
     expect(backlink).toBe(success);
-    expect(verifyBacklink(backlink, SECRET)).toMatchObject({
+    expect(verifyBacklink(backlink, [SECRET])).toMatchObject({
       result: 'success',
       kassenzeichen: kz,
       eShopTransaktionsNr: tx,
@@ -248,7 +248,7 @@ describe('pay page', () => {
     const res = await fetch(formAction(html, 'abbrechen'), { method: 'POST', redirect: 'manual' });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(abort);
-    expect(verifyBacklink(res.headers.get('location') ?? '', SECRET)?.result).toBe('abort');
+    expect(verifyBacklink(res.headers.get('location') ?? '', [SECRET])?.result).toBe('abort');
 
     const { final } = await pollUntilInactive(k.kz);
     expect(final).toMatchObject({ paypageStatus: 'inaktiv', state: 'offen', paidCent: 0, saldoCent: 1234 });

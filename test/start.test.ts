@@ -20,6 +20,8 @@ const ports = {
   POSTGRES_PORT: await freePort(),
   SMTP_PORT: await freePort(),
   MAIL_VIEW_PORT: await freePort(),
+  EPAYBL_SIM_PORT: await freePort(),
+  FITCONNECT_SIM_PORT: await freePort(),
 };
 const running: ChildProcess[] = [];
 
@@ -90,6 +92,8 @@ describe('npm start', () => {
     const api = httpClient(`http://127.0.0.1:${ports.API_PORT}`, 'dev-only-secret-change-me-0123456789abcdef');
     expect((await api('GET', '/readyz')).status).toBe(200);
     expect((await api('GET', '/docs')).status).toBe(200);
+    // `npm start` is the demo: it turns on the one-click sign-in as any demo user (DEMO_LOGIN=1).
+    expect((await api('GET', '/anmelden')).text).toContain('Als Demo-Benutzer anmelden');
     expect((await fetch(`http://127.0.0.1:${ports.MAIL_VIEW_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
 

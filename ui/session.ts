@@ -5,7 +5,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { RequestIdVariables } from 'hono/request-id';
-import { verifyToken, type AuthVariables } from '../api/auth';
+import { verifyToken, type AuthVariables, type KeyRing } from '../api/auth';
 import type { ApiDeps } from '../api/deps';
 import { HttpProblem } from '../api/problem';
 
@@ -17,8 +17,17 @@ export type UiVariables = AuthVariables & RequestIdVariables & { token?: string;
 export type UiEnv = { Variables: UiVariables };
 export type UiContext = Context<UiEnv>;
 
-function sign(secret: string, value: string): string {
-  return createHmac('sha256', secret).update(`csrf|${value}`).digest('base64url');
+function sign(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update(`csrf|${value}`).digest('base64url');
+}
+
+/** Made with any key of the ring (forms rendered before a rotation still post). */
+function csrfValid(keys: KeyRing<'csrf'>, browser: string, sent: string): boolean {
+  const given = Buffer.from(sent);
+  return keys.some((key) => {
+    const expected = Buffer.from(sign(key, browser));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
 }
 
 function secure(deps: ApiDeps): boolean {
@@ -34,12 +43,12 @@ export function session(deps: ApiDeps): MiddlewareHandler<UiEnv> {
       // Lax is enough here: the cookie grants nothing by itself, and Lax survives the return from the pay page.
       setCookie(c, CSRF_COOKIE, browser, { httpOnly: true, sameSite: 'Lax', path: '/', secure: secure(deps) });
     }
-    c.set('csrf', sign(deps.authSecret, browser));
+    c.set('csrf', sign(deps.keys.csrf[0]!, browser));
 
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
       try {
-        c.set('user', await verifyToken(deps.authSecret, token));
+        c.set('user', await verifyToken(deps.keys.bearer, token));
         c.set('token', token);
       } catch {
         deleteCookie(c, SESSION_COOKIE, { path: '/' });
@@ -50,9 +59,7 @@ export function session(deps: ApiDeps): MiddlewareHandler<UiEnv> {
       // {all: true} here: Hono caches the first parse, and task forms post repeated fields (checkbox groups).
       const body = await c.req.parseBody({ all: true });
       const sent = typeof body[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : '';
-      const expected = c.get('csrf');
-      const ok = sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
-      if (!ok)
+      if (!csrfValid(deps.keys.csrf, browser, sent))
         throw new HttpProblem(
           403,
           'Sicherheitsprüfung fehlgeschlagen',

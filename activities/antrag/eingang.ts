@@ -15,7 +15,7 @@ import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfigurati
 import { renderAntragPdf } from './pdf';
 
 export function statusUrl(deps: ActivityDeps, vorgangsnummer: string): string {
-  return `${required(deps, 'publicBaseUrl')}/status/${statusToken(required(deps, 'linkSecret'), vorgangsnummer)}`;
+  return `${required(deps, 'publicBaseUrl')}/status/${statusToken(required(deps, 'linkKeys').status, vorgangsnummer)}`;
 }
 
 export async function antragEingang(

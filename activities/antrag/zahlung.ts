@@ -75,9 +75,10 @@ export async function zahlungAnlegen(
   const epaybl = required(deps, 'epaybl');
   const g = input.gebuehr;
   const transaktionsnummer = vn; // ≤ 30 characters, unique per Antrag
-  const secret = required(deps, 'linkSecret');
+  // Our own ePayBL key signs the back-links and makes the one-time customer numbers tamper-evident.
+  const key = required(deps, 'linkKeys').backlink[0]!;
   // One Kassenzeichen per Antrag, so one payment attempt; its customer is the same on every retry of it.
-  const kundenNr = einmalKundenNr(secret, vn, 1);
+  const kundenNr = einmalKundenNr(key, vn, 1);
   const kunde = { mandantNr: g.mandantNr, bewirtschafterNr: g.bewirtschafterNr };
   try {
     let kz = await epaybl.lesenTransaktion({ mandantNr: g.mandantNr, eShopTransaktionsNr: transaktionsnummer });
@@ -112,8 +113,8 @@ export async function zahlungAnlegen(
       mandantNr: g.mandantNr,
       eShopKundenNr: zahlerNr,
       kassenzeichen: kz.kassenzeichen,
-      backlinkSuccess: createBacklink(base, secret, { ...data, result: 'success' }),
-      backlinkAbort: createBacklink(base, secret, { ...data, result: 'abort' }),
+      backlinkSuccess: createBacklink(base, key, { ...data, result: 'success' }),
+      backlinkAbort: createBacklink(base, key, { ...data, result: 'abort' }),
     });
     await insertZahlung(db, {
       vorgangsnummer: vn,

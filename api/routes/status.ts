@@ -91,7 +91,7 @@ export const rueckkehrRoute = apiRoute({
 });
 
 function vorgangAusToken(deps: ApiDeps, token: string): string {
-  const vn = verifyStatusToken(deps.authSecret, token);
+  const vn = verifyStatusToken(deps.keys.status, token);
   if (!vn) throw new HttpProblem(404, 'Nicht gefunden', 'Unknown status token');
   return vn;
 }
@@ -194,14 +194,14 @@ export function statusRoutes(deps: ApiDeps) {
 export function zahlungRoutes(deps: ApiDeps) {
   const app = router();
   app.openapi(rueckkehrRoute, async (c) => {
-    const data = verifyBacklink(c.req.url, deps.authSecret);
+    const data = verifyBacklink(c.req.url, deps.keys.backlink);
     const vn = data?.params.vorgangsnummer;
     if (!data || !vn) throw new HttpProblem(400, 'Ungültiger Rücksprung', 'Back-link signature invalid');
     await deps.temporal.workflow
       .getHandle(antragWorkflowId(vn))
       .signal(zahlungPruefenSignal)
       .catch(() => undefined);
-    return c.redirect(`/status/${statusToken(deps.authSecret, vn)}?zahlung=${data.result}`, 303);
+    return c.redirect(`/status/${statusToken(deps.keys.status, vn)}?zahlung=${data.result}`, 303);
   });
   return app;
 }

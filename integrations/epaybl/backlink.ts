@@ -5,6 +5,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export type BacklinkResult = 'success' | 'abort';
 
+/** An HMAC key; the caller keeps a ring of them (the first signs, all verify). */
+export type BacklinkKey = string | Buffer;
+
 export interface BacklinkData {
   result: BacklinkResult;
   kassenzeichen: string;
@@ -24,33 +27,33 @@ const BACKLINK_PARAMS = {
  * HMAC-SHA256 over every query parameter but the signature, sorted and length-prefixed, so that parameters the
  * caller adds (e.g. the Vorgangsnummer) are covered too and no two parameter sets share a message.
  */
-export function backlinkHmac(secret: string, params: URLSearchParams): string {
+export function backlinkHmac(key: BacklinkKey, params: URLSearchParams): string {
   const entries = [...params.entries()]
     .filter(([k]) => k !== BACKLINK_PARAMS.signature)
     .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : av > bv ? 1 : 0) : a < b ? -1 : 1));
   const message = entries.map(([k, v]) => `${k.length}:${k}${v.length}:${v}`).join('');
-  return createHmac('sha256', secret).update(message, 'utf8').digest('base64url');
+  return createHmac('sha256', key).update(message, 'utf8').digest('base64url');
 }
 
 /** Adds the payment identity and our signature to `baseUrl` (which may carry parameters of its own). */
-export function createBacklink(baseUrl: string, secret: string, data: BacklinkData): string {
-  if (!secret) throw new Error('back-link secret must not be empty');
+export function createBacklink(baseUrl: string, key: BacklinkKey, data: BacklinkData): string {
+  if (key.length === 0) throw new Error('back-link key must not be empty');
   const url = new URL(baseUrl);
   url.searchParams.delete(BACKLINK_PARAMS.signature);
   url.searchParams.set(BACKLINK_PARAMS.result, data.result);
   url.searchParams.set(BACKLINK_PARAMS.kassenzeichen, data.kassenzeichen);
   url.searchParams.set(BACKLINK_PARAMS.eShopTransaktionsNr, data.eShopTransaktionsNr);
   url.searchParams.set(BACKLINK_PARAMS.betragCent, String(data.betragCent));
-  url.searchParams.set(BACKLINK_PARAMS.signature, backlinkHmac(secret, url.searchParams));
+  url.searchParams.set(BACKLINK_PARAMS.signature, backlinkHmac(key, url.searchParams));
   return url.toString();
 }
 
-/** The signed data of a back-link, or null when it was not made with `secret` or was changed since. */
+/** The signed data of a back-link, or null when it was made with none of `keys` or was changed since. */
 export function verifyBacklink(
   url: string | URL,
-  secret: string,
+  keys: readonly BacklinkKey[],
 ): (BacklinkData & { params: Record<string, string> }) | null {
-  if (!secret) return null;
+  if (keys.length === 0 || keys.some((k) => k.length === 0)) return null;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -60,9 +63,12 @@ export function verifyBacklink(
   const p = parsed.searchParams;
   const given = p.get(BACKLINK_PARAMS.signature);
   if (!given || p.getAll(BACKLINK_PARAMS.signature).length !== 1) return null;
-  const expected = Buffer.from(backlinkHmac(secret, p));
   const actual = Buffer.from(given);
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null;
+  const signed = keys.some((key) => {
+    const expected = Buffer.from(backlinkHmac(key, p));
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  });
+  if (!signed) return null;
 
   const result = p.get(BACKLINK_PARAMS.result);
   const kassenzeichen = p.get(BACKLINK_PARAMS.kassenzeichen);

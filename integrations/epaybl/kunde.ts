@@ -4,8 +4,8 @@
 import { createHmac } from 'node:crypto';
 import { FIELD_LIMITS } from './types';
 
-export function einmalKundenNr(secret: string, vorgangsnummer: string, versuch: number): string {
-  if (!secret) throw new Error('customer-number secret must not be empty');
+export function einmalKundenNr(secret: string | Buffer, vorgangsnummer: string, versuch: number): string {
+  if (secret.length === 0) throw new Error('customer-number secret must not be empty');
   if (!Number.isInteger(versuch) || versuch < 1) throw new RangeError(`versuch must be ≥ 1, got ${versuch}`);
   const basis = `${vorgangsnummer}-Z${versuch}`;
   const mac = createHmac('sha256', secret).update(`epaybl-kunde:${basis}`, 'utf8').digest('base64url').slice(0, 10);

@@ -25,7 +25,14 @@ import {
 import { child, leaf, node, text, type XmlValue } from './xml';
 
 export { centsToDecimal, decimalToCents } from './amounts';
-export { backlinkHmac, createBacklink, verifyBacklink, type BacklinkData, type BacklinkResult } from './backlink';
+export {
+  backlinkHmac,
+  createBacklink,
+  verifyBacklink,
+  type BacklinkData,
+  type BacklinkKey,
+  type BacklinkResult,
+} from './backlink';
 export { EPAYBL_NAMESPACE } from './envelope';
 export { child, escapeXml, parseXml, text, type XmlValue } from './xml';
 

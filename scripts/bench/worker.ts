@@ -9,6 +9,7 @@ import { loadConfigOrExit } from '../../runtime/config';
 import { databaseUrl, smtpUrl, temporalAddress } from '../../runtime/endpoints';
 import { createLogger } from '../../runtime/logger';
 import { createMailer } from '../../runtime/mailer';
+import { deriveKeys } from '../../runtime/keys';
 import { parameterKey } from '../../runtime/secrets';
 import { createWorker } from '../../worker/worker';
 import { benchActivities } from './activities';
@@ -44,7 +45,7 @@ const worker = await createWorker({
     fitconnect: createFitConnect(config),
     transferRoot: config.transferDir,
     parameterKey: parameterKey(config.parameterKey),
-    linkSecret: config.auth.secret,
+    linkKeys: deriveKeys(config.auth.secrets),
     publicBaseUrl: config.api.publicBaseUrl,
     awbEmail: config.awbEmail,
     endpointAlertAfterMs: dauerMs(config.endpointAlertAfter),

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { antragWorkflowId } from '../../domain/vorgangsnummer';
 import { antragQuery } from '../../messages/antrag';
-import { LEISTUNG, startStack } from './stack';
+import type { Logger } from '../../runtime/logger';
+import { encryptParameter } from '../../runtime/secrets';
+import { LEISTUNG, PARAMETER_KEY, startStack } from './stack';
 import { uniqueId } from './servers';
 import { eventually } from './wait';
 
@@ -12,12 +14,13 @@ export const SCHEMA = 'urn:xoev-de:xfall:standard:antrag';
 
 export type AntragStack = Awaited<ReturnType<typeof antragStack>>;
 
-export async function antragStack(opts: { endpointAlertAfterMs?: number } = {}) {
+export async function antragStack(opts: { endpointAlertAfterMs?: number; log?: Logger } = {}) {
   const s = await startStack({
     name: 'antrag',
     externals: true,
     app: { deliveryMaxRetryInterval: '2s' },
     ...(opts.endpointAlertAfterMs !== undefined ? { endpointAlertAfterMs: opts.endpointAlertAfterMs } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
   });
   const { epaybl, fitconnect, transferRoot } = s.externals!;
   const { db, client } = s;
@@ -33,7 +36,12 @@ export async function antragStack(opts: { endpointAlertAfterMs?: number } = {}) 
   /** A fresh activation of Anwohnerparken for Leipzig with the given Prozessparameter. */
   async function aktivierung(
     params: Record<string, string>,
-    extra: { wartungsmodus?: boolean; art?: 'refuse' | 'hold'; text?: string } = {},
+    extra: {
+      wartungsmodus?: boolean;
+      art?: 'refuse' | 'hold';
+      text?: string;
+      geschuetzt?: Record<string, string>;
+    } = {},
   ) {
     const id = uniqueId('akt');
     // One activation per (Onlinedienst, Mandant, OE): each test activation gets an OE of its own.
@@ -80,6 +88,20 @@ export async function antragStack(opts: { endpointAlertAfterMs?: number } = {}) 
         })),
       )
       .execute();
+    const geschuetzt = Object.entries(extra.geschuetzt ?? {});
+    if (geschuetzt.length > 0)
+      await db
+        .insertInto('prozessparameter')
+        .values(
+          geschuetzt.map(([key, value]) => ({
+            aktivierung_id: id,
+            key,
+            value: null,
+            value_encrypted: encryptParameter(PARAMETER_KEY, value),
+            protected: true,
+          })),
+        )
+        .execute();
     return id;
   }
 

@@ -2,6 +2,7 @@
 // as a demo user by id (tokens are signed once per secret and user, then cached) or sends a given token, sends JSON
 // or a raw body, never follows redirects (a 303 is an answer to check), and parses the answer's JSON.
 import { demoUsers, signToken } from '../../api/auth';
+import { deriveKeys } from '../../runtime/keys';
 
 export interface ApiRequest {
   /** a demo user's id (`pe-smk`, `admin-leipzig`, …): the call carries that user's bearer token */
@@ -32,14 +33,14 @@ export type Api = (method: string, path: string, request?: ApiRequest) => Promis
 
 const tokens = new Map<string, Promise<string>>();
 
-/** The bearer token of a demo user under `secret`, signed once per run. */
+/** The bearer token of a demo user under the master `secret` (AUTH_SECRET), signed once per run. */
 export function demoToken(secret: string, userId: string): Promise<string> {
   const key = `${secret}\n${userId}`;
   let token = tokens.get(key);
   if (!token) {
     const user = demoUsers.find((u) => u.id === userId);
     if (!user) throw new Error(`no demo user ${userId}`);
-    token = signToken(secret, user);
+    token = signToken(deriveKeys([secret]).bearer, user);
     tokens.set(key, token);
   }
   return token;

@@ -7,19 +7,40 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { createDb, migrateToLatest } from '../../db/client';
-import { createLogger } from '../../runtime/logger';
+import { createLogger, type Logger } from '../../runtime/logger';
 import { createMailer, type Mailer } from '../../runtime/mailer';
 import { createWorker } from '../../worker/worker';
 
+export const testLog = createLogger('test', 'silent');
+
+// The SDK's own log lines (workflow and activity loggers, the core) go to one Runtime per process; a file that reads
+// its logs routes them into its logger like app/worker.ts does, every other file hears only errors.
+let runtimeLog: Logger | undefined;
 let runtimeInstalled = false;
 function quietRuntime() {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  const noop = () => {};
-  Runtime.install({ logger: { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error } });
+  const at =
+    (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') => (message: string, meta?: Record<string, unknown>) => {
+      if (runtimeLog) runtimeLog[level](meta ?? {}, message);
+      else if (level === 'error') console.error(message, meta);
+    };
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) => at(level.toLowerCase() as 'info')(message, meta),
+      trace: at('trace'),
+      debug: at('debug'),
+      info: at('info'),
+      warn: at('warn'),
+      error: at('error'),
+    },
+  });
 }
 
-export const testLog = createLogger('test', 'silent');
+/** Sends the Temporal SDK's log lines of this process to `log` (as the worker process does). */
+export function routeRuntimeLogs(log: Logger | undefined): void {
+  runtimeLog = log;
+}
 
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;

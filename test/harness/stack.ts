@@ -15,7 +15,9 @@ import type { Database } from '../../db/schema';
 import { seedDemoData } from '../../db/seed';
 import { EpayblSoapClient } from '../../integrations/epaybl/soap-client';
 import { FitConnectSender } from '../../integrations/fitconnect/client';
+import type { Logger } from '../../runtime/logger';
 import type { Mailer } from '../../runtime/mailer';
+import { deriveKeys } from '../../runtime/keys';
 import { parameterKey } from '../../runtime/secrets';
 import { startEpayblSimulator } from '../../simulators/epaybl/server';
 import { startFitConnectSimulator } from '../../simulators/fitconnect/server';
@@ -31,9 +33,10 @@ import {
   type WorkerDeps,
 } from './servers';
 
-/** Signs the bearer tokens, status tokens and payment back-links of every stack. */
+/** The master (AUTH_SECRET) of every stack's keys: bearer tokens, CSRF, status links and payment back-links. */
 export const SECRET = 'test-secret-0123456789abcdef0123456789';
-const PARAMETER_KEY_MATERIAL = 'test-parameter-key-0123456789abcdef';
+export const KEYS = deriveKeys([SECRET]);
+export const PARAMETER_KEY_MATERIAL = 'test-parameter-key-0123456789abcdef';
 /** Encrypts protected Prozessparameter (API) and decrypts them (worker). */
 export const PARAMETER_KEY = parameterKey(PARAMETER_KEY_MATERIAL);
 /** The Leistung the demo data knows (Anwohnerparkausweis), offered by its Leipzig OE. */
@@ -63,6 +66,8 @@ export interface StackOptions {
   externals?: boolean;
   /** alert the AWB when an endpoint stays down this long (ms); with externals, default 60 s */
   endpointAlertAfterMs?: number;
+  /** where API and worker log (default: nowhere) */
+  log?: Logger;
 }
 
 export interface ServedApp {
@@ -129,8 +134,8 @@ export async function startStack(opts: StackOptions) {
     const app = createApp({
       db,
       temporal: client,
-      log: testLog,
-      authSecret: SECRET,
+      log: opts.log ?? testLog,
+      keys: KEYS,
       namespace: inject('temporalNamespace'),
       taskQueue,
       publicBaseUrl: base,
@@ -149,9 +154,10 @@ export async function startStack(opts: StackOptions) {
     ...externals?.deps,
     db,
     mailer,
+    ...(opts.log ? { log: opts.log } : {}),
     awbEmail,
     parameterKey: PARAMETER_KEY,
-    linkSecret: SECRET,
+    linkKeys: KEYS,
     ...(served ? { publicBaseUrl: served.base } : {}),
   };
   let worker: RunningWorker | undefined = (opts.worker ?? true) ? await startWorker(workerDeps, taskQueue) : undefined;

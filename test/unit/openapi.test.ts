@@ -7,9 +7,10 @@ import { demoUsers, signToken, type Role } from '../../api/auth';
 import type { ApiDeps } from '../../api/deps';
 import { createApp } from '../../app/http';
 import { createLogger } from '../../runtime/logger';
+import { deriveKeys } from '../../runtime/keys';
 import { uiRoutes } from '../../ui/app';
 
-const secret = 'openapi-test-secret-0123456789abcdef0123';
+const keys = deriveKeys(['openapi-test-secret-0123456789abcdef0123']);
 const untouchable = (name: string) =>
   new Proxy(
     {},
@@ -23,7 +24,7 @@ const deps: ApiDeps = {
   db: untouchable('db') as ApiDeps['db'],
   temporal: untouchable('temporal') as ApiDeps['temporal'],
   log: createLogger('test', 'silent'),
-  authSecret: secret,
+  keys,
   namespace: 'default',
   taskQueue: 'openapi-test',
   publicBaseUrl: 'http://localhost',
@@ -73,7 +74,7 @@ async function authorisedHeaders(op: Operation): Promise<Record<string, string>>
   if (op.security?.length === 0) return {};
   const role = (op['x-roles'] ?? []).find((r) => DEMO_BY_ROLE.has(r)) ?? 'awb';
   const user = demoUsers.find((u) => u.id === DEMO_BY_ROLE.get(role as Role))!;
-  return { authorization: `Bearer ${await signToken(secret, user)}` };
+  return { authorization: `Bearer ${await signToken(keys.bearer, user)}` };
 }
 
 /** Path parameters filled with a value every declared parameter pattern accepts. */

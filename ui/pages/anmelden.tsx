@@ -93,11 +93,11 @@ export function registerAnmelden(app: Hono<UiEnv>, ui: Ui) {
     if (typeof body.benutzer === 'string' && body.benutzer) {
       const demo = ui.deps.uiDemoSignIn ? demoUsers.find((u) => u.id === body.benutzer) : undefined;
       if (!demo) return page(ui, c, weiter, 'Diesen Demo-Benutzer gibt es hier nicht.');
-      token = await signToken(ui.deps.authSecret, demo);
+      token = await signToken(ui.deps.keys.bearer, demo);
     } else if (typeof body.token === 'string' && body.token.trim()) {
       token = body.token.trim();
       try {
-        await verifyToken(ui.deps.authSecret, token);
+        await verifyToken(ui.deps.keys.bearer, token);
       } catch {
         return page(ui, c, weiter, 'Das Token ist ungültig oder abgelaufen.');
       }

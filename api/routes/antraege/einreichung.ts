@@ -178,7 +178,7 @@ export function einreichungRoutes(deps: ApiDeps) {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
-    const token = statusToken(deps.authSecret, vn);
+    const token = statusToken(deps.keys.status, vn);
     const body = {
       vorgangsnummer: vn,
       eingegangenAm,
