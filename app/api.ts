@@ -9,6 +9,7 @@ import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
 import { createMailer } from '../runtime/mailer';
 import { parameterKey } from '../runtime/secrets';
+import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
 import { createApp } from './http';
 
 const config = loadConfigOrExit();
@@ -25,13 +26,21 @@ await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);
 // Lazy: the API comes up even while Temporal is still starting or down; /readyz says so.
 const connection = Connection.lazy({ address: temporalAddress(config) });
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+// The same codec as the worker's: what the API starts, signals and updates is encrypted, what it queries decrypted.
+const payloadCodec = new EncryptionCodec(config.payloadKeys);
+const temporal = new Client({
+  connection,
+  namespace: config.temporal.namespace,
+  dataConverter: dataConverter(payloadCodec),
+});
 
 if (config.auth.isDevSecret) log.warn('AUTH_SECRET is not set: using the development secret (never in production)');
+if (config.isDevPayloadKey) log.warn('PAYLOAD_KEYS is not set: using the development key (never in production)');
 
 const app = createApp({
   db,
   temporal,
+  payloadCodec,
   log,
   authSecret: config.auth.secret,
   namespace: config.temporal.namespace,

@@ -7,6 +7,7 @@ import { createLogger } from '../runtime/logger';
 import { createMailer } from '../runtime/mailer';
 import { createEpaybl, createFitConnect } from './external';
 import { parameterKey } from '../runtime/secrets';
+import { EncryptionCodec } from '../runtime/payload-codec';
 import { dauerMs } from '../domain/dauer';
 import { createWorker } from '../worker/worker';
 
@@ -35,6 +36,7 @@ const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
+  payloadCodec: new EncryptionCodec(config.payloadKeys),
   deps: {
     db,
     mailer,
@@ -49,6 +51,7 @@ const worker = await createWorker({
     endpointAlertAfterMs: dauerMs(config.endpointAlertAfter),
   },
 });
+if (config.isDevPayloadKey) log.warn('PAYLOAD_KEYS is not set: using the development key (never in production)');
 log.info({ taskQueue: config.temporal.taskQueue, address: temporalAddress(config) }, 'worker started');
 // Worker.run() drains and returns on SIGINT/SIGTERM (the SDK installs those handlers).
 await worker.run();

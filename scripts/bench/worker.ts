@@ -10,6 +10,7 @@ import { databaseUrl, smtpUrl, temporalAddress } from '../../runtime/endpoints';
 import { createLogger } from '../../runtime/logger';
 import { createMailer } from '../../runtime/mailer';
 import { parameterKey } from '../../runtime/secrets';
+import { EncryptionCodec } from '../../runtime/payload-codec';
 import { createWorker } from '../../worker/worker';
 import { benchActivities } from './activities';
 
@@ -36,6 +37,7 @@ const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
+  payloadCodec: new EncryptionCodec(config.payloadKeys),
   deps: {
     db,
     mailer,

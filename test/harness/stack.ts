@@ -22,6 +22,8 @@ import { startFitConnectSimulator } from '../../simulators/fitconnect/server';
 import { demoToken, httpClient, type Api } from './http';
 import {
   createTestDatabase,
+  PAYLOAD_KEYS,
+  payloadCodec,
   startWorker,
   temporalClient,
   testLog,
@@ -129,6 +131,7 @@ export async function startStack(opts: StackOptions) {
     const app = createApp({
       db,
       temporal: client,
+      payloadCodec,
       log: testLog,
       authSecret: SECRET,
       namespace: inject('temporalNamespace'),
@@ -174,6 +177,7 @@ export async function startStack(opts: StackOptions) {
         SMTP_URL: inject('smtpUrl'),
         AUTH_SECRET: SECRET,
         PARAMETER_KEY: PARAMETER_KEY_MATERIAL,
+        PAYLOAD_KEYS,
         AWB_EMAIL: awbEmail,
         ...(served ? { PUBLIC_BASE_URL: served.base } : {}),
         ...externals?.env,
