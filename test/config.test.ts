@@ -56,7 +56,10 @@ describe('configuration', () => {
   });
 
   it('requires a real AUTH_SECRET in production and refuses a short one', () => {
-    expect(problemsOf({ NODE_ENV: 'production' })).toEqual(['AUTH_SECRET: is required when NODE_ENV=production']);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'AUTH_SECRET: is required when NODE_ENV=production',
+      'PAYLOAD_KEYS: is required when NODE_ENV=production',
+    ]);
     expect(problemsOf({ AUTH_SECRET: 'short' })[0]).toMatch(/^AUTH_SECRET: must be at least 32 characters/);
   });
 

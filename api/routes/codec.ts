@@ -74,8 +74,9 @@ export function codecRoutes(deps: ApiDeps) {
     [encodeRoute, 'encode'],
   ] as const) {
     app.openapi(declaration, async (c) => {
+      // The CLI sends the header empty unless --namespace is given.
       const namespace = c.req.valid('header')['x-namespace'];
-      if (namespace !== undefined && namespace !== deps.namespace) {
+      if (namespace && namespace !== deps.namespace) {
         throw badRequest(
           [{ name: 'x-namespace', reason: `Dieser Dienst ver- und entschlüsselt nur den Namespace ${deps.namespace}` }],
           'header',
