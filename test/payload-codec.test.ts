@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
@@ -12,7 +13,7 @@ import { loadConfig } from '../runtime/config';
 import { findOrBuildTemporalCli } from '../runtime/temporal-cli';
 import { antragStack, anwohnerparken, antragsteller, type AntragStack } from './harness/antrag';
 import type { ServedApp } from './harness/stack';
-import { uniqueId } from './harness/servers';
+import { payloadCodec, uniqueId } from './harness/servers';
 
 const UI = 'http://localhost:8233';
 
@@ -87,6 +88,15 @@ describe('payloads in Temporal', () => {
     expect(payloads.length).toBeGreaterThan(5);
     const encodings = new Set(payloads.map((p) => Buffer.from(p.metadata!.encoding!, 'base64').toString()));
     expect([...encodings]).toEqual(['binary/encrypted']);
+
+    // An encrypted history replays through the codec, as recordings made from now on will; without it, it cannot.
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history),
+    ).rejects.toThrow();
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: { payloadCodecs: [payloadCodec] } },
+      history,
+    );
 
     // The search attributes the codec cannot encrypt name the Antrag, never the person.
     const described = await h.handle(vn).describe();
