@@ -26,6 +26,7 @@ import { aufgabenRoutes } from './routes/aufgaben';
 import { entwicklungRoutes } from './routes/entwicklung';
 import { statistikRoutes } from './routes/statistik';
 import { statusRoutes, zahlungRoutes } from './routes/status';
+import { codecCors, codecRoutes } from './routes/codec';
 
 export type { AppEnv };
 
@@ -53,6 +54,7 @@ export function createApi(deps: ApiDeps): Api {
       'request',
     );
   });
+  app.use('/codec/*', codecCors(deps));
   app.use(authenticate(deps.keys.bearer));
 
   app.route('/', healthRoutes(deps));
@@ -68,6 +70,7 @@ export function createApi(deps: ApiDeps): Api {
   app.route('/api/aufgaben', aufgabenRoutes(deps));
   app.route('/api/statistik', statistikRoutes(deps));
   app.route('/api/entwicklung', entwicklungRoutes(deps));
+  app.route('/codec', codecRoutes(deps));
 
   let doc: OpenApiDocument | undefined;
   app.get('/openapi.json', (c) => c.json((doc ??= apiDocument(app, deps))));

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { Keys } from '../runtime/keys';
@@ -13,6 +14,8 @@ export interface ReadinessCheck {
 export interface ApiDeps {
   db: Kysely<Database>;
   temporal: Client;
+  /** The codec of `temporal`'s data converter, for the Web UI's codec endpoint (/codec); without it that answers 503. */
+  payloadCodec?: PayloadCodec;
   log: Logger;
   /** Signing keys per purpose (bearer tokens, CSRF, status links, back-links), derived from AUTH_SECRET. */
   keys: Keys;

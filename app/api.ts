@@ -10,6 +10,7 @@ import { createLogger } from '../runtime/logger';
 import { createMailer } from '../runtime/mailer';
 import { deriveKeys } from '../runtime/keys';
 import { parameterKey } from '../runtime/secrets';
+import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
 import { createApp } from './http';
 
 const config = loadConfigOrExit();
@@ -26,14 +27,22 @@ await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);
 // Lazy: the API comes up even while Temporal is still starting or down; /readyz says so.
 const connection = Connection.lazy({ address: temporalAddress(config) });
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+// The same codec as the worker's: what the API starts, signals and updates is encrypted, what it queries decrypted.
+const payloadCodec = new EncryptionCodec(config.payloadKeys);
+const temporal = new Client({
+  connection,
+  namespace: config.temporal.namespace,
+  dataConverter: dataConverter(payloadCodec),
+});
 
 if (config.auth.isDevSecret) log.warn('AUTH_SECRET is not set: using the development secret (never in production)');
 if (config.auth.demoLogin === 'on') log.warn('DEMO_LOGIN=1: the web UI offers one-click sign-in as any demo user');
+if (config.isDevPayloadKey) log.warn('PAYLOAD_KEYS is not set: using the development key (never in production)');
 
 const app = createApp({
   db,
   temporal,
+  payloadCodec,
   log,
   keys: deriveKeys(config.auth.secrets),
   namespace: config.temporal.namespace,

@@ -8,6 +8,7 @@ import { createMailer } from '../runtime/mailer';
 import { createEpaybl, createFitConnect } from './external';
 import { deriveKeys } from '../runtime/keys';
 import { parameterKey } from '../runtime/secrets';
+import { EncryptionCodec } from '../runtime/payload-codec';
 import { dauerMs } from '../domain/dauer';
 import { installGermanErrorMap } from '../domain/field-errors';
 import { createWorker } from '../worker/worker';
@@ -39,6 +40,7 @@ const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
+  payloadCodec: new EncryptionCodec(config.payloadKeys),
   deps: {
     db,
     mailer,
@@ -53,6 +55,7 @@ const worker = await createWorker({
     endpointAlertAfterMs: dauerMs(config.endpointAlertAfter),
   },
 });
+if (config.isDevPayloadKey) log.warn('PAYLOAD_KEYS is not set: using the development key (never in production)');
 log.info({ taskQueue: config.temporal.taskQueue, address: temporalAddress(config) }, 'worker started');
 // Worker.run() drains and returns on SIGINT/SIGTERM (the SDK installs those handlers).
 await worker.run();

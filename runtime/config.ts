@@ -19,6 +19,26 @@ const DEV_PARAMETER_KEY = 'dev-only-parameter-key-change-me-0123456789';
 /** AUTH_SECRET: one master or a comma-separated list, newest first (rotation: `new,old`, later `new`). */
 const secretList = (value: string) => value.split(',').map((s) => s.trim());
 
+/** PAYLOAD_KEYS: `id:base64key,…`, each key 32 bytes; the first encrypts Temporal payloads, all decrypt. */
+const DEV_PAYLOAD_KEYS = 'dev:ZGV2LW9ubHktcGF5bG9hZC1rZXktY2hhbmdlLW1lISE=';
+const payloadKeys = z.string().transform((value, ctx) => {
+  const keys = value.split(',').map((entry) => {
+    const [id = '', material = ''] = entry.trim().split(/:(.*)/s);
+    return { id, key: Buffer.from(material, 'base64'), material };
+  });
+  for (const k of keys) {
+    const problem = !/^[\w.-]{1,64}$/.test(k.id)
+      ? `"${k.id}" is no key id (letters, digits, . _ -)`
+      : !/^[A-Za-z0-9+/]+={0,2}$/.test(k.material) || k.key.length !== 32
+        ? `key ${k.id} must be base64 of 32 random bytes`
+        : keys.filter((o) => o.id === k.id).length > 1
+          ? `key id ${k.id} appears twice`
+          : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; expected "id:base64key,oldId:base64key"` });
+  }
+  return keys.map(({ id, key }) => ({ id, key }));
+});
+
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -60,6 +80,7 @@ const schema = z
       .optional(),
     TEMPORAL_UI_URL: z.string().url().optional(),
     PARAMETER_KEY: z.string().min(32, 'must be at least 32 characters (base64 of 32 random bytes)').optional(),
+    PAYLOAD_KEYS: payloadKeys.optional(),
     EPAYBL_URL: z.string().url().optional(),
     EPAYBL_PAYPAGE_URL: z.string().url().optional(),
     EPAYBL_CLIENT_CERT: z.string().optional(),
@@ -91,6 +112,9 @@ const schema = z
     for (const variable of ['AUTH_SECRET', 'PARAMETER_KEY'] as const) {
       if (!env[variable])
         ctx.addIssue({ code: 'custom', path: [variable], message: 'is required when NODE_ENV=production' });
+    }
+    if (env.NODE_ENV === 'production' && !env.PAYLOAD_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_KEYS'], message: 'is required when NODE_ENV=production' });
     }
   });
 
@@ -135,6 +159,9 @@ function toConfig(env: z.infer<typeof schema>, cwd: string) {
     supervisor: env.AMT24_SUPERVISOR === '1',
     transferDir: path.join(dataDir, 'transfer'),
     parameterKey: env.PARAMETER_KEY ?? DEV_PARAMETER_KEY,
+    /** Encrypt Temporal payloads (runtime/payload-codec.ts): the first key encrypts, all decrypt. */
+    payloadKeys: env.PAYLOAD_KEYS ?? payloadKeys.parse(DEV_PAYLOAD_KEYS),
+    isDevPayloadKey: !env.PAYLOAD_KEYS,
     epaybl: {
       url: env.EPAYBL_URL,
       paypageUrl: env.EPAYBL_PAYPAGE_URL,

@@ -15,6 +15,7 @@ import { createDb, migrateToLatest } from '../db/client';
 import { seedDemoData } from '../db/seed';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
 import { childProcessEnv, loadConfigOrExit } from '../runtime/config';
+import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
 import { startMailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
@@ -136,7 +137,8 @@ async function main() {
       await new Promise((r) => setTimeout(r, 200));
     }
     const connection = await Connection.connect({ address: temporal.address });
-    const client = new Client({ connection });
+    // The children encrypt with the same PAYLOAD_KEYS (they inherit this environment).
+    const client = new Client({ connection, dataConverter: dataConverter(new EncryptionCodec(config.payloadKeys)) });
     const token = await signToken(
       deriveKeys([AUTH_SECRET]).bearer,
       demoUsers.find((u) => u.id === 'buerger-anna')!,

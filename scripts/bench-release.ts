@@ -20,6 +20,7 @@ import type { Database } from '../db/schema';
 import { seedDemoData } from '../db/seed';
 import { loadConfigOrExit } from '../runtime/config';
 import { createLogger } from '../runtime/logger';
+import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
 import { startMailServer } from '../runtime/mail-server';
 import { createMailer } from '../runtime/mailer';
 import { startPostgres } from '../runtime/postgres';
@@ -103,7 +104,9 @@ const [temporal, postgres, mail, bundle, idleBundle] = await Promise.all([
 ]);
 const mailer = createMailer(mail.smtpUrl, 'Amt24 <noreply@amt24.local>');
 const connection = await Connection.connect({ address: temporal.address });
-const client = new Client({ connection });
+// Payloads encrypted as in production, so the figures include the codec.
+const converter = dataConverter(new EncryptionCodec(config.payloadKeys));
+const client = new Client({ connection, dataConverter: converter });
 
 const WORKER_SETTINGS = {
   maxConcurrentWorkflowTaskExecutions: Number(arg('wft', '64')),
@@ -130,12 +133,13 @@ async function startBenchWorker(
     namespace: 'default',
     taskQueue,
     workflowBundle,
+    dataConverter: converter,
     activities: createActivities({
       db,
       mailer,
       log,
       awbEmail: 'awb@sid.example',
-      temporal: new Client({ connection }),
+      temporal: new Client({ connection, dataConverter: converter }),
     }),
     ...WORKER_SETTINGS,
     // --heap: workflows run on the main thread so the heap they hold can be measured (slower; for diagnosis only).

@@ -21,6 +21,7 @@ import { createMailer } from '../runtime/mailer';
 import { startPostgres } from '../runtime/postgres';
 import { deriveKeys } from '../runtime/keys';
 import { parameterKey } from '../runtime/secrets';
+import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
 import { startTemporal } from '../runtime/temporal-server';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
 import { startFitConnectSimulator } from '../simulators/fitconnect/server';
@@ -53,7 +54,8 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
   await seedDemoData(db);
   const mailer = createMailer(mail.smtpUrl, 'Amt24 <noreply@amt24.local>');
   const clientConnection = await Connection.connect({ address: temporal.address });
-  const client = new Client({ connection: clientConnection });
+  const payloadCodec = new EncryptionCodec(config.payloadKeys);
+  const client = new Client({ connection: clientConnection, dataConverter: dataConverter(payloadCodec) });
   const transferRoot = path.join(dir, 'transfer');
   const taskQueue = 'amt24';
   const key = parameterKey('stack-parameter-key-0123456789abcdef');
@@ -62,6 +64,7 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
   const app = createApp({
     db,
     temporal: client,
+    payloadCodec,
     log,
     keys,
     namespace: 'default',
@@ -82,6 +85,7 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
     connection: workerConnection,
     namespace: 'default',
     taskQueue,
+    payloadCodec,
     deps: {
       db,
       mailer,

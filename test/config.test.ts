@@ -2,6 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../runtime/config';
 
+/** A valid PAYLOAD_KEYS value (production needs one). */
+const PAYLOAD = `test:${Buffer.alloc(32, 7).toString('base64')}`;
+
 function problemsOf(env: Record<string, string>): string[] {
   try {
     loadConfig(env, '/srv/amt24');
@@ -55,12 +58,13 @@ describe('configuration', () => {
     expect(problems.find((p) => p.startsWith('LOG_LEVEL:'))).toBeDefined();
   });
 
-  it('requires AUTH_SECRET and PARAMETER_KEY in production and refuses a short secret', () => {
+  it('requires AUTH_SECRET, PARAMETER_KEY and PAYLOAD_KEYS in production and refuses a short secret', () => {
     expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
       'AUTH_SECRET: is required when NODE_ENV=production',
       'PARAMETER_KEY: is required when NODE_ENV=production',
+      'PAYLOAD_KEYS: is required when NODE_ENV=production',
     ]);
-    expect(problemsOf({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40) })).toEqual([
+    expect(problemsOf({ NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40), PAYLOAD_KEYS: PAYLOAD })).toEqual([
       'PARAMETER_KEY: is required when NODE_ENV=production',
     ]);
     expect(problemsOf({ AUTH_SECRET: 'short' })[0]).toMatch(/^AUTH_SECRET: must be at least 32 characters/);
@@ -74,7 +78,12 @@ describe('configuration', () => {
   });
 
   it('offers demo sign-in only with DEMO_LOGIN=1, in production too', () => {
-    const production = { NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(40), PARAMETER_KEY: 'k'.repeat(44) };
+    const production = {
+      NODE_ENV: 'production',
+      AUTH_SECRET: 'x'.repeat(40),
+      PARAMETER_KEY: 'k'.repeat(44),
+      PAYLOAD_KEYS: PAYLOAD,
+    };
     expect(loadConfig(production).auth.demoLogin).toBe('unset');
     expect(loadConfig({}).auth.demoLogin).toBe('unset');
     expect(loadConfig({ ...production, DEMO_LOGIN: '1' }).auth.demoLogin).toBe('on');

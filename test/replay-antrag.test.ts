@@ -6,12 +6,18 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { loadConfig } from '../runtime/config';
+import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
 
 const dir = path.join(import.meta.dirname, 'histories', 'antrag');
 const files = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort();
+
+// Through the production codec: clear payloads (recorded before encryption) pass through it; later recordings are
+// encrypted with the development key the recorder runs on (no PAYLOAD_KEYS).
+const converter = dataConverter(new EncryptionCodec(loadConfig({}).payloadKeys));
 
 describe('Antrag workflow replay', () => {
   it('has recorded histories for the main paths', () => {
@@ -35,7 +41,7 @@ describe('Antrag workflow replay', () => {
       expect(history.events.length).toBeGreaterThan(20);
       // Throws DeterminismViolationError when the current code would take another path than the recording.
       await Worker.runReplayHistory(
-        { workflowBundle: { codePath: inject('workflowBundlePath') } },
+        { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: converter },
         history,
         `replay-${file}`,
       );

@@ -7,6 +7,8 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
+import { loadConfig } from '../runtime/config';
+import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
 import { httpClient } from './harness/http';
 import { freePort } from './harness/ports';
 import { uniqueId } from './harness/servers';
@@ -24,6 +26,8 @@ const ports = {
   FITCONNECT_SIM_PORT: await freePort(),
 };
 const running: ChildProcess[] = [];
+// `npm start` runs on the development payload key (no PAYLOAD_KEYS): its histories are encrypted with it.
+const devCodec = dataConverter(new EncryptionCodec(loadConfig({}).payloadKeys));
 
 function npmStart(): { child: ChildProcess; output: () => string; up: Promise<void> } {
   let out = '';
@@ -119,7 +123,7 @@ describe('npm start', () => {
     });
     expect(created.status).toBe(201);
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
-    const client = new Client({ connection });
+    const client = new Client({ connection, dataConverter: devCodec });
     const handle = client.workflow.getHandle(lifecycleWorkflowId(id));
     await eventually(
       async () => (await handle.query(lifecycleStateQuery)).openTasks.some((t) => t.id === 'ist-prozess'),
@@ -149,7 +153,9 @@ describe('npm start', () => {
     expect(done.status).toBe(200);
     expect((done.body as { status: string }).status).toBe('erledigt');
     const again = await Connection.connect({ address: `127.0.0.1:${ports.TEMPORAL_PORT}` });
-    const resumedHandle = new Client({ connection: again }).workflow.getHandle(lifecycleWorkflowId(id));
+    const resumedHandle = new Client({ connection: again, dataConverter: devCodec }).workflow.getHandle(
+      lifecycleWorkflowId(id),
+    );
     expect((await resumedHandle.describe()).runId).toBe(runId);
     const resumed = await resumedHandle.query(lifecycleStateQuery);
     expect(resumed.name).toBe('vor dem Neustart begonnen');

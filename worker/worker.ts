@@ -3,8 +3,10 @@
 // their own (scripts/bench/): the production workflows plus their reference workflows.
 import { createRequire } from 'node:module';
 import { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { dataConverter } from '../runtime/payload-codec';
 import { PRELOAD_MODULES } from './preload';
 
 const require = createRequire(import.meta.url);
@@ -35,6 +37,8 @@ export interface CreateWorkerOptions {
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Encrypts every payload the worker sends (runtime/payload-codec.ts); required so no worker forgets it. */
+  payloadCodec: PayloadCodec;
   /** A pre-built bundle (tests); otherwise the workflows are bundled now. */
   workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
   /** Benches only: their bundle entry (it re-exports the production workflows) and their activities. */
@@ -42,10 +46,14 @@ export interface CreateWorkerOptions {
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
-  const temporal = opts.deps.temporal ?? new Client({ connection: opts.connection, namespace: opts.namespace });
+  const converter = dataConverter(opts.payloadCodec);
+  const temporal =
+    opts.deps.temporal ??
+    new Client({ connection: opts.connection, namespace: opts.namespace, dataConverter: converter });
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
+    dataConverter: converter,
     taskQueue: opts.taskQueue,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows({ workflowsPath: opts.bench?.workflowsPath })),
     // Activities that signal other workflows use the worker's own connection unless the caller passes a client.

@@ -11,6 +11,7 @@ import { createLogger } from '../../runtime/logger';
 import { createMailer } from '../../runtime/mailer';
 import { deriveKeys } from '../../runtime/keys';
 import { parameterKey } from '../../runtime/secrets';
+import { EncryptionCodec } from '../../runtime/payload-codec';
 import { createWorker } from '../../worker/worker';
 import { benchActivities } from './activities';
 
@@ -37,6 +38,7 @@ const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
+  payloadCodec: new EncryptionCodec(config.payloadKeys),
   deps: {
     db,
     mailer,

@@ -7,8 +7,10 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
 import { createDb, migrateToLatest } from '../../db/client';
+import { loadConfig } from '../../runtime/config';
 import { createLogger, type Logger } from '../../runtime/logger';
 import { createMailer, type Mailer } from '../../runtime/mailer';
+import { dataConverter, EncryptionCodec } from '../../runtime/payload-codec';
 import { createWorker } from '../../worker/worker';
 
 export const testLog = createLogger('test', 'silent');
@@ -42,6 +44,10 @@ export function routeRuntimeLogs(log: Logger | undefined): void {
   runtimeLog = log;
 }
 
+/** Encrypt every test's Temporal payloads, as in production; worker processes get the same keys as PAYLOAD_KEYS. */
+export const PAYLOAD_KEYS = `test:${Buffer.from('test-payload-key-0123456789abcde').toString('base64')}`;
+export const payloadCodec = new EncryptionCodec(loadConfig({ PAYLOAD_KEYS }).payloadKeys);
+
 export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
@@ -62,7 +68,12 @@ export async function createTestDatabase(prefix = 't') {
 
 export async function temporalClient(): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address: inject('temporalAddress') });
-  return { client: new Client({ connection, namespace: inject('temporalNamespace') }), connection };
+  const client = new Client({
+    connection,
+    namespace: inject('temporalNamespace'),
+    dataConverter: dataConverter(payloadCodec),
+  });
+  return { client, connection };
 }
 
 export function testMailer(): Mailer {
@@ -85,6 +96,7 @@ export async function startWorker(deps: WorkerDeps, taskQueue = uniqueId('tq')):
     connection,
     namespace: inject('temporalNamespace'),
     taskQueue,
+    payloadCodec,
     deps: { log: testLog, ...deps },
     workflowBundle: { codePath: inject('workflowBundlePath') },
   });

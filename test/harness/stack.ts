@@ -24,6 +24,8 @@ import { startFitConnectSimulator } from '../../simulators/fitconnect/server';
 import { demoToken, httpClient, type Api } from './http';
 import {
   createTestDatabase,
+  PAYLOAD_KEYS,
+  payloadCodec,
   startWorker,
   temporalClient,
   testLog,
@@ -134,6 +136,7 @@ export async function startStack(opts: StackOptions) {
     const app = createApp({
       db,
       temporal: client,
+      payloadCodec,
       log: opts.log ?? testLog,
       keys: KEYS,
       namespace: inject('temporalNamespace'),
@@ -180,6 +183,7 @@ export async function startStack(opts: StackOptions) {
         SMTP_URL: inject('smtpUrl'),
         AUTH_SECRET: SECRET,
         PARAMETER_KEY: PARAMETER_KEY_MATERIAL,
+        PAYLOAD_KEYS,
         AWB_EMAIL: awbEmail,
         ...(served ? { PUBLIC_BASE_URL: served.base } : {}),
         ...externals?.env,
