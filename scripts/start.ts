@@ -28,7 +28,9 @@ async function main() {
   fs.mkdirSync(config.dataDir, { recursive: true });
   say(`data directory: ${config.dataDir}`);
 
-  const [postgres, mail, temporal] = await Promise.all([
+  // allSettled: when one server cannot start, the others have come up (and registered their stop) or failed too,
+  // so nothing is left running when this process ends.
+  const started = await Promise.allSettled([
     startPostgres({
       url: config.database.url,
       dataDir: path.join(config.dataDir, 'postgres'),
@@ -70,6 +72,12 @@ async function main() {
       return s;
     }),
   ]);
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
+  const [postgres, mail, temporal] = started.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+    Awaited<ReturnType<typeof startPostgres>>,
+    MailServer | undefined,
+    Awaited<ReturnType<typeof startTemporal>>,
+  ];
 
   // Simulators of the external systems, unless real endpoints are configured.
   const simulators: string[] = [];
@@ -170,7 +178,7 @@ async function waitForApi(url: string, timeoutMs: number) {
   throw new Error(`API not ready after ${timeoutMs / 1000} s (${url})`);
 }
 
-async function shutdown(signal: string) {
+async function shutdown(signal: string, exitCode = 0) {
   if (stopping) return;
   stopping = true;
   say(`${signal === 'SIGTERM' ? 'stop requested' : signal}: stopping worker and API…`);
@@ -190,7 +198,7 @@ async function shutdown(signal: string) {
   say('stopping Temporal, mail and PostgreSQL…');
   for (const stop of stops.reverse()) await stop().catch((err) => say(`stop failed: ${(err as Error).message}`));
   say('stopped');
-  process.exit(0);
+  process.exit(exitCode);
 }
 
 // A terminal's Ctrl-C signals the whole foreground process group. If PostgreSQL and Temporal received it
@@ -211,9 +219,16 @@ if (!isSupervisor()) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   main().catch(async (err) => {
-    say(`start failed: ${(err as Error).stack ?? err}`);
-    await shutdown('error');
-    process.exit(1);
+    // One sentence, not a stack trace: a StartupError says what, why and what to change; anything else its
+    // message (the stack with LOG_LEVEL=debug).
+    const detail =
+      err instanceof Error
+        ? ['debug', 'trace'].includes(config.logLevel)
+          ? (err.stack ?? err.message)
+          : err.message
+        : String(err);
+    say(`start failed: ${detail}`);
+    await shutdown('error', 1);
   });
 }
 
