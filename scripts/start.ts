@@ -1,6 +1,6 @@
 // `npm start`: PostgreSQL, Temporal, the mail server, the worker and the API on their embedded defaults (or the
 // configured external ones). Ctrl-C stops everything; starting again continues with the same data and workflows.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,8 @@ import { seedDemoData } from '../db/seed';
 import { childProcessEnv, loadConfigOrExit } from '../runtime/config';
 import { startMailServer, type MailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
+import { StartupError } from '../runtime/startup-error';
+import { supervise, type Supervised } from '../runtime/supervisor';
 import { startTemporal } from '../runtime/temporal-server';
 import { FITCONNECT_SIM_SENDER } from '../app/external';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
@@ -21,7 +23,7 @@ const t0 = performance.now();
 const say = (line: string) => console.error(`[start] ${line}`);
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const stops: (() => Promise<void>)[] = [];
-const children = new Map<string, ChildProcess>();
+const children = new Map<string, Supervised>();
 let stopping = false;
 
 async function main() {
@@ -47,7 +49,13 @@ async function main() {
           dir: path.join(config.dataDir, 'mail'),
           smtpPort: config.mail.embeddedPort,
           viewPort: config.mail.viewPort,
-        })
+        }).catch(
+          portTaken((port) =>
+            port === config.mail.viewPort
+              ? ['The mail view', 'MAIL_VIEW_PORT', 'SMTP_URL to a relay']
+              : ['The loopback SMTP server', 'SMTP_PORT', 'SMTP_URL to a relay'],
+          ),
+        )
     ).then((s) => {
       if (s) {
         stops.push(s.stop);
@@ -86,7 +94,7 @@ async function main() {
       port: config.epaybl.simulatorPort,
       statePath: path.join(config.dataDir, 'epaybl-simulator.json'),
       paypageSettleMs: 1000,
-    });
+    }).catch(portTaken(() => ['The ePayBL simulator', 'EPAYBL_SIM_PORT', 'EPAYBL_URL to the real ePayBL']));
     stops.push(epaybl.close);
     simulators.push(`  ePayBL (sim)    ${epaybl.url}   (pay page, /_sim/ control API)`);
   }
@@ -94,7 +102,9 @@ async function main() {
     const fitconnect = await startFitConnectSimulator({
       port: config.fitconnect.simulatorPort,
       sender: FITCONNECT_SIM_SENDER,
-    });
+    }).catch(
+      portTaken(() => ['The FIT-Connect simulator', 'FITCONNECT_SIM_PORT', 'FITCONNECT_TOKEN_URL to FIT-Connect']),
+    );
     // The demo activation "hundesteuer-leipzig" delivers here (Leistung 99050012104000).
     await fitconnect.createDestination({
       destinationId: 'demo-destination',
@@ -122,14 +132,16 @@ async function main() {
   }
   await db.destroy();
 
+  const workerHealthPort = config.worker.healthPort ?? 3001;
   const childEnv = childProcessEnv({
     TEMPORAL_ADDRESS: temporal.address,
     DATABASE_URL: postgres.url,
     SMTP_URL: mail?.smtpUrl ?? config.mail.url,
+    WORKER_HEALTH_PORT: String(workerHealthPort),
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
   });
-  supervise('worker', 'app/worker.ts', childEnv);
-  supervise('api', 'app/api.ts', childEnv);
+  superviseChild('worker', 'app/worker.ts', childEnv);
+  superviseChild('api', 'app/api.ts', childEnv);
   await waitForApi(`http://127.0.0.1:${config.api.port}/readyz`, 60_000);
 
   const api = `http://localhost:${config.api.port}`;
@@ -141,6 +153,7 @@ async function main() {
       `  API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
       `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its own UI)'}   (gRPC ${temporal.address})`,
       `  Mail view      ${mail?.viewUrl ?? `(external SMTP: ${config.mail.url})`}`,
+      `  Worker health  http://localhost:${workerHealthPort}/readyz`,
       ...simulators,
       `  Tokens         npm run tokens`,
       'Ctrl-C stops everything; `npm start` again continues where it stopped.',
@@ -149,19 +162,34 @@ async function main() {
   );
 }
 
-function supervise(name: string, file: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, file)], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.set(name, child);
-  child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (stopping) return;
-    say(`${name} exited (${signal ?? code}); restarting in 2 s`);
-    setTimeout(() => !stopping && supervise(name, file, env), 2000);
-  });
+function superviseChild(name: string, file: string, env: NodeJS.ProcessEnv) {
+  children.set(
+    name,
+    supervise({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(root, file)],
+      cwd: root,
+      env,
+      log: say,
+      maxCrashes: config.restartLimit,
+      onGiveUp: (reason) => {
+        say(reason);
+        void shutdown('error', 1);
+      },
+    }),
+  );
+}
+
+/** A port in use becomes one sentence naming the variable that moves it (what, variable, the alternative). */
+function portTaken(name: (port: number | undefined) => [string, string, string]) {
+  return (err: NodeJS.ErrnoException & { port?: number }): never => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    const [what, variable, instead] = name(err.port);
+    throw new StartupError(
+      `${what} cannot listen on port ${err.port}: it is in use; set ${variable} to a free port, or ${instead}.`,
+    );
+  };
 }
 
 async function waitForApi(url: string, timeoutMs: number) {
@@ -182,19 +210,8 @@ async function shutdown(signal: string, exitCode = 0) {
   if (stopping) return;
   stopping = true;
   say(`${signal === 'SIGTERM' ? 'stop requested' : signal}: stopping worker and API…`);
-  await Promise.all(
-    [...children.values()].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  // Each drains (the API its requests in flight, the worker its tasks) before Temporal and PostgreSQL go.
+  await Promise.all([...children.values()].map((child) => child.stop('SIGTERM', 15_000)));
   say('stopping Temporal, mail and PostgreSQL…');
   for (const stop of stops.reverse()) await stop().catch((err) => say(`stop failed: ${(err as Error).message}`));
   say('stopped');
