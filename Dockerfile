@@ -1,6 +1,7 @@
 # One image for both `api` and `worker`; docker-compose.yml picks the entry point with `command`.
-# There is no build step: tsx runs the TypeScript sources directly, as in development.
-FROM node:20-bookworm-slim
+# There is no build step: tsx runs the TypeScript sources directly, as in development. Node 24 is the LTS line;
+# the code also runs on Node 20.19+ (engines in package.json), which CI tests too.
+FROM node:24-bookworm-slim
 
 WORKDIR /app
 

@@ -1,5 +1,6 @@
 // The API process.
 import fs from 'node:fs';
+import type http from 'node:http';
 import { serve } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
@@ -7,7 +8,6 @@ import { createDb, migrateToLatest } from '../db/client';
 import { loadConfigOrExit } from '../runtime/config';
 import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
-import { createMailer } from '../runtime/mailer';
 import { deriveKeys } from '../runtime/keys';
 import { parameterKey } from '../runtime/secrets';
 import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
@@ -24,7 +24,6 @@ const db = createDb(databaseUrl(config), {
 });
 // Every process migrates on start (the migrator holds a lock, so API and worker may race safely).
 await migrateToLatest(db);
-const mailer = createMailer(smtpUrl(config), config.mail.from);
 // Lazy: the API comes up even while Temporal is still starting or down; /readyz says so.
 const connection = Connection.lazy({ address: temporalAddress(config) });
 // The same codec as the worker's: what the API starts, signals and updates is encrypted, what it queries decrypted.
@@ -59,6 +58,7 @@ const app = createApp({
       ? `http://127.0.0.1:${config.mail.viewPort}`
       : undefined,
   uiDemoSignIn: config.auth.demoLogin === 'on',
+  // Readiness checks what the API itself uses: Temporal and PostgreSQL. It sends no mail (the worker does).
   readiness: [
     {
       name: 'temporal',
@@ -73,23 +73,47 @@ const app = createApp({
         await sql`select 1`.execute(db);
       },
     },
-    { name: 'smtp', check: () => mailer.verify() },
   ],
 });
 
+/** How long SIGTERM waits for requests in flight before it closes the connections left. */
+const DRAIN_MS = 10_000;
+
 const server = serve({ fetch: app.fetch, hostname: config.api.host, port: config.api.port }, (info) =>
   log.info({ url: `http://${info.address}:${info.port}` }, 'api listening'),
-);
+) as http.Server;
+server.on('error', (err: NodeJS.ErrnoException) => {
+  // One sentence for the person starting it, then a clean exit (npm start gives up after a few tries).
+  console.error(
+    err.code === 'EADDRINUSE'
+      ? `The API cannot listen on ${config.api.host}:${config.api.port}: it is in use; set API_PORT to a free port.`
+      : `The API cannot listen on ${config.api.host}:${config.api.port} (${err.code ?? err.message}); set API_HOST and API_PORT.`,
+  );
+  process.exit(1);
+});
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'api stopping');
-  server.close();
+  // Drain: no new connections; requests in flight finish (idle keep-alive connections close at once), for at
+  // most DRAIN_MS; then whatever is left is closed.
+  log.info({ signal, drainMs: DRAIN_MS }, 'api stopping: draining requests in flight');
+  const drained = new Promise<boolean>((resolve) => server.close(() => resolve(true)));
+  server.closeIdleConnections();
+  let deadline: NodeJS.Timeout | undefined;
+  const inTime = await Promise.race([
+    drained,
+    new Promise<boolean>((resolve) => (deadline = setTimeout(() => resolve(false), DRAIN_MS))),
+  ]);
+  clearTimeout(deadline);
+  if (!inTime) {
+    log.warn({ drainMs: DRAIN_MS }, 'api drain deadline passed: closing the connections left');
+    server.closeAllConnections();
+  }
   await connection.close().catch(() => {});
   await db.destroy();
-  mailer.close();
+  log.info({ drained: inTime }, 'api stopped');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

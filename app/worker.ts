@@ -11,6 +11,7 @@ import { parameterKey } from '../runtime/secrets';
 import { EncryptionCodec } from '../runtime/payload-codec';
 import { dauerMs } from '../domain/dauer';
 import { installGermanErrorMap } from '../domain/field-errors';
+import { startWorkerHealth, type WorkerHealth } from '../worker/health';
 import { createWorker } from '../worker/worker';
 
 const config = loadConfigOrExit();
@@ -56,9 +57,26 @@ const worker = await createWorker({
   },
 });
 if (config.isDevPayloadKey) log.warn('PAYLOAD_KEYS is not set: using the development key (never in production)');
+let health: WorkerHealth | undefined;
+if (config.worker.healthPort !== undefined) {
+  const { healthHost: host, healthPort: port } = config.worker;
+  health = await startWorkerHealth({ worker, connection, taskQueue: config.temporal.taskQueue, host, port }).catch(
+    (err: NodeJS.ErrnoException) => {
+      // One sentence for the person starting it, then a clean exit (npm start gives up after a few tries).
+      console.error(
+        err.code === 'EADDRINUSE'
+          ? `The worker's health endpoint cannot listen on ${host}:${port}: it is in use; set WORKER_HEALTH_PORT to a free port.`
+          : `The worker's health endpoint cannot listen on ${host}:${port} (${err.code ?? err.message}); set WORKER_HEALTH_HOST and WORKER_HEALTH_PORT.`,
+      );
+      process.exit(1);
+    },
+  );
+  log.info({ url: health.url }, 'worker health listening');
+}
 log.info({ taskQueue: config.temporal.taskQueue, address: temporalAddress(config) }, 'worker started');
 // Worker.run() drains and returns on SIGINT/SIGTERM (the SDK installs those handlers).
 await worker.run();
+await health?.close();
 await connection.close();
 await db.destroy();
 mailer.close();

@@ -64,6 +64,9 @@ const schema = z
     MAIL_VIEW_PORT: port.default(8025),
     MAIL_FROM: z.string().min(3).default('Amt24 <noreply@amt24.sachsen.de>'),
 
+    RESTART_LIMIT: z.coerce.number().int().min(1).default(5),
+    WORKER_HEALTH_PORT: port.optional(),
+    WORKER_HEALTH_HOST: z.string().min(1).optional(),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: port.default(3000),
     API_MAX_BODY_BYTES: z.coerce
@@ -156,7 +159,11 @@ function toConfig(env: z.infer<typeof schema>, cwd: string) {
       publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.API_PORT}`,
       maxBodyBytes: env.API_MAX_BODY_BYTES,
     },
+    /** The worker's health endpoint (off unless WORKER_HEALTH_PORT is set; `npm start` sets it). */
+    worker: { healthPort: env.WORKER_HEALTH_PORT, healthHost: env.WORKER_HEALTH_HOST ?? env.API_HOST },
     supervisor: env.AMT24_SUPERVISOR === '1',
+    /** `npm start` gives up on a child that crashed this many times in a row. */
+    restartLimit: env.RESTART_LIMIT,
     transferDir: path.join(dataDir, 'transfer'),
     parameterKey: env.PARAMETER_KEY ?? DEV_PARAMETER_KEY,
     /** Encrypt Temporal payloads (runtime/payload-codec.ts): the first key encrypts, all decrypt. */

@@ -62,7 +62,7 @@ async function main() {
         cacheDir: config.temporal.cacheDir,
         envPath: config.temporal.searchPath,
       }),
-      startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() }),
+      startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), temporary: true }),
       startMailServer({ dir: path.join(dir, 'mail') }),
       startEpayblSimulator({ paypageSettleMs: 0 }),
     ]);

@@ -96,7 +96,7 @@ const [temporal, postgres, mail, bundle, idleBundle] = await Promise.all([
     cacheDir: config.temporal.cacheDir,
     envPath: config.temporal.searchPath,
   }),
-  startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres' }),
+  startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres', temporary: true }),
   startMailServer({ dir: path.join(dir, 'mail') }),
   bundleWorkflows(),
   // The baseline's idle workflows get a bundle of their own: nothing but the idle workflow.

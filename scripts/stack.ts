@@ -44,7 +44,7 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
       cacheDir: config.temporal.cacheDir,
       envPath: config.temporal.searchPath,
     }),
-    startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() }),
+    startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), temporary: true }),
     startMailServer({ dir: path.join(dir, 'mail') }),
     startEpayblSimulator({ paypageSettleMs: 0 }),
     startFitConnectSimulator({ sender: SENDER }),

@@ -1,6 +1,6 @@
 // `npm start`: PostgreSQL, Temporal, the mail server, the worker and the API on their embedded defaults (or the
 // configured external ones). Ctrl-C stops everything; starting again continues with the same data and workflows.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,8 @@ import { tellDemoStory } from './demo-story';
 import { childProcessEnv, loadConfigOrExit } from '../runtime/config';
 import { startMailServer, type MailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
+import { StartupError } from '../runtime/startup-error';
+import { supervise, type Supervised } from '../runtime/supervisor';
 import { startTemporal } from '../runtime/temporal-server';
 import { FITCONNECT_SIM_SENDER } from '../app/external';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
@@ -22,14 +24,16 @@ const t0 = performance.now();
 const say = (line: string) => console.error(`[start] ${line}`);
 const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const stops: (() => Promise<void>)[] = [];
-const children = new Map<string, ChildProcess>();
+const children = new Map<string, Supervised>();
 let stopping = false;
 
 async function main() {
   fs.mkdirSync(config.dataDir, { recursive: true });
   say(`data directory: ${config.dataDir}`);
 
-  const [postgres, mail, temporal] = await Promise.all([
+  // allSettled: when one server cannot start, the others have come up (and registered their stop) or failed too,
+  // so nothing is left running when this process ends.
+  const started = await Promise.allSettled([
     startPostgres({
       url: config.database.url,
       dataDir: path.join(config.dataDir, 'postgres'),
@@ -46,7 +50,13 @@ async function main() {
           dir: path.join(config.dataDir, 'mail'),
           smtpPort: config.mail.embeddedPort,
           viewPort: config.mail.viewPort,
-        })
+        }).catch(
+          portTaken((port) =>
+            port === config.mail.viewPort
+              ? ['The mail view', 'MAIL_VIEW_PORT', 'SMTP_URL to a relay']
+              : ['The loopback SMTP server', 'SMTP_PORT', 'SMTP_URL to a relay'],
+          ),
+        )
     ).then((s) => {
       if (s) {
         stops.push(s.stop);
@@ -71,6 +81,12 @@ async function main() {
       return s;
     }),
   ]);
+  for (const r of started) if (r.status === 'rejected') throw r.reason;
+  const [postgres, mail, temporal] = started.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+    Awaited<ReturnType<typeof startPostgres>>,
+    MailServer | undefined,
+    Awaited<ReturnType<typeof startTemporal>>,
+  ];
 
   // Simulators of the external systems, unless real endpoints are configured.
   const simulators: string[] = [];
@@ -79,7 +95,7 @@ async function main() {
       port: config.epaybl.simulatorPort,
       statePath: path.join(config.dataDir, 'epaybl-simulator.json'),
       paypageSettleMs: 1000,
-    });
+    }).catch(portTaken(() => ['The ePayBL simulator', 'EPAYBL_SIM_PORT', 'EPAYBL_URL to the real ePayBL']));
     stops.push(epaybl.close);
     simulators.push(`  ePayBL (sim)    ${epaybl.url}   (pay page, /_sim/ control API)`);
   }
@@ -87,7 +103,9 @@ async function main() {
     const fitconnect = await startFitConnectSimulator({
       port: config.fitconnect.simulatorPort,
       sender: FITCONNECT_SIM_SENDER,
-    });
+    }).catch(
+      portTaken(() => ['The FIT-Connect simulator', 'FITCONNECT_SIM_PORT', 'FITCONNECT_TOKEN_URL to FIT-Connect']),
+    );
     // The demo activation "hundesteuer-leipzig" delivers here (Leistung 99050012104000).
     await fitconnect.createDestination({
       destinationId: 'demo-destination',
@@ -115,16 +133,18 @@ async function main() {
   }
   await db.destroy();
 
+  const workerHealthPort = config.worker.healthPort ?? 3001;
   const childEnv = childProcessEnv({
     // `npm start` is the demo: one-click sign-in as any demo user, unless DEMO_LOGIN=0 says otherwise.
     DEMO_LOGIN: config.auth.demoLogin === 'off' ? '0' : '1',
     TEMPORAL_ADDRESS: temporal.address,
     DATABASE_URL: postgres.url,
     SMTP_URL: mail?.smtpUrl ?? config.mail.url,
+    WORKER_HEALTH_PORT: String(workerHealthPort),
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
   });
-  supervise('worker', 'app/worker.ts', childEnv);
-  supervise('api', 'app/api.ts', childEnv);
+  superviseChild('worker', 'app/worker.ts', childEnv);
+  superviseChild('api', 'app/api.ts', childEnv);
   await waitForApi(`http://127.0.0.1:${config.api.port}/readyz`, 60_000);
   if (config.env !== 'production') await tellDemoStory(`http://127.0.0.1:${config.api.port}`, config.auth.secrets, say);
 
@@ -137,6 +157,7 @@ async function main() {
       `  API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
       `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its own UI)'}   (gRPC ${temporal.address})`,
       `  Mail view      ${mail?.viewUrl ?? `(external SMTP: ${config.mail.url})`}`,
+      `  Worker health  http://localhost:${workerHealthPort}/readyz`,
       ...simulators,
       `  Tokens         npm run tokens`,
       'Ctrl-C stops everything; `npm start` again continues where it stopped.',
@@ -145,19 +166,34 @@ async function main() {
   );
 }
 
-function supervise(name: string, file: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, file)], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.set(name, child);
-  child.on('exit', (code, signal) => {
-    children.delete(name);
-    if (stopping) return;
-    say(`${name} exited (${signal ?? code}); restarting in 2 s`);
-    setTimeout(() => !stopping && supervise(name, file, env), 2000);
-  });
+function superviseChild(name: string, file: string, env: NodeJS.ProcessEnv) {
+  children.set(
+    name,
+    supervise({
+      name,
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(root, file)],
+      cwd: root,
+      env,
+      log: say,
+      maxCrashes: config.restartLimit,
+      onGiveUp: (reason) => {
+        say(reason);
+        void shutdown('error', 1);
+      },
+    }),
+  );
+}
+
+/** A port in use becomes one sentence naming the variable that moves it (what, variable, the alternative). */
+function portTaken(name: (port: number | undefined) => [string, string, string]) {
+  return (err: NodeJS.ErrnoException & { port?: number }): never => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    const [what, variable, instead] = name(err.port);
+    throw new StartupError(
+      `${what} cannot listen on port ${err.port}: it is in use; set ${variable} to a free port, or ${instead}.`,
+    );
+  };
 }
 
 async function waitForApi(url: string, timeoutMs: number) {
@@ -174,27 +210,16 @@ async function waitForApi(url: string, timeoutMs: number) {
   throw new Error(`API not ready after ${timeoutMs / 1000} s (${url})`);
 }
 
-async function shutdown(signal: string) {
+async function shutdown(signal: string, exitCode = 0) {
   if (stopping) return;
   stopping = true;
   say(`${signal === 'SIGTERM' ? 'stop requested' : signal}: stopping worker and API…`);
-  await Promise.all(
-    [...children.values()].map(
-      (child) =>
-        new Promise<void>((resolve) => {
-          const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-          child.once('exit', () => {
-            clearTimeout(kill);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  // Each drains (the API its requests in flight, the worker its tasks) before Temporal and PostgreSQL go.
+  await Promise.all([...children.values()].map((child) => child.stop('SIGTERM', 15_000)));
   say('stopping Temporal, mail and PostgreSQL…');
   for (const stop of stops.reverse()) await stop().catch((err) => say(`stop failed: ${(err as Error).message}`));
   say('stopped');
-  process.exit(0);
+  process.exit(exitCode);
 }
 
 // A terminal's Ctrl-C signals the whole foreground process group. If PostgreSQL and Temporal received it
@@ -215,9 +240,16 @@ if (!isSupervisor()) {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   main().catch(async (err) => {
-    say(`start failed: ${(err as Error).stack ?? err}`);
-    await shutdown('error');
-    process.exit(1);
+    // One sentence, not a stack trace: a StartupError says what, why and what to change; anything else its
+    // message (the stack with LOG_LEVEL=debug).
+    const detail =
+      err instanceof Error
+        ? ['debug', 'trace'].includes(config.logLevel)
+          ? (err.stack ?? err.message)
+          : err.message
+        : String(err);
+    say(`start failed: ${detail}`);
+    await shutdown('error', 1);
   });
 }
 

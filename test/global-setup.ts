@@ -44,6 +44,7 @@ export default async function setup(project: TestProject) {
       dataDir: path.join(testDataDir, 'postgres'),
       port: await freePort(),
       database: 'postgres',
+      temporary: true,
     }),
     startMailServer({ dir: path.join(testDataDir, 'mail') }),
     bundleWorkflows(),

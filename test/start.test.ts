@@ -2,10 +2,10 @@
 // second start continues with the same data and the same running workflows.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
 import { loadConfig } from '../runtime/config';
 import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
@@ -14,7 +14,9 @@ import { freePort } from './harness/ports';
 import { uniqueId } from './harness/servers';
 import { eventually } from './harness/wait';
 
-const dataDir = path.join(inject('testDataDir'), uniqueId('start'));
+// DATA_DIR in a folder only its owner may enter, as a clone in root's home or a `mktemp -d` folder is.
+const closedFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'amt24-start-'));
+const dataDir = path.join(closedFolder, uniqueId('start'));
 const ports = {
   API_PORT: await freePort(),
   TEMPORAL_PORT: await freePort(),
@@ -22,6 +24,7 @@ const ports = {
   POSTGRES_PORT: await freePort(),
   SMTP_PORT: await freePort(),
   MAIL_VIEW_PORT: await freePort(),
+  WORKER_HEALTH_PORT: await freePort(),
   EPAYBL_SIM_PORT: await freePort(),
   FITCONNECT_SIM_PORT: await freePort(),
 };
@@ -84,6 +87,7 @@ async function ctrlC(child: ChildProcess): Promise<number | null> {
 
 afterAll(() => {
   for (const child of running) if (child.exitCode === null) process.kill(-child.pid!, 'SIGKILL');
+  fs.rmSync(closedFolder, { recursive: true, force: true });
 });
 
 describe('npm start', () => {
@@ -91,6 +95,13 @@ describe('npm start', () => {
     const first = npmStart();
     await first.up;
     expect(first.output()).toContain(`API            http://localhost:${ports.API_PORT}`);
+    expect(fs.statSync(closedFolder).mode & 0o777).toBe(0o700);
+    // The start output names where PostgreSQL keeps its data; as root (CI), outside the closed folder.
+    expect(first.output()).toMatch(
+      process.getuid?.() === 0
+        ? /PostgreSQL ready \(embedded PostgreSQL \(data \/var\/tmp\/amt24-0\/data-[0-9a-f]{16}; linked from /
+        : /PostgreSQL ready \(embedded PostgreSQL \(data \//,
+    );
 
     // The API as a newcomer's stack serves it, signed with the development secret.
     const api = httpClient(`http://127.0.0.1:${ports.API_PORT}`, 'dev-only-secret-change-me-0123456789abcdef');
@@ -100,6 +111,12 @@ describe('npm start', () => {
     expect((await api('GET', '/anmelden')).text).toContain('Als Demo-Benutzer anmelden');
     expect((await fetch(`http://127.0.0.1:${ports.MAIL_VIEW_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
+    expect(first.output()).toContain(`Worker health  http://localhost:${ports.WORKER_HEALTH_PORT}/readyz`);
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${ports.WORKER_HEALTH_PORT}/readyz`)).status === 200,
+      30_000,
+      'worker ready',
+    );
 
     // The demo story: what a newcomer sees on the boards right after the first start.
     const story = await demoStory(api);

@@ -18,7 +18,7 @@ export const readyzRoute = apiRoute({
   path: '/readyz',
   tag: 'Betrieb',
   roles: 'public',
-  summary: 'Readiness: Temporal, PostgreSQL and SMTP reachable',
+  summary: 'Readiness: Temporal and PostgreSQL, what the API uses, reachable',
   responses: {
     200: json(readySchema, 'ready'),
     503: {

@@ -167,7 +167,7 @@ export async function startStack(opts: StackOptions) {
   const children: ChildProcess[] = [];
 
   /** The real worker entry point as a child process, configured like production through the environment. */
-  function spawnWorkerProcess(): ChildProcess {
+  function spawnWorkerProcess(env: Record<string, string> = {}): ChildProcess {
     const dataDir = path.join(inject('testDataDir'), uniqueId('worker-data'));
     fs.mkdirSync(dataDir, { recursive: true });
     if (externals) fs.symlinkSync(externals.transferRoot, path.join(dataDir, 'transfer'));
@@ -187,6 +187,7 @@ export async function startStack(opts: StackOptions) {
         AWB_EMAIL: awbEmail,
         ...(served ? { PUBLIC_BASE_URL: served.base } : {}),
         ...externals?.env,
+        ...env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -1,0 +1,110 @@
+// The worker's own health, on a small HTTP endpoint of its own (the worker serves no API): whether it polls its
+// task queue, whether Temporal answers, and when it last finished a workflow task and an activity task.
+//   GET /healthz  liveness: 200 unless the worker has failed or stopped
+//   GET /readyz   readiness: 200 while both pollers poll and Temporal answers its health check, else 503
+import http from 'node:http';
+import type net from 'node:net';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+
+export interface WorkerHealthOptions {
+  worker: Worker;
+  connection: NativeConnection;
+  taskQueue: string;
+  host: string;
+  port: number;
+}
+
+export interface WorkerHealth {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startWorkerHealth(opts: WorkerHealthOptions): Promise<WorkerHealth> {
+  const { worker } = opts;
+  let lastWorkflowTaskAt: string | null = null;
+  let lastActivityTaskAt: string | null = null;
+  // A count that goes down is a task that has just finished (completed or failed).
+  const finished = (record: () => void) => {
+    let previous = 0;
+    return (n: number) => {
+      if (n < previous) record();
+      previous = n;
+    };
+  };
+  const subscriptions = [
+    worker.numInFlightActivations$.subscribe(finished(() => (lastWorkflowTaskAt = new Date().toISOString()))),
+    worker.numInFlightActivities$.subscribe(finished(() => (lastActivityTaskAt = new Date().toISOString()))),
+  ];
+
+  const temporalReachable = async (): Promise<string | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        opts.connection.healthService.check({}),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 3000 ms')), 3000))),
+      ]);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+      res.end(JSON.stringify(body));
+    };
+    const status = worker.getStatus();
+    const state = {
+      taskQueue: opts.taskQueue,
+      runState: status.runState,
+      workflowPoller: status.workflowPollerState,
+      activityPoller: status.activityPollerState,
+      lastWorkflowTaskAt,
+      lastActivityTaskAt,
+      inFlight: {
+        workflowActivations: status.numInFlightWorkflowActivations,
+        activities: status.numInFlightActivities,
+      },
+      cachedWorkflows: status.numCachedWorkflows,
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET') return reply(405, { status: 'method not allowed' });
+    if (path === '/healthz') {
+      const alive = status.runState !== 'FAILED' && status.runState !== 'STOPPED';
+      return reply(alive ? 200 : 503, { status: alive ? 'ok' : 'down', ...state });
+    }
+    if (path === '/readyz') {
+      void temporalReachable().then((temporalError) => {
+        const problems = [
+          ...(status.runState === 'RUNNING' ? [] : [`worker ${status.runState}`]),
+          ...(status.workflowPollerState === 'POLLING' ? [] : [`workflow poller ${status.workflowPollerState}`]),
+          ...(status.activityPollerState === 'POLLING' ? [] : [`activity poller ${status.activityPollerState}`]),
+          ...(temporalError ? [`temporal: ${temporalError}`] : []),
+        ];
+        reply(problems.length ? 503 : 200, {
+          status: problems.length ? 'not ready' : 'ready',
+          ...(problems.length ? { problems } : {}),
+          ...state,
+        });
+      });
+      return;
+    }
+    reply(404, { status: 'not found', paths: ['/healthz', '/readyz'] });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
+    async close() {
+      for (const s of subscriptions) s.unsubscribe();
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+    },
+  };
+}
