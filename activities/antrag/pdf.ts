@@ -1,6 +1,6 @@
-// The PDF of exactly what was submitted, for the citizen and the authority: the legal record, so PDF/A-2b with an
-// embedded font (DejaVu Sans covers Latin Extended-A/B: Sorbian, Polish, Czech names come out as typed), tagged
-// (headings and paragraphs) and in German. Same input, same bytes: every date in it is the receipt time.
+// The PDF of exactly what was submitted, for the citizen and the authority. It is the legal record, so PDF/A-2a
+// (veraPDF passes it): an embedded font (DejaVu Sans covers Latin Extended-A/B, so Sorbian, Polish and Czech names
+// come out as typed), tagged (headings, paragraphs), in German. Same input, same bytes: its only date is the receipt.
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { Formular } from '../../domain/formulare';
@@ -37,7 +37,7 @@ export async function renderAntragPdf(input: AntragPdfInput): Promise<Uint8Array
     size: 'A4',
     margins: { top: 42, bottom: 50, left: 50, right: 50 },
     pdfVersion: '1.7',
-    subset: 'PDF/A-2b',
+    subset: 'PDF/A-2a',
     tagged: true,
     lang: 'de-DE',
     displayTitle: true,

@@ -73,12 +73,12 @@ describe('Antrag PDF', () => {
     expect(info.Title).toBe('Anmeldung zur Hundesteuer – HUN-2026-000042');
   });
 
-  it('declares PDF/A-2b, German, and renders the same bytes for the same submission', async () => {
+  it('declares PDF/A-2a, German, and renders the same bytes for the same submission', async () => {
     const bytes = await renderAntragPdf({ ...input, test: true });
     const { lines, info, xmp } = await extract(bytes);
     expect(lines[1]).toBe('TESTANTRAG – keine echte Antragstellung');
     expect(xmp.get('pdfaid:part')).toBe('2');
-    expect(xmp.get('pdfaid:conformance')).toBe('B');
+    expect(xmp.get('pdfaid:conformance')).toBe('A'); // level A: tagged, Unicode text
     expect(xmp.get('dc:title')).toBe('Anmeldung zur Hundesteuer – HUN-2026-000042');
     expect(info.Language).toBe('de-DE');
     // The font travels inside the file (PDF/A forbids relying on the reader's), no standard font is referenced.
