@@ -1,11 +1,13 @@
 // The web UI in a real browser (Debian's Chromium through playwright-core) against the full stack: a real worker on
 // the shared Temporal dev server, PostgreSQL, the ePayBL simulator, the API and its UI over HTTP. Every role signs
 // in and sees only its pages; tasks are completed from the page; a citizen's Antrag is followed from submission
-// through payment and delivery to the Bescheid. Screenshots of the main pages go to docs/screenshots/.
+// through payment and delivery to the Bescheid. Every page the browser is served is checked with axe-core (WCAG 2.1
+// A and AA). Screenshots of the main pages go to docs/screenshots/.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { chromium, type APIResponse, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoUsers } from '../api/auth';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
 import { rolloutStateQuery } from '../messages/rollout';
@@ -18,6 +20,7 @@ import { eventually } from './harness/wait';
 // Browser globals inside page.evaluate (the project compiles without the DOM library).
 declare const document: any;
 declare function getComputedStyle(element: unknown): { outlineStyle: string };
+declare const axe: any;
 
 const SHOTS = path.resolve('docs/screenshots');
 const CHROMIUM = '/usr/bin/chromium';
@@ -57,15 +60,92 @@ async function driveTo(id: string, phase: string) {
   throw new Error(`did not reach ${phase}`);
 }
 
+const VIEW = { viewport: { width: 1280, height: 900 }, locale: 'de-DE', timezoneId: 'Europe/Berlin' };
+
 async function newPage(): Promise<Page> {
-  const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
-    locale: 'de-DE',
-    timezoneId: 'Europe/Berlin',
-  });
+  const context = await browser.newContext(VIEW);
   contexts.push(context);
+  // Every navigation of every page passes here, clicks and form posts included: the HTML our server answers is
+  // kept for the accessibility check after the test (checked apart, so the check never races the test's next step).
+  // Other origins (ePayBL's pay page) are not ours to check.
+  await context.route(
+    (url) => url.origin === base,
+    async (route) => {
+      const request = route.request();
+      if (!request.isNavigationRequest()) return route.continue();
+      const response = await route.fetch({ maxRedirects: 0 });
+      const body = await response.body();
+      await route.fulfill({ response, body });
+      served.push(pageBehind(context, request.url(), response, body));
+    },
+  );
   return context.newPage();
 }
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+/** Pages served since the last check, and the pages already checked (HTML without its CSRF token). */
+const served: Promise<ServedPage | undefined>[] = [];
+type ServedPage = { url: string; html: string };
+
+/**
+ * The HTML page a navigation ends on. The browser follows a redirect (after a form post, say) without routing the
+ * next request again, so the page it lands on is fetched once more here, with the same cookies.
+ */
+async function pageBehind(context: BrowserContext, url: string, response: APIResponse, body: Buffer) {
+  for (let hop = 0; hop < 5 && response.status() >= 300 && response.status() < 400; hop++) {
+    url = new URL(response.headers()['location']!, url).href;
+    if (new URL(url).origin !== base) return undefined;
+    response = await context.request.get(url, { maxRedirects: 0 });
+    body = await response.body();
+  }
+  if (!response.headers()['content-type']?.startsWith('text/html')) return undefined;
+  return { url, html: body.toString('utf8') };
+}
+const checked = new Set<string>();
+let auditContext: BrowserContext;
+
+/** axe-core over one served page, in a page of its own: its serious and critical violations. */
+async function accessibilityViolations({ url, html }: ServedPage): Promise<string[]> {
+  const key = html.replace(/name="_csrf" value="[^"]*"/g, '');
+  if (checked.has(key)) return [];
+  checked.add(key);
+  const page = await auditContext.newPage();
+  try {
+    // The same bytes at the same URL, so the stylesheet loads as it did; without the CSP, so axe can be injected.
+    await page.route(
+      (u) => u.href === url,
+      (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+    );
+    await page.goto(url);
+    await page.addScriptTag({ content: AXE });
+    const violations: { id: string; impact: string; help: string; targets: string[] }[] = await page.evaluate(
+      async () =>
+        (
+          await axe.run(document, {
+            // WCAG 2.1 A and AA (BITV 2.0 via EN 301 549), and axe's best practices for landmarks and headings.
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+            resultTypes: ['violations'],
+          })
+        ).violations.map((v: any) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          targets: v.nodes.map((n: any) => n.target.join(' ')),
+        })),
+    );
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${new URL(url).pathname}: ${v.id} (${v.impact}) ${v.help}: ${v.targets.slice(0, 5).join(', ')}`);
+  } finally {
+    await page.close();
+  }
+}
+
+afterEach(async () => {
+  const violations: string[] = [];
+  for (const p of await Promise.all(served.splice(0))) if (p) violations.push(...(await accessibilityViolations(p)));
+  expect(violations).toEqual([]);
+});
 
 async function signIn(page: Page, userId: string) {
   await page.goto(`${base}/anmelden`);
@@ -128,6 +208,7 @@ beforeAll(async () => {
       '--disable-sync',
     ],
   });
+  auditContext = await browser.newContext(VIEW);
 
   // Onlinedienste: Leipzig's up to its rollout ticket, one of Dresden's in Klärung, one already in production.
   const kontakte = (id: string) => ({
@@ -286,7 +367,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
+  for (const c of [...contexts, auditContext]) await c?.close().catch(() => undefined);
   await browser?.close();
   await h?.close(); // the UI server too
 });
@@ -758,10 +839,72 @@ describe("a citizen's Antrag from submission to Bescheid", () => {
     expect(res.headers()['referrer-policy']).toBe('no-referrer');
     expect(res.headers()['content-security-policy']).toContain("script-src 'none'");
     await shot(citizen, 'status');
+    // The status page is public: it links the statements every public page must offer.
+    await expect(citizen.getByRole('contentinfo').getByRole('link').allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['Erklärung zur Barrierefreiheit', 'Impressum', 'Datenschutz']),
+    );
 
     // Someone else's token shows nothing.
     expect((await citizen.goto(`${base}/status/${vn}.${'A'.repeat(32)}`))!.status()).toBe(404);
   }, 120_000);
+});
+
+describe('public pages', () => {
+  const LINKS: [string, string][] = [
+    ['Erklärung zur Barrierefreiheit', '/barrierefreiheit'],
+    ['Impressum', '/impressum'],
+    ['Datenschutz', '/datenschutz'],
+  ];
+
+  it('link the Erklärung zur Barrierefreiheit, Impressum and Datenschutz in the footer, without sign-in', async () => {
+    const page = await newPage();
+    for (const p of ['/', '/anmelden', '/barrierefreiheit']) {
+      await page.goto(`${base}${p}`);
+      const footer = page.getByRole('contentinfo');
+      for (const [name, href] of LINKS)
+        await expect(
+          footer.getByRole('link', { name, exact: true }).getAttribute('href'),
+          `${p} ${name}`,
+        ).resolves.toBe(href);
+    }
+    const open = async (name: string) => {
+      await page.getByRole('contentinfo').getByRole('link', { name, exact: true }).click();
+      await expect(page.locator('h1').textContent()).resolves.toBe(name);
+      return (await page.locator('main').textContent())!;
+    };
+    const erklaerung = await open('Erklärung zur Barrierefreiheit');
+    expect(erklaerung).toContain('BITV 2.0');
+    expect(erklaerung).toContain('Feedback und Kontakt');
+    await expect(page.locator('main a[href^="mailto:"]').count()).resolves.toBeGreaterThan(0);
+    const impressum = await open('Impressum');
+    expect(impressum).toContain('Staatsbetrieb Sächsische Informatik Dienste');
+    const datenschutz = await open('Datenschutz');
+    for (const fact of ['Transferverzeichnis', '90 Tage nach dem Eingang', 'Art. 15 DSGVO', 'amt24_sitzung'])
+      expect(datenschutz).toContain(fact);
+    await page.goto(`${base}/status?token=`); // a redirect: back to the start page's status form
+    // Each of these pages, reached by address, by a click or by a redirect, waits for the accessibility check.
+    expect((await Promise.all(served)).map((p) => new URL(p!.url).pathname)).toEqual([
+      '/',
+      '/anmelden',
+      '/barrierefreiheit',
+      '/barrierefreiheit',
+      '/impressum',
+      '/datenschutz',
+      '/',
+    ]);
+  });
+
+  it('has an accessibility check that finds what it is meant to find', async () => {
+    // The check every test ends with, over a page made to fail it: an image without text, a field without label.
+    const violations = await accessibilityViolations({
+      url: `${base}/pruefseite-axe`,
+      html: '<!DOCTYPE html><html lang="de"><head><title>Probe</title></head><body><main><img src="/ui.css"><input type="text"></main></body></html>',
+    });
+    expect(violations).toEqual([
+      expect.stringMatching(/^\/pruefseite-axe: image-alt \(critical\)/),
+      expect.stringMatching(/^\/pruefseite-axe: label \(critical\)/),
+    ]);
+  });
 });
 
 describe('keyboard and labels', () => {

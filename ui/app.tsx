@@ -8,9 +8,12 @@ import { render, type Ui } from './context';
 import { registerAnmelden } from './pages/anmelden';
 import { registerAntrag } from './pages/antrag';
 import { registerAntraege } from './pages/antraege';
+import { registerBarrierefreiheit } from './pages/barrierefreiheit';
+import { registerDatenschutz } from './pages/datenschutz';
 import { registerAufgabe } from './pages/aufgabe';
 import { registerAufgaben } from './pages/aufgaben';
 import { registerBetrieb } from './pages/betrieb';
+import { registerImpressum } from './pages/impressum';
 import { registerMails } from './pages/mails';
 import { registerOnlinedienst } from './pages/onlinedienst';
 import { registerOnlinedienste } from './pages/onlinedienste';
@@ -39,6 +42,9 @@ const UI_PATHS = [
   '/statistik',
   '/statistik/*',
   '/entwicklung/*',
+  '/barrierefreiheit',
+  '/impressum',
+  '/datenschutz',
 ];
 
 export function uiRoutes(deps: ApiDeps, fetchApi: ApiFetch) {
@@ -62,6 +68,9 @@ export function uiRoutes(deps: ApiDeps, fetchApi: ApiFetch) {
   registerAntrag(app, ui);
   registerStatistik(app, ui);
   registerMails(app, ui);
+  registerBarrierefreiheit(app, ui);
+  registerImpressum(app, ui);
+  registerDatenschutz(app, ui);
 
   // Refusals become pages: not signed in → the sign-in page (and back); anything else → a page saying why.
   app.onError(async (err, c) => {

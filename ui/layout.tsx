@@ -2,6 +2,7 @@
 import type { Child } from 'hono/jsx';
 import type { Role, User } from '../api/auth';
 import { LIFECYCLE_READERS } from '../api/lifecycle-api';
+import { RECHTLICHES } from './betreiber';
 import { roleLabel } from './format';
 import { CSRF_FIELD } from './session';
 
@@ -91,10 +92,23 @@ export function Layout({ frame, title, children }: { frame: Frame; title: string
           {children}
         </main>
         <footer class="site">
-          <p>
-            Amt24-Serviceportal Sachsen · Orchestrierung der Onlinedienste und Anträge ·{' '}
-            <a href="/docs">API-Dokumentation</a>
-          </p>
+          <div class="bar">
+            <p>Amt24-Serviceportal Sachsen · Orchestrierung der Onlinedienste und Anträge</p>
+            <nav aria-label="Rechtliches und Hilfe">
+              <ul>
+                {RECHTLICHES.map((l) => (
+                  <li>
+                    <a href={l.href} aria-current={frame.path === l.href ? 'page' : undefined}>
+                      {l.label}
+                    </a>
+                  </li>
+                ))}
+                <li>
+                  <a href="/docs">API-Dokumentation</a>
+                </li>
+              </ul>
+            </nav>
+          </div>
         </footer>
       </body>
     </html>

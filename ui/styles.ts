@@ -25,7 +25,9 @@ nav.main a[aria-current="page"] { border-bottom-color: var(--brand); font-weight
 main { max-width: 72rem; margin: 0 auto; padding: 1rem 1rem 3rem; }
 main:focus { outline: none; }
 footer.site { border-top: 1px solid var(--line); color: var(--muted); }
-footer.site p { max-width: 72rem; margin: 0 auto; padding: 1rem; font-size: .9rem; }
+footer.site .bar { max-width: 72rem; margin: 0 auto; padding: 1rem; font-size: .9rem; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; justify-content: space-between; }
+footer.site p { margin: 0; }
+footer.site ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1.25rem; }
 h1 { font-size: 1.75rem; margin: .5rem 0 1rem; }
 h2 { font-size: 1.3rem; margin: 2rem 0 .75rem; }
 h3 { font-size: 1.05rem; margin: 1rem 0 .5rem; }

@@ -1,5 +1,8 @@
-// The PDF of exactly what was submitted, for the citizen and the authority (pdf-lib, standard fonts).
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+// The PDF of exactly what was submitted, for the citizen and the authority. It is the legal record, so PDF/A-2a
+// (veraPDF passes it): an embedded font (DejaVu Sans covers Latin Extended-A/B, so Sorbian, Polish and Czech names
+// come out as typed), tagged (headings, paragraphs), in German. Same input, same bytes: its only date is the receipt.
+import { createRequire } from 'node:module';
+import PDFDocument from 'pdfkit';
 import type { Formular } from '../../domain/formulare';
 
 export interface AntragPdfInput {
@@ -13,10 +16,9 @@ export interface AntragPdfInput {
   test: boolean;
 }
 
-// The standard fonts speak WinAnsi; anything else would make pdf-lib throw, so it is shown as "?".
-function winAnsi(text: string): string {
-  return text.replace(/[^\x20-\x7E\xA0-\xFF€–—„“”‚‘’…•]/g, '?');
-}
+const require = createRequire(import.meta.url);
+const FONT_REGULAR = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
 
 function flatten(value: unknown, prefix = ''): [string, string][] {
   if (value === null || value === undefined) return [[prefix, '–']];
@@ -31,107 +33,81 @@ function flatten(value: unknown, prefix = ''): [string, string][] {
 }
 
 export async function renderAntragPdf(input: AntragPdfInput): Promise<Uint8Array> {
-  const pdf = await PDFDocument.create();
-  // Fixed metadata dates: the same submission renders the same bytes.
-  const at = new Date(input.eingegangenAm);
-  pdf.setTitle(winAnsi(`${input.formular.titel} – ${input.vorgangsnummer}`));
-  pdf.setAuthor('Amt24 Sachsen');
-  pdf.setCreationDate(at);
-  pdf.setModificationDate(at);
-  pdf.setProducer('Amt24 Orchestrierung');
-  const font = await pdf.embedFont(StandardFonts.Helvetica);
-  const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
-  const writer = new Writer(pdf, font, bold);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: 42, bottom: 50, left: 50, right: 50 },
+    pdfVersion: '1.7',
+    subset: 'PDF/A-2a',
+    tagged: true,
+    lang: 'de-DE',
+    displayTitle: true,
+    font: FONT_REGULAR,
+    info: {
+      // pdfkit writes these into the XMP packet unescaped: only our own texts (form title, Vorgangsnummer) go here.
+      Title: `${input.formular.titel} – ${input.vorgangsnummer}`,
+      Author: 'Amt24 Sachsen',
+      Creator: 'Amt24 Orchestrierung',
+      Producer: 'Amt24 Orchestrierung',
+      CreationDate: new Date(input.eingegangenAm),
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Uint8Array>((resolve, reject) => {
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('error', reject);
+  });
+  doc.registerFont('regular', FONT_REGULAR);
+  doc.registerFont('bold', FONT_BOLD);
 
-  writer.line(input.formular.titel, { size: 16, font: bold });
-  if (input.test) writer.line('TESTANTRAG – keine echte Antragstellung', { size: 11, font: bold, color: [0.7, 0, 0] });
-  writer.line(`Vorgangsnummer: ${input.vorgangsnummer}`);
-  writer.line(`Eingegangen am: ${input.eingegangenAm}`);
-  writer.line(`Zuständig: ${input.mandantName}`);
-  writer.line(`Formularversion: ${input.formular.version}`);
-  writer.gap();
-  writer.line('Antragsteller/in', { size: 12, font: bold });
-  writer.field('Name', input.antragsteller.name);
-  writer.field('E-Mail', input.antragsteller.email);
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+  const write = (tag: 'H1' | 'H2' | 'P', text: string, opts: { color?: [number, number, number] } = {}) => {
+    const size = tag === 'H1' ? 16 : tag === 'H2' ? 12 : opts.color ? 11 : 10;
+    const element = doc.struct(tag, {}, () => {
+      doc
+        .font(tag === 'P' && !opts.color ? 'regular' : 'bold')
+        .fontSize(size)
+        .fillColor(opts.color ?? [0, 0, 0])
+        .text(text, { width: 495, lineGap: 1 });
+    });
+    root.add(element);
+    element.end();
+  };
+  const field = (label: string, value: string) => write('P', `${label}: ${value}`);
+  const gap = () => doc.moveDown(0.6);
+
+  write('H1', input.formular.titel);
+  if (input.test) write('P', 'TESTANTRAG – keine echte Antragstellung', { color: [179, 0, 0] });
+  write('P', `Vorgangsnummer: ${input.vorgangsnummer}`);
+  write('P', `Eingegangen am: ${input.eingegangenAm}`);
+  write('P', `Zuständig: ${input.mandantName}`);
+  write('P', `Formularversion: ${input.formular.version}`);
+  gap();
+  write('H2', 'Antragsteller/in');
+  field('Name', input.antragsteller.name);
+  field('E-Mail', input.antragsteller.email);
   const shown = new Set<string>();
   for (const abschnitt of input.formular.abschnitte) {
-    writer.gap();
-    writer.line(abschnitt.titel, { size: 12, font: bold });
+    gap();
+    write('H2', abschnitt.titel);
     for (const [key, label] of Object.entries(abschnitt.felder)) {
       shown.add(key);
       if (!(key in input.daten)) continue;
-      for (const [sub, value] of flatten(input.daten[key])) writer.field(sub ? `${label} / ${sub}` : label, value);
+      for (const [sub, value] of flatten(input.daten[key])) field(sub ? `${label} / ${sub}` : label, value);
     }
   }
   const rest = Object.keys(input.daten).filter((k) => !shown.has(k));
   if (rest.length) {
-    writer.gap();
-    writer.line('Weitere Angaben', { size: 12, font: bold });
-    for (const key of rest) for (const [sub, value] of flatten(input.daten[key], key)) writer.field(sub, value);
+    gap();
+    write('H2', 'Weitere Angaben');
+    for (const key of rest) for (const [sub, value] of flatten(input.daten[key], key)) field(sub, value);
   }
-  writer.gap();
-  writer.line('Anlagen', { size: 12, font: bold });
-  if (input.anlagen.length === 0) writer.line('keine');
-  for (const a of input.anlagen) writer.field(a.fileName, `${a.size} Bytes, SHA-256 ${a.sha256.slice(0, 16)}…`);
-  return pdf.save({ useObjectStreams: false });
-}
-
-class Writer {
-  private page: PDFPage;
-  private y = 0;
-  constructor(
-    private pdf: PDFDocument,
-    private font: PDFFont,
-    private bold: PDFFont,
-  ) {
-    this.page = this.newPage();
-  }
-  private newPage() {
-    const page = this.pdf.addPage([595, 842]); // A4
-    this.y = 800;
-    this.page = page;
-    return page;
-  }
-  line(text: string, opts: { size?: number; font?: PDFFont; color?: [number, number, number] } = {}) {
-    const size = opts.size ?? 10;
-    const font = opts.font ?? this.font;
-    for (const chunk of this.wrap(winAnsi(text), font, size, 495)) {
-      if (this.y < 50) this.newPage();
-      this.page.drawText(chunk, {
-        x: 50,
-        y: this.y,
-        size,
-        font,
-        color: opts.color ? rgb(...opts.color) : rgb(0, 0, 0),
-      });
-      this.y -= size + 4;
-    }
-  }
-  field(label: string, value: string) {
-    this.line(`${label}: ${value}`);
-  }
-  gap() {
-    this.y -= 8;
-  }
-  private wrap(text: string, font: PDFFont, size: number, width: number): string[] {
-    const words = text.split(/\s+/);
-    const lines: string[] = [];
-    let current = '';
-    for (const word of words) {
-      const candidate = current ? `${current} ${word}` : word;
-      if (font.widthOfTextAtSize(candidate, size) <= width) current = candidate;
-      else {
-        if (current) lines.push(current);
-        current = word;
-        while (font.widthOfTextAtSize(current, size) > width && current.length > 1) {
-          let cut = current.length - 1;
-          while (cut > 1 && font.widthOfTextAtSize(current.slice(0, cut), size) > width) cut--;
-          lines.push(current.slice(0, cut));
-          current = current.slice(cut);
-        }
-      }
-    }
-    if (current) lines.push(current);
-    return lines.length ? lines : [''];
-  }
+  gap();
+  write('H2', 'Anlagen');
+  if (input.anlagen.length === 0) write('P', 'keine');
+  for (const a of input.anlagen) field(a.fileName, `${a.size} Bytes, SHA-256 ${a.sha256.slice(0, 16)}…`);
+  root.end();
+  doc.end();
+  return done;
 }

@@ -16,7 +16,10 @@ export function registerOnlinedienste(app: Hono<UiEnv>, ui: Ui) {
     return render(ui, c, 'Onlinedienste', () => (
       <>
         <p class="lead">{list.items.length} Onlinedienste, die Sie sehen dürfen, nach Phase ihres Lebenszyklus.</p>
-        <Pipeline items={list.items} />
+        <section aria-labelledby="phasen-h">
+          <h2 id="phasen-h">Nach Phase</h2>
+          <Pipeline items={list.items} />
+        </section>
         <table>
           <caption>Alle als Liste</caption>
           <thead>
