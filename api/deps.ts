@@ -31,6 +31,8 @@ export interface ApiDeps {
   mailViewUrl?: string;
   /** The web UI's sign-in offers the demo users (development only; never in production). */
   uiDemoSignIn?: boolean;
+  /** When set, GET /metrics wants `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 export function workflowUiUrl(deps: ApiDeps, workflowId: string): string | undefined {

@@ -9,6 +9,9 @@ import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
 import { createLogger } from '../runtime/logger';
 import { createMailer } from '../runtime/mailer';
 import { parameterKey } from '../runtime/secrets';
+import { searchAttributesReady } from '../runtime/search-attributes-check';
+import { connectionOptions } from '../runtime/temporal-connection';
+import { startTracing, tracingClientInterceptors } from '../runtime/tracing';
 import { createApp } from './http';
 
 const config = loadConfigOrExit();
@@ -16,6 +19,11 @@ const log = createLogger('api', config.logLevel);
 const version = (
   JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
+const tracing = startTracing({
+  endpoint: config.telemetry.otlpEndpoint,
+  serviceName: config.telemetry.serviceName ?? 'amt24-api',
+  serviceVersion: config.telemetry.buildId ?? version,
+});
 
 const db = createDb(databaseUrl(config), {
   onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost'),
@@ -24,9 +32,21 @@ const db = createDb(databaseUrl(config), {
 await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);
 // Lazy: the API comes up even while Temporal is still starting or down; /readyz says so.
-const connection = Connection.lazy({ address: temporalAddress(config) });
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const connection = Connection.lazy(connectionOptions(config.temporal.connection, temporalAddress(config)));
+const temporal = new Client({
+  connection,
+  namespace: config.temporal.namespace,
+  interceptors: tracingClientInterceptors(tracing),
+});
+// In the background, once Temporal answers: the API serves reads without it, but every start would fail.
+void connection
+  .ensureConnected()
+  .then(() => searchAttributesReady(connection, config.temporal.namespace, log))
+  .catch((err: Error) => log.warn({ err: err.message }, 'Temporal not reachable yet: search attributes unchecked'));
 
+if (config.env === 'production' && !config.telemetry.metricsToken) {
+  log.warn('METRICS_TOKEN is not set: /metrics answers anyone who reaches the API (keep it off the public proxy)');
+}
 if (config.auth.isDevSecret) log.warn('AUTH_SECRET is not set: using the development secret (never in production)');
 
 const app = createApp({
@@ -47,6 +67,7 @@ const app = createApp({
       ? `http://127.0.0.1:${config.mail.viewPort}`
       : undefined,
   uiDemoSignIn: config.env !== 'production',
+  metricsToken: config.telemetry.metricsToken,
   readiness: [
     {
       name: 'temporal',
@@ -76,6 +97,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'api stopping');
   server.close();
   await connection.close().catch(() => {});
+  await tracing?.shutdown();
   await db.destroy();
   mailer.close();
   process.exit(0);
