@@ -9,6 +9,7 @@ import { seedDemoData } from '../db/seed';
 import { childProcessEnv, loadConfigOrExit } from '../runtime/config';
 import { startMailServer, type MailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
+import { describeConnection } from '../runtime/temporal-connection';
 import { startTemporal } from '../runtime/temporal-server';
 import { FITCONNECT_SIM_SENDER } from '../app/external';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
@@ -66,7 +67,10 @@ async function main() {
       log: say,
     }).then((s) => {
       stops.push(s.stop);
-      say(`Temporal ready (${s.origin}) after ${elapsed()}`);
+      const origin = config.temporal.address
+        ? describeConnection(config.temporal.connection, s.address, config.temporal.namespace)
+        : s.origin;
+      say(`Temporal ready (${origin}) after ${elapsed()}`);
       return s;
     }),
   ]);
@@ -133,12 +137,18 @@ async function main() {
       `  API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
       `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its own UI)'}   (gRPC ${temporal.address})`,
       `  Mail view      ${mail?.viewUrl ?? `(external SMTP: ${config.mail.url})`}`,
+      `  Metrics        ${api}/metrics   (worker: ${workerMetricsUrl() ?? 'off (WORKER_METRICS_PORT=0)'})`,
       ...simulators,
       `  Tokens         npm run tokens`,
       'Ctrl-C stops everything; `npm start` again continues where it stopped.',
       '',
     ].join('\n'),
   );
+}
+
+function workerMetricsUrl(): string | undefined {
+  const m = config.telemetry.workerMetrics;
+  return m && `http://${m.host === '0.0.0.0' ? 'localhost' : m.host}:${m.port}/metrics`;
 }
 
 function supervise(name: string, file: string, env: NodeJS.ProcessEnv) {
