@@ -20,21 +20,33 @@ const log = createLogger('worker', config.logLevel);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const buildId = resolveBuildId(config.telemetry.buildId, root);
 const metrics = config.telemetry.workerMetrics;
-Runtime.install({
-  logger: {
-    log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
-    trace: (m, meta) => log.trace(meta ?? {}, m),
-    debug: (m, meta) => log.debug(meta ?? {}, m),
-    info: (m, meta) => log.info(meta ?? {}, m),
-    warn: (m, meta) => log.warn(meta ?? {}, m),
-    error: (m, meta) => log.error(meta ?? {}, m),
-  },
-  telemetryOptions: {
-    logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-    // The SDK's own metrics (task slots, poll latency, schedule-to-start, sticky cache …) as temporal_* series.
-    ...(metrics ? { metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.port}` } } } : {}),
-  },
-});
+try {
+  installRuntime();
+} catch (err) {
+  // The only way installing fails in practice: the metrics port is taken (another worker, another service).
+  log.fatal(
+    `the worker's metrics endpoint ${metrics?.host}:${metrics?.port} cannot listen (${(err as Error).message}): ` +
+      'set WORKER_METRICS_PORT to a free port, or 0 to turn it off',
+  );
+  process.exit(78); // EX_CONFIG
+}
+function installRuntime() {
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
+      trace: (m, meta) => log.trace(meta ?? {}, m),
+      debug: (m, meta) => log.debug(meta ?? {}, m),
+      info: (m, meta) => log.info(meta ?? {}, m),
+      warn: (m, meta) => log.warn(meta ?? {}, m),
+      error: (m, meta) => log.error(meta ?? {}, m),
+    },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      // The SDK's own metrics (task slots, poll latency, schedule-to-start, sticky cache …) as temporal_* series.
+      ...(metrics ? { metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.port}` } } } : {}),
+    },
+  });
+}
 const tracing = startTracing({
   endpoint: config.telemetry.otlpEndpoint,
   serviceName: config.telemetry.serviceName ?? 'amt24-worker',

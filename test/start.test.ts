@@ -20,6 +20,7 @@ const ports = {
   POSTGRES_PORT: await freePort(),
   SMTP_PORT: await freePort(),
   MAIL_VIEW_PORT: await freePort(),
+  WORKER_METRICS_PORT: await freePort(),
 };
 const running: ChildProcess[] = [];
 
@@ -70,6 +71,8 @@ describe('npm start', () => {
     const api = httpClient(`http://127.0.0.1:${ports.API_PORT}`, 'dev-only-secret-change-me-0123456789abcdef');
     expect((await api('GET', '/readyz')).status).toBe(200);
     expect((await api('GET', '/docs')).status).toBe(200);
+    expect(first.output()).toContain(`worker: http://127.0.0.1:${ports.WORKER_METRICS_PORT}/metrics`);
+    expect((await api('GET', '/metrics')).text).toMatch(/^amt24_antraege\{/m);
     expect((await fetch(`http://127.0.0.1:${ports.MAIL_VIEW_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
 
