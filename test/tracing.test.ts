@@ -2,9 +2,11 @@
 // over OTLP/HTTP: the workflow's spans (its interceptors are in the bundle; the workflow's own RunWorkflow span only
 // ends with the workflow, so the test looks at the activity it schedules) and the activity's. A loopback
 // receiver stands in for the collector; protobuf keeps span names as plain UTF-8, so the bodies can be searched.
+// The same worker reports its build id with its pollers.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, describe, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { lifecycleStateQuery, lifecycleWorkflowId, type LifecycleInput } from '../messages/onlinedienst';
 import { uniqueId } from './harness/servers';
 import { startStack } from './harness/stack';
@@ -70,6 +72,15 @@ describe('traces', () => {
     expect(spans).toContain('amt24-worker');
     expect(spans).toContain('@temporalio/interceptor-workflow');
     expect(spans).toContain(lifecycleWorkflowId(id));
+    // The worker's build id (package version + git commit here) is what its pollers report.
+    const { pollers } = await s.client.workflowService.describeTaskQueue({
+      namespace: inject('temporalNamespace'),
+      taskQueue: { name: s.taskQueue },
+      taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+    });
+    const buildIds = pollers.map((p) => p.workerVersionCapabilities?.buildId ?? p.deploymentOptions?.buildId);
+    expect(buildIds[0]).toMatch(/^\d+\.\d+\.\d+(\+[0-9a-f]{12})?$/);
+    expect(spans).toContain(buildIds[0]);
     await handle.terminate('test over');
   }, 180_000);
 });
