@@ -10,6 +10,7 @@ import { databaseUrl, smtpUrl, temporalAddress } from '../../runtime/endpoints';
 import { createLogger } from '../../runtime/logger';
 import { createMailer } from '../../runtime/mailer';
 import { parameterKey } from '../../runtime/secrets';
+import { connectionOptions } from '../../runtime/temporal-connection';
 import { createWorker } from '../../worker/worker';
 import { benchActivities } from './activities';
 
@@ -31,7 +32,9 @@ Runtime.install({
 const db = createDb(databaseUrl(config));
 await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);
-const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+const connection = await NativeConnection.connect(
+  connectionOptions(config.temporal.connection, temporalAddress(config)),
+);
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
