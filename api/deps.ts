@@ -33,6 +33,8 @@ export interface ApiDeps {
   uiDemoSignIn?: boolean;
   /** When set, GET /metrics wants `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string;
+  /** OpenTelemetry is on (OTEL_EXPORTER_OTLP_ENDPOINT): every request gets a server span. */
+  tracing?: boolean;
 }
 
 export function workflowUiUrl(deps: ApiDeps, workflowId: string): string | undefined {

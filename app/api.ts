@@ -68,6 +68,7 @@ const app = createApp({
       : undefined,
   uiDemoSignIn: config.env !== 'production',
   metricsToken: config.telemetry.metricsToken,
+  tracing: Boolean(tracing),
   readiness: [
     {
       name: 'temporal',

@@ -21,6 +21,8 @@ const ports = {
   SMTP_PORT: await freePort(),
   MAIL_VIEW_PORT: await freePort(),
   WORKER_METRICS_PORT: await freePort(),
+  EPAYBL_SIM_PORT: await freePort(),
+  FITCONNECT_SIM_PORT: await freePort(),
 };
 const running: ChildProcess[] = [];
 
@@ -72,7 +74,7 @@ describe('npm start', () => {
     expect((await api('GET', '/readyz')).status).toBe(200);
     expect((await api('GET', '/docs')).status).toBe(200);
     expect(first.output()).toContain(`worker: http://127.0.0.1:${ports.WORKER_METRICS_PORT}/metrics`);
-    expect((await api('GET', '/metrics')).text).toMatch(/^amt24_antraege\{/m);
+    expect((await api('GET', '/metrics')).text).toMatch(/^amt24_domain_up 1$/m);
     expect((await fetch(`http://127.0.0.1:${ports.MAIL_VIEW_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
 

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { temporal } from '@temporalio/proto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { startTracing } from '../runtime/tracing';
 import { lifecycleStateQuery, lifecycleWorkflowId, type LifecycleInput } from '../messages/onlinedienst';
 import { uniqueId } from './harness/servers';
 import { startStack } from './harness/stack';
@@ -31,6 +32,20 @@ afterAll(async () => {
 });
 
 describe('traces', () => {
+  it('the API gives every request a server span named by its route pattern', async () => {
+    // This test process plays the API process: tracing on, the app told so.
+    const tracing = startTracing({ endpoint, serviceName: 'amt24-api', serviceVersion: 'test' })!;
+    const { api } = await s.serveApp({ tracing: true });
+    const token = 'a'.repeat(40);
+    expect((await api('GET', `/api/status/${token}`)).status).toBeGreaterThanOrEqual(400);
+    await tracing.spanProcessor.forceFlush();
+    const all = Buffer.concat(received.map((r) => r.body)).toString('latin1');
+    expect(all).toContain('GET /api/status/:token');
+    expect(all).toContain('amt24-api');
+    expect(all).not.toContain(token);
+    await tracing.shutdown();
+  });
+
   it('the worker exports workflow and activity spans to the OTLP endpoint', async () => {
     const worker = s.spawnWorkerProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     const id = uniqueId('od-trace');
