@@ -38,6 +38,10 @@ export interface ApiDeps {
   mailViewUrl?: string;
   /** The web UI's sign-in offers the demo users (development only; never in production). */
   uiDemoSignIn?: boolean;
+  /** When set, GET /metrics wants `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
+  metricsToken?: string;
+  /** OpenTelemetry is on (OTEL_EXPORTER_OTLP_ENDPOINT): every request gets a server span. */
+  tracing?: boolean;
 }
 
 export function workflowUiUrl(deps: ApiDeps, workflowId: string): string | undefined {

@@ -11,6 +11,9 @@ import { createLogger } from '../runtime/logger';
 import { deriveKeys } from '../runtime/keys';
 import { parameterKey } from '../runtime/secrets';
 import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
+import { searchAttributesReady } from '../runtime/search-attributes-check';
+import { connectionOptions } from '../runtime/temporal-connection';
+import { startTracing, tracingClientInterceptors } from '../runtime/tracing';
 import { createApp } from './http';
 
 const config = loadConfigOrExit();
@@ -18,6 +21,11 @@ const log = createLogger('api', config.logLevel);
 const version = (
   JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
+const tracing = startTracing({
+  endpoint: config.telemetry.otlpEndpoint,
+  serviceName: config.telemetry.serviceName ?? 'amt24-api',
+  serviceVersion: config.telemetry.buildId ?? version,
+});
 
 const db = createDb(databaseUrl(config), {
   onIdleError: (err) => log.warn({ err: err.message }, 'idle database connection lost'),
@@ -25,15 +33,24 @@ const db = createDb(databaseUrl(config), {
 // Every process migrates on start (the migrator holds a lock, so API and worker may race safely).
 await migrateToLatest(db);
 // Lazy: the API comes up even while Temporal is still starting or down; /readyz says so.
-const connection = Connection.lazy({ address: temporalAddress(config) });
+const connection = Connection.lazy(connectionOptions(config.temporal.connection, temporalAddress(config)));
 // The same codec as the worker's: what the API starts, signals and updates is encrypted, what it queries decrypted.
 const payloadCodec = new EncryptionCodec(config.payloadKeys);
 const temporal = new Client({
   connection,
   namespace: config.temporal.namespace,
   dataConverter: dataConverter(payloadCodec),
+  interceptors: tracingClientInterceptors(tracing),
 });
+// In the background, once Temporal answers: the API serves reads without it, but every start would fail.
+void connection
+  .ensureConnected()
+  .then(() => searchAttributesReady(connection, config.temporal.namespace, log))
+  .catch((err: Error) => log.warn({ err: err.message }, 'Temporal not reachable yet: search attributes unchecked'));
 
+if (config.env === 'production' && !config.telemetry.metricsToken) {
+  log.warn('METRICS_TOKEN is not set: /metrics answers anyone who reaches the API (keep it off the public proxy)');
+}
 if (config.auth.isDevSecret) log.warn('AUTH_SECRET is not set: using the development secret (never in production)');
 if (config.auth.demoLogin === 'on') log.warn('DEMO_LOGIN=1: the web UI offers one-click sign-in as any demo user');
 if (config.isDevPayloadKey) log.warn('PAYLOAD_KEYS is not set: using the development key (never in production)');
@@ -59,6 +76,8 @@ const app = createApp({
       : undefined,
   uiDemoSignIn: config.auth.demoLogin === 'on',
   // Readiness checks what the API itself uses: Temporal and PostgreSQL. It sends no mail (the worker does).
+  metricsToken: config.telemetry.metricsToken,
+  tracing: Boolean(tracing),
   readiness: [
     {
       name: 'temporal',
@@ -112,6 +131,7 @@ async function shutdown(signal: string) {
     server.closeAllConnections();
   }
   await connection.close().catch(() => {});
+  await tracing?.shutdown();
   await db.destroy();
   log.info({ drained: inTime }, 'api stopped');
   process.exit(0);

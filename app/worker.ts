@@ -1,4 +1,5 @@
 // The worker process: runs workflow code and activities against the configured Temporal, PostgreSQL and SMTP.
+import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createDb, migrateToLatest } from '../db/client';
 import { loadConfigOrExit } from '../runtime/config';
@@ -12,22 +13,50 @@ import { EncryptionCodec } from '../runtime/payload-codec';
 import { dauerMs } from '../domain/dauer';
 import { installGermanErrorMap } from '../domain/field-errors';
 import { startWorkerHealth, type WorkerHealth } from '../worker/health';
+import { resolveBuildId } from '../runtime/build-id';
+import { searchAttributesReady } from '../runtime/search-attributes-check';
+import { connectionOptions, describeConnection } from '../runtime/temporal-connection';
+import { startTracing } from '../runtime/tracing';
 import { createWorker } from '../worker/worker';
 
 const config = loadConfigOrExit();
 const log = createLogger('worker', config.logLevel);
 // Activities' validation messages (e.g. a Prozessparameter that does not parse) in German, as the API's.
 installGermanErrorMap();
-Runtime.install({
-  logger: {
-    log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
-    trace: (m, meta) => log.trace(meta ?? {}, m),
-    debug: (m, meta) => log.debug(meta ?? {}, m),
-    info: (m, meta) => log.info(meta ?? {}, m),
-    warn: (m, meta) => log.warn(meta ?? {}, m),
-    error: (m, meta) => log.error(meta ?? {}, m),
-  },
-  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+const root = fileURLToPath(new URL('..', import.meta.url));
+const buildId = resolveBuildId(config.telemetry.buildId, root);
+const metrics = config.telemetry.workerMetrics;
+try {
+  installRuntime();
+} catch (err) {
+  // The only way installing fails in practice: the metrics port is taken (another worker, another service).
+  log.fatal(
+    `the worker's metrics endpoint ${metrics?.host}:${metrics?.port} cannot listen (${(err as Error).message}): ` +
+      'set WORKER_METRICS_PORT to a free port, or 0 to turn it off',
+  );
+  process.exit(78); // EX_CONFIG
+}
+function installRuntime() {
+  Runtime.install({
+    logger: {
+      log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
+      trace: (m, meta) => log.trace(meta ?? {}, m),
+      debug: (m, meta) => log.debug(meta ?? {}, m),
+      info: (m, meta) => log.info(meta ?? {}, m),
+      warn: (m, meta) => log.warn(meta ?? {}, m),
+      error: (m, meta) => log.error(meta ?? {}, m),
+    },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      // The SDK's own metrics (task slots, poll latency, schedule-to-start, sticky cache …) as temporal_* series.
+      ...(metrics ? { metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.port}` } } } : {}),
+    },
+  });
+}
+const tracing = startTracing({
+  endpoint: config.telemetry.otlpEndpoint,
+  serviceName: config.telemetry.serviceName ?? 'amt24-worker',
+  serviceVersion: buildId,
 });
 
 const db = createDb(databaseUrl(config), {
@@ -36,12 +65,22 @@ const db = createDb(databaseUrl(config), {
 // Every process migrates on start (the migrator holds a lock, so API and worker may race safely).
 await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);
-const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+const connection = await NativeConnection.connect(
+  connectionOptions(config.temporal.connection, temporalAddress(config)),
+);
+// Without the search attributes every workflow start fails: say so once and stop instead of failing Anträge.
+if (!(await searchAttributesReady(connection, config.temporal.namespace, log))) {
+  await connection.close();
+  await db.destroy();
+  process.exit(78); // EX_CONFIG
+}
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   payloadCodec: new EncryptionCodec(config.payloadKeys),
+  buildId,
+  tracing,
   deps: {
     db,
     mailer,
@@ -73,11 +112,21 @@ if (config.worker.healthPort !== undefined) {
   );
   log.info({ url: health.url }, 'worker health listening');
 }
-log.info({ taskQueue: config.temporal.taskQueue, address: temporalAddress(config) }, 'worker started');
+log.info(
+  {
+    taskQueue: config.temporal.taskQueue,
+    temporal: describeConnection(config.temporal.connection, temporalAddress(config), config.temporal.namespace),
+    buildId,
+    metrics: metrics ? `http://${metrics.host}:${metrics.port}/metrics` : 'off',
+    tracing: tracing ? config.telemetry.otlpEndpoint : 'off',
+  },
+  'worker started',
+);
 // Worker.run() drains and returns on SIGINT/SIGTERM (the SDK installs those handlers).
 await worker.run();
 await health?.close();
 await connection.close();
 await db.destroy();
 mailer.close();
+await tracing?.shutdown();
 log.info('worker stopped');

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import os from 'node:os';
 import { z } from 'zod';
+import { telemetryConfig, telemetryEnv } from './telemetry-config';
+import { resolveTemporalConnection, TemporalConnectionError, type TemporalConnection } from './temporal-connection';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = (protocols: string[]) =>
@@ -49,12 +51,14 @@ const schema = z
       .string()
       .regex(/^[^\s:/]+:\d+$/, 'must be host:port, e.g. localhost:7233')
       .optional(),
-    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    // No default here: a profile's namespace must win over it (temporal-connection.ts).
+    TEMPORAL_NAMESPACE: z.string().min(1).optional(),
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('amt24'),
     TEMPORAL_CLI_PATH: z.string().min(1).optional(),
     TEMPORAL_CACHE_DIR: z.string().min(1).optional(),
     TEMPORAL_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
+    ...telemetryEnv,
 
     DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
     POSTGRES_PORT: port.default(54329),
@@ -133,15 +137,18 @@ export class ConfigError extends Error {
   }
 }
 
-function toConfig(env: z.infer<typeof schema>, cwd: string) {
+function toConfig(env: z.infer<typeof schema>, cwd: string, connection: TemporalConnection) {
   const dataDir = path.resolve(cwd, env.DATA_DIR);
   return {
     env: env.NODE_ENV,
     dataDir,
     logLevel: env.LOG_LEVEL,
     temporal: {
-      address: env.TEMPORAL_ADDRESS,
-      namespace: env.TEMPORAL_NAMESPACE,
+      /** TEMPORAL_ADDRESS or the profile's address; unset: the dev server */
+      address: connection.address,
+      namespace: connection.namespace ?? 'default',
+      /** TLS, API key, gRPC metadata (runtime/temporal-connection.ts) */
+      connection,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       cliPath: env.TEMPORAL_CLI_PATH,
       /** Searched for `temporal` and `go`. */
@@ -149,8 +156,9 @@ function toConfig(env: z.infer<typeof schema>, cwd: string) {
       cacheDir: env.TEMPORAL_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'amt24'),
       port: env.TEMPORAL_PORT,
       uiPort: env.TEMPORAL_UI_PORT,
-      uiUrl: env.TEMPORAL_UI_URL ?? (env.TEMPORAL_ADDRESS ? undefined : `http://localhost:${env.TEMPORAL_UI_PORT}`),
+      uiUrl: env.TEMPORAL_UI_URL ?? (connection.address ? undefined : `http://localhost:${env.TEMPORAL_UI_PORT}`),
     },
+    telemetry: telemetryConfig(env),
     database: { url: env.DATABASE_URL, embeddedPort: env.POSTGRES_PORT },
     mail: { url: env.SMTP_URL, embeddedPort: env.SMTP_PORT, viewPort: env.MAIL_VIEW_PORT, from: env.MAIL_FROM },
     api: {
@@ -207,7 +215,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
     );
   }
-  return toConfig(parsed.data, cwd);
+  return toConfig(parsed.data, cwd, temporalConnection(cleaned));
+}
+
+function temporalConnection(env: Record<string, string | undefined>): TemporalConnection {
+  try {
+    return resolveTemporalConnection(env);
+  } catch (err) {
+    if (err instanceof TemporalConnectionError)
+      throw new ConfigError([{ variable: err.variable, message: err.message }]);
+    throw err;
+  }
 }
 
 /** The environment for child processes started by `npm start`: ours plus the resolved endpoints. */

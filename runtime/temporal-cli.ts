@@ -41,6 +41,8 @@ export interface FindCliOptions {
   log?: (line: string) => void;
   /** Build with `go install` when nothing is found (default true). */
   build?: boolean;
+  /** How often a running build says it is still at work (default 15 s). */
+  heartbeatMs?: number;
 }
 
 /** TEMPORAL_CLI_PATH, then `temporal` on PATH, then the cached pinned build; builds it when none exists. */
@@ -59,11 +61,16 @@ export async function findOrBuildTemporalCli(opts: FindCliOptions): Promise<CliL
   if (opts.build === false) {
     throw new Error(`Temporal CLI not found (TEMPORAL_CLI_PATH, PATH, ${cached})`);
   }
-  await buildTemporalCli(cached, log, opts.envPath);
+  await buildTemporalCli(cached, log, opts.envPath, opts.heartbeatMs ?? 15_000);
   return { path: cached, source: 'built' };
 }
 
-async function buildTemporalCli(target: string, log: (line: string) => void, envPath: string | undefined) {
+async function buildTemporalCli(
+  target: string,
+  log: (line: string) => void,
+  envPath: string | undefined,
+  heartbeatMs: number,
+) {
   const go = onPath('go', envPath) ?? ['/usr/local/go/bin/go', '/usr/lib/go/bin/go'].find(isExecutable);
   if (!go) {
     throw new Error(
@@ -86,6 +93,12 @@ async function buildTemporalCli(target: string, log: (line: string) => void, env
     while (fs.existsSync(lockFile) && !isExecutable(target)) await new Promise((r) => setTimeout(r, 2000));
     if (isExecutable(target)) return;
   }
+  // `go install` prints nothing while it compiles; without a sign of life the first start looks hung.
+  const heartbeat = setInterval(
+    () =>
+      log(`still compiling the Temporal CLI ${TEMPORAL_CLI_VERSION} … ${Math.round((Date.now() - started) / 1000)} s`),
+    heartbeatMs,
+  );
   try {
     await new Promise<void>((resolve, reject) => {
       const child = spawn(go, ['install', `${MODULE}@${TEMPORAL_CLI_VERSION}`], {
@@ -96,6 +109,7 @@ async function buildTemporalCli(target: string, log: (line: string) => void, env
       child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`go install exited with ${code}`))));
     });
   } finally {
+    clearInterval(heartbeat);
     fs.rmSync(lockFile, { force: true });
   }
   if (!isExecutable(target)) throw new Error(`go install finished but ${target} is missing`);

@@ -12,6 +12,7 @@ import { startMailServer, type MailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
 import { StartupError } from '../runtime/startup-error';
 import { supervise, type Supervised } from '../runtime/supervisor';
+import { describeConnection } from '../runtime/temporal-connection';
 import { startTemporal } from '../runtime/temporal-server';
 import { FITCONNECT_SIM_SENDER } from '../app/external';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
@@ -77,7 +78,10 @@ async function main() {
       log: say,
     }).then((s) => {
       stops.push(s.stop);
-      say(`Temporal ready (${s.origin}) after ${elapsed()}`);
+      const origin = config.temporal.address
+        ? describeConnection(config.temporal.connection, s.address, config.temporal.namespace)
+        : s.origin;
+      say(`Temporal ready (${origin}) after ${elapsed()}`);
       return s;
     }),
   ]);
@@ -158,12 +162,18 @@ async function main() {
       `  Temporal UI    ${temporal.uiUrl ?? '(external cluster: see its own UI)'}   (gRPC ${temporal.address})`,
       `  Mail view      ${mail?.viewUrl ?? `(external SMTP: ${config.mail.url})`}`,
       `  Worker health  http://localhost:${workerHealthPort}/readyz`,
+      `  Metrics        ${api}/metrics   (worker: ${workerMetricsUrl() ?? 'off (WORKER_METRICS_PORT=0)'})`,
       ...simulators,
       `  Tokens         npm run tokens`,
       'Ctrl-C stops everything; `npm start` again continues where it stopped.',
       '',
     ].join('\n'),
   );
+}
+
+function workerMetricsUrl(): string | undefined {
+  const m = config.telemetry.workerMetrics;
+  return m && `http://${m.host === '0.0.0.0' ? 'localhost' : m.host}:${m.port}/metrics`;
 }
 
 function superviseChild(name: string, file: string, env: NodeJS.ProcessEnv) {

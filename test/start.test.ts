@@ -25,6 +25,7 @@ const ports = {
   SMTP_PORT: await freePort(),
   MAIL_VIEW_PORT: await freePort(),
   WORKER_HEALTH_PORT: await freePort(),
+  WORKER_METRICS_PORT: await freePort(),
   EPAYBL_SIM_PORT: await freePort(),
   FITCONNECT_SIM_PORT: await freePort(),
 };
@@ -109,6 +110,8 @@ describe('npm start', () => {
     expect((await api('GET', '/docs')).status).toBe(200);
     // `npm start` is the demo: it turns on the one-click sign-in as any demo user (DEMO_LOGIN=1).
     expect((await api('GET', '/anmelden')).text).toContain('Als Demo-Benutzer anmelden');
+    expect(first.output()).toContain(`worker: http://127.0.0.1:${ports.WORKER_METRICS_PORT}/metrics`);
+    expect((await api('GET', '/metrics')).text).toMatch(/^amt24_domain_up 1$/m);
     expect((await fetch(`http://127.0.0.1:${ports.MAIL_VIEW_PORT}/`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${ports.TEMPORAL_UI_PORT}/`)).status).toBe(200);
     expect(first.output()).toContain(`Worker health  http://localhost:${ports.WORKER_HEALTH_PORT}/readyz`);

@@ -7,7 +7,9 @@ import type { PayloadCodec } from '@temporalio/common';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { dataConverter } from '../runtime/payload-codec';
+import { tracingClientInterceptors, type Tracing } from '../runtime/tracing';
 import { PRELOAD_MODULES } from './preload';
+import { tracingWorkerOptions, workflowTracingModule } from './tracing';
 
 const require = createRequire(import.meta.url);
 export const workflowsPath = require.resolve('../workflows/index.ts');
@@ -15,6 +17,8 @@ export const workflowsPath = require.resolve('../workflows/index.ts');
 export interface BundleOptions {
   /** another bundle entry (benches only); default: the production workflows */
   workflowsPath?: string;
+  /** bundle the OpenTelemetry workflow interceptors (only when tracing is on) */
+  tracing?: boolean;
 }
 
 /** Bundles the workflow code once (webpack); the bundle can be reused by many workers. */
@@ -22,6 +26,7 @@ export async function bundleWorkflows(opts: BundleOptions = {}): Promise<Workflo
   return bundleWorkflowCode({
     workflowsPath: opts.workflowsPath ?? workflowsPath,
     preloadModules: PRELOAD_MODULES,
+    workflowInterceptorModules: opts.tracing ? [workflowTracingModule] : [],
     logger: quietBundlerLogger,
   });
 }
@@ -43,23 +48,37 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
   /** Benches only: their bundle entry (it re-exports the production workflows) and their activities. */
   bench?: { workflowsPath: string; activities: ExtraActivities };
+  /** shown by the task queue's pollers and recorded on each workflow task (no versioning-based routing) */
+  buildId?: string;
+  /** OpenTelemetry spans for workflows and activities (runtime/tracing.ts) */
+  tracing?: Tracing;
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const converter = dataConverter(opts.payloadCodec);
   const temporal =
     opts.deps.temporal ??
-    new Client({ connection: opts.connection, namespace: opts.namespace, dataConverter: converter });
+    new Client({
+      connection: opts.connection,
+      namespace: opts.namespace,
+      dataConverter: converter,
+      interceptors: tracingClientInterceptors(opts.tracing),
+    });
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     dataConverter: converter,
     taskQueue: opts.taskQueue,
-    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows({ workflowsPath: opts.bench?.workflowsPath })),
+    workflowBundle:
+      opts.workflowBundle ??
+      (await bundleWorkflows({ workflowsPath: opts.bench?.workflowsPath, tracing: Boolean(opts.tracing) })),
     // Activities that signal other workflows use the worker's own connection unless the caller passes a client.
     activities: { ...createActivities({ ...opts.deps, temporal }), ...opts.bench?.activities },
     // Let running activities finish on shutdown, but never hang when the server is already gone.
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '20 seconds',
+    // The id only (Worker Versioning stays off: no build-id based routing).
+    ...(opts.buildId ? { buildId: opts.buildId } : {}),
+    ...(opts.tracing ? tracingWorkerOptions(opts.tracing) : {}),
   });
 }

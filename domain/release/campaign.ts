@@ -245,7 +245,7 @@ export const CATEGORY_LABELS: Readonly<Record<RecheckCategory, string>> = {
   'not-started': 'Noch nicht geprüft',
 };
 
-export function recheckCategory(task: RecheckTask, now: Instant): RecheckCategory {
+export function recheckCategory(task: Pick<RecheckTask, 'result' | 'dueAt'>, now: Instant): RecheckCategory {
   switch (task.result) {
     case 'ok':
     case 'recertified':

@@ -12,6 +12,7 @@ import { createMailer } from '../../runtime/mailer';
 import { deriveKeys } from '../../runtime/keys';
 import { parameterKey } from '../../runtime/secrets';
 import { EncryptionCodec } from '../../runtime/payload-codec';
+import { connectionOptions } from '../../runtime/temporal-connection';
 import { createWorker } from '../../worker/worker';
 import { benchActivities } from './activities';
 
@@ -33,7 +34,9 @@ Runtime.install({
 const db = createDb(databaseUrl(config));
 await migrateToLatest(db);
 const mailer = createMailer(smtpUrl(config), config.mail.from);
-const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+const connection = await NativeConnection.connect(
+  connectionOptions(config.temporal.connection, temporalAddress(config)),
+);
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,

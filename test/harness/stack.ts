@@ -166,7 +166,10 @@ export async function startStack(opts: StackOptions) {
   let worker: RunningWorker | undefined = (opts.worker ?? true) ? await startWorker(workerDeps, taskQueue) : undefined;
   const children: ChildProcess[] = [];
 
-  /** The real worker entry point as a child process, configured like production through the environment. */
+  /**
+   * The real worker entry point as a child process, configured like production through the environment; `env` adds
+   * to it (e.g. WORKER_METRICS_PORT: its Prometheus endpoint is off unless a test asks, so processes never collide).
+   */
   function spawnWorkerProcess(env: Record<string, string> = {}): ChildProcess {
     const dataDir = path.join(inject('testDataDir'), uniqueId('worker-data'));
     fs.mkdirSync(dataDir, { recursive: true });
@@ -187,6 +190,7 @@ export async function startStack(opts: StackOptions) {
         AWB_EMAIL: awbEmail,
         ...(served ? { PUBLIC_BASE_URL: served.base } : {}),
         ...externals?.env,
+        WORKER_METRICS_PORT: '0',
         ...env,
       },
       stdio: ['ignore', 'ignore', 'inherit'],

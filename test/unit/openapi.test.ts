@@ -54,7 +54,8 @@ function servedRoutes(): Set<string> {
   // UI pages and the stylesheet: HTML for people, listed in the README; they call the API, they are not part of it.
   const ui = new Set(uiRoutes(deps, () => new Response()).routes.map((r) => `${r.method} ${r.path}`));
   // The document itself and the page that renders it describe the API; they are not operations of it.
-  const docs = new Set(['GET /openapi.json', 'GET /docs']);
+  // /metrics is Prometheus' text format for the scraper (README "Metrics and traces"), not an operation of the API.
+  const docs = new Set(['GET /openapi.json', 'GET /docs', 'GET /metrics']);
   const served = new Set<string>();
   for (const r of app.routes) {
     // app.use() middleware (request id, request log, bearer token, UI session) is registered as method ALL.

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiDeps } from '../../api/deps';
 import { createApp } from '../../app/http';
+import { deriveKeys } from '../../runtime/keys';
 import { createLogger } from '../../runtime/logger';
 
 const app = createApp({
@@ -10,7 +11,7 @@ const app = createApp({
   db: undefined as unknown as ApiDeps['db'],
   temporal: undefined as unknown as ApiDeps['temporal'],
   log: createLogger('test', 'silent'),
-  authSecret: 'public-pages-test-secret-0123456789abcdef',
+  keys: deriveKeys(['public-pages-test-secret-0123456789abcdef']),
   namespace: 'default',
   taskQueue: 'public-pages-test',
   publicBaseUrl: 'http://localhost',
