@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { antragStack, anwohnerparken, antragsteller, type AntragStack } from './harness/antrag';
 import { demoToken, httpClient, type Api } from './harness/http';
 import { freePort } from './harness/ports';
-import { uniqueId } from './harness/servers';
+import { PAYLOAD_KEYS, uniqueId } from './harness/servers';
 import { PARAMETER_KEY_MATERIAL, SECRET } from './harness/stack';
 import { eventually } from './harness/wait';
 
@@ -34,6 +34,7 @@ beforeAll(async () => {
       API_PORT: String(port),
       AUTH_SECRET: `${NEW_SECRET},${SECRET}`,
       PARAMETER_KEY: PARAMETER_KEY_MATERIAL,
+      PAYLOAD_KEYS,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       TEMPORAL_TASK_QUEUE: h.taskQueue,
