@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { safeFolderName } from '../integrations/transfer/filenames';
 import { parseXFall } from '../integrations/transfer/xfall';
-import { antragStack, anwohnerparken, antragsteller, SCHEMA, type AntragStack } from './harness/antrag';
+import { antragStack, anwohnerparken, antragsteller, payPage, SCHEMA, type AntragStack } from './harness/antrag';
 import { LEISTUNG } from './harness/stack';
 import { uniqueId } from './harness/servers';
 import { mails, waitForMail } from './harness/wait';
@@ -20,25 +20,6 @@ async function zahlungVon(vn: string) {
   return h.waitFor('Kassenzeichen', () =>
     h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(),
   );
-}
-
-/** Pays (or aborts) on the simulator's pay page as a browser would, then follows the back-link into our API. */
-async function payPage(paypageUrl: string, action: 'bezahlen' | 'abbrechen') {
-  const login = await fetch(paypageUrl, { redirect: 'manual' });
-  expect(login.status).toBe(303);
-  const pageUrl = new URL(login.headers.get('location')!, paypageUrl);
-  const html = await (await fetch(pageUrl)).text();
-  const formAction = new RegExp(`action="([^"]+/${action})"`).exec(html)![1]!;
-  const posted = await fetch(new URL(formAction, pageUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'zahlverfahren=GIROPAY',
-  });
-  expect(posted.status).toBe(303);
-  const backlink = posted.headers.get('location')!;
-  expect(backlink.startsWith(`${h.base}/api/zahlung/rueckkehr`)).toBe(true);
-  return backlink;
 }
 
 describe('fee payment', () => {
@@ -62,7 +43,7 @@ describe('fee payment', () => {
       `/api/zahlung/rueckkehr?vorgangsnummer=${vn}&epResult=success&kassenzeichen=${zahlung.kassenzeichen}&sig=AAAA`,
     );
     expect(forged.status).toBe(400);
-    const backlink = await payPage(zahlung.paypage_url, 'bezahlen');
+    const backlink = await payPage(zahlung.paypage_url, 'bezahlen', h.base);
     for (let i = 0; i < 3; i++) {
       const back = await h.api('GET', backlink);
       expect(back.status).toBe(303);
@@ -145,7 +126,7 @@ describe('fee payment', () => {
     const vn = res.body.vorgangsnummer;
     const zahlung = await zahlungVon(vn);
     // The citizen opens the pay page and aborts: not paid, the Antrag keeps waiting for the deadline.
-    await h.api('GET', await payPage(zahlung.paypage_url, 'abbrechen'));
+    await h.api('GET', await payPage(zahlung.paypage_url, 'abbrechen', h.base));
     await waitForMail((m) => m.envelopeTo.includes(email) && m.subject.startsWith('Erinnerung'));
     const ende = await h.handle(vn).result();
     expect(ende.phase).toBe('abgebrochen');
@@ -198,7 +179,7 @@ describe('fee payment', () => {
     const zahlung = await zahlungVon(vn);
     // What we asked for no longer matches the claim at ePayBL (as if someone changed one of them by hand).
     await h.db.updateTable('zahlung').set({ betrag_cent: 2400 }).where('vorgangsnummer', '=', vn).execute();
-    const backlink = await payPage(zahlung.paypage_url, 'bezahlen');
+    const backlink = await payPage(zahlung.paypage_url, 'bezahlen', h.base);
     expect((await h.api('GET', backlink)).status).toBe(303);
     const abweichung = await h.waitFor('amount mismatch reported', () =>
       h.db

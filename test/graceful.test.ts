@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { lifecycleStateQuery, lifecycleWorkflowId, type LifecycleInput } from '../messages/onlinedienst';
+import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
+import { bestandInput } from './harness/lifecycle';
 import { freePort } from './harness/ports';
 import { uniqueId } from './harness/servers';
 import { SECRET, startStack } from './harness/stack';
@@ -123,19 +124,7 @@ describe('worker process', () => {
     });
 
     const id = uniqueId('od-health');
-    const input: LifecycleInput = {
-      onlinedienstId: id,
-      name: 'hält den Worker beschäftigt',
-      mandantId: 'leipzig',
-      prozesseigner: 'pe-smk',
-      startedBy: 'tester',
-      bestand: {
-        prozess: { name: 'P', version: 'v1.0' },
-        formular: { name: 'F', version: 'v1.0' },
-        zertifizierungsReferenz: 'Z-1',
-        aktivierteMandanten: ['leipzig'],
-      },
-    };
+    const input = bestandInput(id, 'hält den Worker beschäftigt');
     const startedAt = Date.now();
     const handle = await s.client.workflow.start('onlinedienstLifecycleWorkflow', {
       workflowId: lifecycleWorkflowId(id),

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsers } from '../api/auth';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
 import { createLogger } from '../runtime/logger';
-import { antragStack, anwohnerparken, antragsteller, type AntragStack } from './harness/antrag';
+import { antragStack, anwohnerparken, antragsteller, payPage, type AntragStack } from './harness/antrag';
 import { VALID } from './harness/lifecycle';
 import { routeRuntimeLogs, uniqueId } from './harness/servers';
 import { eventually, waitForMail } from './harness/wait';
@@ -31,22 +31,6 @@ afterAll(async () => {
   routeRuntimeLogs(undefined);
   await h?.close();
 });
-
-/** Pays on the simulator's pay page as a browser would and returns the back-link into our API. */
-async function pay(paypageUrl: string): Promise<string> {
-  const login = await fetch(paypageUrl, { redirect: 'manual' });
-  const pageUrl = new URL(login.headers.get('location')!, paypageUrl);
-  const html = await (await fetch(pageUrl)).text();
-  const formAction = /action="([^"]+\/bezahlen)"/.exec(html)![1]!;
-  const posted = await fetch(new URL(formAction, pageUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'zahlverfahren=GIROPAY',
-  });
-  expect(posted.status).toBe(303);
-  return posted.headers.get('location')!;
-}
 
 // An address anywhere in a line; worker identities (`<pid>@<host>`) start with a digit and are no address.
 const EMAIL = /[A-Za-z][\w.%+-]*@[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,}/;
@@ -76,7 +60,7 @@ describe('logs', () => {
     const zahlung = await h.waitFor('Kassenzeichen', () =>
       h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(),
     );
-    const back = await h.api('GET', await pay(zahlung.paypage_url));
+    const back = await h.api('GET', await payPage(zahlung.paypage_url, 'bezahlen', h.base));
     expect(back.status).toBe(303);
     const statusPage = back.headers.get('location')!;
     expect(statusPage).toContain(`/status/${statusToken}`);

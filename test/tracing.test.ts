@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { temporal } from '@temporalio/proto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startTracing } from '../runtime/tracing';
-import { lifecycleStateQuery, lifecycleWorkflowId, type LifecycleInput } from '../messages/onlinedienst';
+import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
+import { bestandInput } from './harness/lifecycle';
 import { uniqueId } from './harness/servers';
 import { startStack } from './harness/stack';
 import { eventually } from './harness/wait';
@@ -49,19 +50,7 @@ describe('traces', () => {
   it('the worker exports workflow and activity spans to the OTLP endpoint', async () => {
     const worker = s.spawnWorkerProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     const id = uniqueId('od-trace');
-    const input: LifecycleInput = {
-      onlinedienstId: id,
-      name: 'wird verfolgt',
-      mandantId: 'leipzig',
-      prozesseigner: 'pe-smk',
-      startedBy: 'tester',
-      bestand: {
-        prozess: { name: 'P', version: 'v1.0' },
-        formular: { name: 'F', version: 'v1.0' },
-        zertifizierungsReferenz: 'Z-1',
-        aktivierteMandanten: ['leipzig'],
-      },
-    };
+    const input = bestandInput(id, 'wird verfolgt');
     const handle = await s.client.workflow.start('onlinedienstLifecycleWorkflow', {
       workflowId: lifecycleWorkflowId(id),
       taskQueue: s.taskQueue,

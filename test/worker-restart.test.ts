@@ -1,12 +1,8 @@
 // A worker process killed mid-flight: the running workflow resumes on a new worker process, takes the signal sent
 // while no worker ran, and repeats none of its side effects.
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  lifecycleStateQuery,
-  lifecycleWorkflowId,
-  openReleaseCheckSignal,
-  type LifecycleInput,
-} from '../messages/onlinedienst';
+import { lifecycleStateQuery, lifecycleWorkflowId, openReleaseCheckSignal } from '../messages/onlinedienst';
+import { bestandInput } from './harness/lifecycle';
 import { uniqueId } from './harness/servers';
 import { startStack } from './harness/stack';
 import { eventually } from './harness/wait';
@@ -23,19 +19,7 @@ describe('worker restart', () => {
     const id = uniqueId('od-restart');
     const workflowId = lifecycleWorkflowId(id);
     // An Onlinedienst already in production: its lifecycle starts in Betrieb and waits for commands and signals.
-    const input: LifecycleInput = {
-      onlinedienstId: id,
-      name: 'übersteht den Absturz',
-      mandantId: 'leipzig',
-      prozesseigner: 'pe-smk',
-      startedBy: 'tester',
-      bestand: {
-        prozess: { name: 'P', version: 'v1.0' },
-        formular: { name: 'F', version: 'v1.0' },
-        zertifizierungsReferenz: 'Z-1',
-        aktivierteMandanten: ['leipzig'],
-      },
-    };
+    const input = bestandInput(id, 'übersteht den Absturz');
     const handle = await client.workflow.start('onlinedienstLifecycleWorkflow', {
       workflowId,
       taskQueue,

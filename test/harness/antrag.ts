@@ -165,3 +165,26 @@ export const anwohnerparken = (overrides: Record<string, unknown> = {}) => ({
 });
 
 export const antragsteller = (email: string) => ({ name: 'Anna Bürger', email });
+
+/**
+ * Pays (or aborts) on the ePayBL simulator's pay page as a browser would and returns the back-link into our API,
+ * checking that it points at `apiBase`.
+ */
+export async function payPage(paypageUrl: string, action: 'bezahlen' | 'abbrechen', apiBase: string): Promise<string> {
+  const login = await fetch(paypageUrl, { redirect: 'manual' });
+  if (login.status !== 303) throw new Error(`pay page login: ${login.status}`);
+  const pageUrl = new URL(login.headers.get('location')!, paypageUrl);
+  const html = await (await fetch(pageUrl)).text();
+  const formAction = new RegExp(`action="([^"]+/${action})"`).exec(html)?.[1];
+  if (!formAction) throw new Error(`pay page has no ${action} form`);
+  const posted = await fetch(new URL(formAction, pageUrl), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'zahlverfahren=GIROPAY',
+  });
+  const backlink = posted.headers.get('location');
+  if (posted.status !== 303 || !backlink) throw new Error(`pay page ${action}: ${posted.status}`);
+  if (!backlink.startsWith(`${apiBase}/api/zahlung/rueckkehr`)) throw new Error(`back-link elsewhere: ${backlink}`);
+  return backlink;
+}

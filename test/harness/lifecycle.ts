@@ -1,12 +1,34 @@
 // The Onlinedienst lifecycle on a stack: valid fields for every task template, the demo user of each role, creating
 // an Onlinedienst with mailboxes of its own, completing tasks through the API, and waiting for phases and mails.
 import type { LifecycleApiSettings } from '../../api/lifecycle-api';
-import { lifecycleStateQuery, lifecycleWorkflowId, type LifecycleView } from '../../messages/onlinedienst';
+import {
+  lifecycleStateQuery,
+  lifecycleWorkflowId,
+  type LifecycleInput,
+  type LifecycleView,
+} from '../../messages/onlinedienst';
 import { LEISTUNG, startStack } from './stack';
 import { uniqueId } from './servers';
 import { eventually, mailsTo, waitForMailTo } from './wait';
 
 export const H = 3_600_000;
+
+/** An Onlinedienst already in production: its lifecycle starts in Betrieb and waits for commands and signals. */
+export function bestandInput(onlinedienstId: string, name: string): LifecycleInput {
+  return {
+    onlinedienstId,
+    name,
+    mandantId: 'leipzig',
+    prozesseigner: 'pe-smk',
+    startedBy: 'tester',
+    bestand: {
+      prozess: { name: 'P', version: 'v1.0' },
+      formular: { name: 'F', version: 'v1.0' },
+      zertifizierungsReferenz: 'Z-1',
+      aktivierteMandanten: ['leipzig'],
+    },
+  };
+}
 
 /** Valid fields for every task template (the domain tests use the same shapes). */
 export const VALID: Record<string, Record<string, unknown>> = {
