@@ -10,7 +10,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { sql, type Kysely } from 'kysely';
@@ -25,7 +24,7 @@ import { startMailServer } from '../runtime/mail-server';
 import { createMailer } from '../runtime/mailer';
 import { startPostgres } from '../runtime/postgres';
 import { startTemporal } from '../runtime/temporal-server';
-import { bundleWorkflows } from '../worker/worker';
+import { bundleWorkflows, idleWorkflowPath } from '../worker/worker';
 import { freePort } from '../test/harness/ports';
 import { lifecycleWorkflowId } from '../messages/onlinedienst';
 import type { ReleaseCampaignInput } from '../messages/release';
@@ -34,7 +33,6 @@ import { pool, say, seconds } from './bench/load';
 import { importLifecycles } from './bench/release-import';
 import { printReport, type SizeResult } from './bench/release-report';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
@@ -100,7 +98,7 @@ const [temporal, postgres, mail, bundle, idleBundle] = await Promise.all([
   startMailServer({ dir: path.join(dir, 'mail') }),
   bundleWorkflows(),
   // The baseline's idle workflows get a bundle of their own: nothing but the idle workflow.
-  bundleWorkflowCode({ workflowsPath: path.join(here, 'bench/idle-workflow.ts'), logger: quietBundler }),
+  bundleWorkflowCode({ workflowsPath: idleWorkflowPath, logger: quietBundler }),
 ]);
 const mailer = createMailer(mail.smtpUrl, 'Amt24 <noreply@amt24.local>');
 const connection = await Connection.connect({ address: temporal.address });

@@ -1,6 +1,6 @@
 // The worker: the production workflow bundle (workflows/index.ts is its only entry and the only production import
 // of workflows/) and the activities built over their dependencies. The benches pass an entry and activities of
-// their own (scripts/bench/): the production workflows plus their reference workflows.
+// their own (workflows/bench/, scripts/bench/): the production workflows plus their reference workflows.
 import { createRequire } from 'node:module';
 import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
@@ -13,6 +13,9 @@ import { tracingWorkerOptions, workflowTracingModule } from './tracing';
 
 const require = createRequire(import.meta.url);
 export const workflowsPath = require.resolve('../workflows/index.ts');
+/** The benches' entries (never registered in production): production workflows plus the reference, and the idle one. */
+export const benchWorkflowsPath = require.resolve('../workflows/bench/index.ts');
+export const idleWorkflowPath = require.resolve('../workflows/bench/idle.ts');
 
 export interface BundleOptions {
   /** another bundle entry (benches only); default: the production workflows */

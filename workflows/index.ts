@@ -1,5 +1,5 @@
 // The production bundle entry: every workflow type the worker registers, and nothing else (worker/worker.ts
-// resolves this file; the benches have an entry of their own, scripts/bench/workflows.ts).
+// resolves this file; the benches have entries of their own in workflows/bench/).
 export { antragWorkflow } from './antrag/workflow';
 export { onlinedienstLifecycleWorkflow } from './onlinedienst/workflow';
 export { rolloutTicketWorkflow } from './rollout/workflow';

@@ -1,6 +1,5 @@
 // The worker process of `npm run bench:antrag`: app/worker.ts with the bench bundle entry (production workflows
 // plus the minimal reference workflow) and the bench activities; configured from the environment like production.
-import { createRequire } from 'node:module';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { createEpaybl, createFitConnect } from '../../app/external';
 import { createDb, migrateToLatest } from '../../db/client';
@@ -13,10 +12,9 @@ import { deriveKeys } from '../../runtime/keys';
 import { parameterKey } from '../../runtime/secrets';
 import { EncryptionCodec } from '../../runtime/payload-codec';
 import { connectionOptions } from '../../runtime/temporal-connection';
-import { createWorker } from '../../worker/worker';
+import { benchWorkflowsPath, createWorker } from '../../worker/worker';
 import { benchActivities } from './activities';
 
-const require = createRequire(import.meta.url);
 const config = loadConfigOrExit();
 const log = createLogger('bench-worker', config.logLevel);
 Runtime.install({
@@ -55,7 +53,7 @@ const worker = await createWorker({
     awbEmail: config.awbEmail,
     endpointAlertAfterMs: dauerMs(config.endpointAlertAfter),
   },
-  bench: { workflowsPath: require.resolve('./workflows.ts'), activities: benchActivities },
+  bench: { workflowsPath: benchWorkflowsPath, activities: benchActivities },
 });
 await worker.run();
 await connection.close();
