@@ -1,34 +1,13 @@
 // The edge (api/edge.ts), in-process: what no route may see (characters a text column or XML cannot hold, bodies that
 // do not parse, bodies too large) is refused with German problem+json naming the parameter, before any route code
 // runs (the dependencies fail the test if touched); and every response carries the security headers.
-import { deriveKeys } from '../../runtime/keys';
 import { describe, expect, it } from 'vitest';
 import { demoUsers, signToken } from '../../api/auth';
-import type { ApiDeps } from '../../api/deps';
 import { createApp } from '../../app/http';
-import { createLogger } from '../../runtime/logger';
+import { inProcessDeps } from './in-process-app';
 
-const keys = deriveKeys(['edge-test-secret-0123456789abcdef0123456']);
-const untouchable = (name: string) =>
-  new Proxy(
-    {},
-    {
-      get: (_target, key) => {
-        throw new Error(`${name}.${String(key)} was used: the request got past the edge`);
-      },
-    },
-  );
-const deps: ApiDeps = {
-  db: untouchable('db') as ApiDeps['db'],
-  temporal: untouchable('temporal') as ApiDeps['temporal'],
-  log: createLogger('test', 'silent'),
-  keys,
-  namespace: 'default',
-  taskQueue: 'edge-test',
-  publicBaseUrl: 'http://localhost',
-  version: 'test',
-  readiness: [],
-};
+const deps = inProcessDeps('edge', 'the request got past the edge');
+const keys = deps.keys;
 const app = createApp(deps);
 
 async function as(userId: string): Promise<Record<string, string>> {

@@ -4,33 +4,12 @@
 // (a request that reaches a handler instead of the validation would), and is called in-process.
 import { describe, expect, it } from 'vitest';
 import { demoUsers, signToken, type Role } from '../../api/auth';
-import type { ApiDeps } from '../../api/deps';
 import { createApp } from '../../app/http';
-import { createLogger } from '../../runtime/logger';
-import { deriveKeys } from '../../runtime/keys';
+import { inProcessDeps } from './in-process-app';
 import { uiRoutes } from '../../ui/app';
 
-const keys = deriveKeys(['openapi-test-secret-0123456789abcdef0123']);
-const untouchable = (name: string) =>
-  new Proxy(
-    {},
-    {
-      get: (_target, key) => {
-        throw new Error(`${name}.${String(key)} was used: the request got past the validation`);
-      },
-    },
-  );
-const deps: ApiDeps = {
-  db: untouchable('db') as ApiDeps['db'],
-  temporal: untouchable('temporal') as ApiDeps['temporal'],
-  log: createLogger('test', 'silent'),
-  keys,
-  namespace: 'default',
-  taskQueue: 'openapi-test',
-  publicBaseUrl: 'http://localhost',
-  version: 'test',
-  readiness: [],
-};
+const deps = inProcessDeps('openapi', 'the request got past the validation');
+const keys = deps.keys;
 const app = createApp(deps);
 
 interface Operation {

@@ -1,23 +1,11 @@
 // The pages everyone may read without signing in: server-rendered in German, linked from every page's footer, with
 // no script (the Content-Security-Policy allows none). No server is needed: the app is called in-process.
 import { describe, expect, it } from 'vitest';
-import type { ApiDeps } from '../../api/deps';
 import { createApp } from '../../app/http';
-import { deriveKeys } from '../../runtime/keys';
-import { createLogger } from '../../runtime/logger';
+import { inProcessDeps } from './in-process-app';
 
-const app = createApp({
-  // These pages read nothing: a database or Temporal client touched here would throw.
-  db: undefined as unknown as ApiDeps['db'],
-  temporal: undefined as unknown as ApiDeps['temporal'],
-  log: createLogger('test', 'silent'),
-  keys: deriveKeys(['public-pages-test-secret-0123456789abcdef']),
-  namespace: 'default',
-  taskQueue: 'public-pages-test',
-  publicBaseUrl: 'http://localhost',
-  version: 'test',
-  readiness: [],
-});
+// These pages read nothing: a database or Temporal client touched here would throw.
+const app = createApp(inProcessDeps('public-pages', 'a public page read data'));
 
 const PAGES: [string, string, string[]][] = [
   ['/barrierefreiheit', 'Erklärung zur Barrierefreiheit', ['BITV 2.0', 'WCAG 2.1', 'Feedback und Kontakt', 'mailto:']],
