@@ -1,6 +1,6 @@
 // The worker process: runs workflow code and activities against the configured Temporal, PostgreSQL and SMTP.
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createDb, migrateToLatest } from '../db/client';
 import { loadConfigOrExit } from '../runtime/config';
 import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
@@ -17,7 +17,7 @@ import { resolveBuildId } from '../runtime/build-id';
 import { searchAttributesReady } from '../runtime/search-attributes-check';
 import { connectionOptions, describeConnection } from '../runtime/temporal-connection';
 import { startTracing } from '../runtime/tracing';
-import { createWorker } from '../worker/worker';
+import { createWorker, sdkCoreLogging, sdkLogger } from '../worker/worker';
 
 const config = loadConfigOrExit();
 const log = createLogger('worker', config.logLevel);
@@ -38,16 +38,9 @@ try {
 }
 function installRuntime() {
   Runtime.install({
-    logger: {
-      log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
-      trace: (m, meta) => log.trace(meta ?? {}, m),
-      debug: (m, meta) => log.debug(meta ?? {}, m),
-      info: (m, meta) => log.info(meta ?? {}, m),
-      warn: (m, meta) => log.warn(meta ?? {}, m),
-      error: (m, meta) => log.error(meta ?? {}, m),
-    },
+    logger: sdkLogger(log),
     telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      logging: sdkCoreLogging(),
       // The SDK's own metrics (task slots, poll latency, schedule-to-start, sticky cache …) as temporal_* series.
       ...(metrics ? { metrics: { prometheus: { bindAddress: `${metrics.host}:${metrics.port}` } } } : {}),
     },

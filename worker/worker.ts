@@ -4,8 +4,16 @@
 import { createRequire } from 'node:module';
 import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  makeTelemetryFilterString,
+  NativeConnection,
+  Worker,
+  type Logger as SdkLogger,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import type { Logger } from '../runtime/logger';
 import { dataConverter } from '../runtime/payload-codec';
 import { tracingClientInterceptors, type Tracing } from '../runtime/tracing';
 import { PRELOAD_MODULES } from './preload';
@@ -16,6 +24,21 @@ export const workflowsPath = require.resolve('../workflows/index.ts');
 /** The benches' entries (never registered in production): production workflows plus the reference, and the idle one. */
 export const benchWorkflowsPath = require.resolve('../workflows/bench/index.ts');
 export const idleWorkflowPath = require.resolve('../workflows/bench/idle.ts');
+
+/** The SDK's own log lines into our logger (for `Runtime.install`). */
+export function sdkLogger(log: Logger): SdkLogger {
+  return {
+    log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
+    trace: (m, meta) => log.trace(meta ?? {}, m),
+    debug: (m, meta) => log.debug(meta ?? {}, m),
+    info: (m, meta) => log.info(meta ?? {}, m),
+    warn: (m, meta) => log.warn(meta ?? {}, m),
+    error: (m, meta) => log.error(meta ?? {}, m),
+  };
+}
+
+/** The core's own logging: warnings and worse, forwarded to `sdkLogger`. */
+export const sdkCoreLogging = () => ({ filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} });
 
 export interface BundleOptions {
   /** another bundle entry (benches only); default: the production workflows */

@@ -1,6 +1,6 @@
 // The worker process of `npm run bench:antrag`: app/worker.ts with the bench bundle entry (production workflows
 // plus the minimal reference workflow) and the bench activities; configured from the environment like production.
-import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createEpaybl, createFitConnect } from '../../app/external';
 import { createDb, migrateToLatest } from '../../db/client';
 import { dauerMs } from '../../domain/dauer';
@@ -12,21 +12,14 @@ import { deriveKeys } from '../../runtime/keys';
 import { parameterKey } from '../../runtime/secrets';
 import { EncryptionCodec } from '../../runtime/payload-codec';
 import { connectionOptions } from '../../runtime/temporal-connection';
-import { benchWorkflowsPath, createWorker } from '../../worker/worker';
+import { benchWorkflowsPath, createWorker, sdkCoreLogging, sdkLogger } from '../../worker/worker';
 import { benchActivities } from './activities';
 
 const config = loadConfigOrExit();
 const log = createLogger('bench-worker', config.logLevel);
 Runtime.install({
-  logger: {
-    log: (level, message, meta) => log[level.toLowerCase() as 'info'](meta ?? {}, message),
-    trace: (m, meta) => log.trace(meta ?? {}, m),
-    debug: (m, meta) => log.debug(meta ?? {}, m),
-    info: (m, meta) => log.info(meta ?? {}, m),
-    warn: (m, meta) => log.warn(meta ?? {}, m),
-    error: (m, meta) => log.error(meta ?? {}, m),
-  },
-  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+  logger: sdkLogger(log),
+  telemetryOptions: { logging: sdkCoreLogging() },
 });
 
 const db = createDb(databaseUrl(config));
