@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
-import { bestandInput } from './harness/lifecycle';
+import { lifecycleStateQuery } from '../messages/onlinedienst';
+import { startBestand } from './harness/lifecycle';
 import { freePort } from './harness/ports';
 import { uniqueId } from './harness/servers';
 import { SECRET, startStack } from './harness/stack';
@@ -124,13 +124,8 @@ describe('worker process', () => {
     });
 
     const id = uniqueId('od-health');
-    const input = bestandInput(id, 'hält den Worker beschäftigt');
     const startedAt = Date.now();
-    const handle = await s.client.workflow.start('onlinedienstLifecycleWorkflow', {
-      workflowId: lifecycleWorkflowId(id),
-      taskQueue: s.taskQueue,
-      args: [input],
-    });
+    const handle = await startBestand(s, id, 'hält den Worker beschäftigt');
     await eventually(
       async () => (await handle.query(lifecycleStateQuery)).phase === 'betrieb',
       60_000,

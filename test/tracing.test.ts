@@ -9,7 +9,7 @@ import { temporal } from '@temporalio/proto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { startTracing } from '../runtime/tracing';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
-import { bestandInput } from './harness/lifecycle';
+import { startBestand } from './harness/lifecycle';
 import { uniqueId } from './harness/servers';
 import { startStack } from './harness/stack';
 import { eventually } from './harness/wait';
@@ -50,12 +50,7 @@ describe('traces', () => {
   it('the worker exports workflow and activity spans to the OTLP endpoint', async () => {
     const worker = s.spawnWorkerProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint });
     const id = uniqueId('od-trace');
-    const input = bestandInput(id, 'wird verfolgt');
-    const handle = await s.client.workflow.start('onlinedienstLifecycleWorkflow', {
-      workflowId: lifecycleWorkflowId(id),
-      taskQueue: s.taskQueue,
-      args: [input],
-    });
+    const handle = await startBestand(s, id, 'wird verfolgt');
     await eventually(
       async () => (await handle.query(lifecycleStateQuery)).phase === 'betrieb',
       90_000,

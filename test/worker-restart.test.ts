@@ -1,15 +1,15 @@
 // A worker process killed mid-flight: the running workflow resumes on a new worker process, takes the signal sent
 // while no worker ran, and repeats none of its side effects.
 import { afterAll, describe, expect, it } from 'vitest';
-import { lifecycleStateQuery, lifecycleWorkflowId, openReleaseCheckSignal } from '../messages/onlinedienst';
-import { bestandInput } from './harness/lifecycle';
+import { lifecycleStateQuery, openReleaseCheckSignal } from '../messages/onlinedienst';
+import { startBestand } from './harness/lifecycle';
 import { uniqueId } from './harness/servers';
 import { startStack } from './harness/stack';
 import { eventually } from './harness/wait';
 
 // No worker in this process: the test starts the real worker entry point as child processes on the stack's queue.
 const s = await startStack({ name: 'restart', seed: false, worker: false, api: false });
-const { db, client, taskQueue } = s;
+const { db } = s;
 
 afterAll(() => s.close()); // kills the worker processes still running
 
@@ -17,14 +17,8 @@ describe('worker restart', () => {
   it('resumes a running workflow after the worker process is killed', async () => {
     const first = s.spawnWorkerProcess();
     const id = uniqueId('od-restart');
-    const workflowId = lifecycleWorkflowId(id);
     // An Onlinedienst already in production: its lifecycle starts in Betrieb and waits for commands and signals.
-    const input = bestandInput(id, 'übersteht den Absturz');
-    const handle = await client.workflow.start('onlinedienstLifecycleWorkflow', {
-      workflowId,
-      taskQueue,
-      args: [input],
-    });
+    const handle = await startBestand(s, id, 'übersteht den Absturz');
     // A query needs a live worker: this proves the first worker has the workflow in hand.
     await eventually(
       async () => (await handle.query(lifecycleStateQuery)).phase === 'betrieb',

@@ -1,5 +1,6 @@
 // The Onlinedienst lifecycle on a stack: valid fields for every task template, the demo user of each role, creating
 // an Onlinedienst with mailboxes of its own, completing tasks through the API, and waiting for phases and mails.
+import type { Client } from '@temporalio/client';
 import type { LifecycleApiSettings } from '../../api/lifecycle-api';
 import {
   lifecycleStateQuery,
@@ -13,9 +14,12 @@ import { eventually, mailsTo, waitForMailTo } from './wait';
 
 export const H = 3_600_000;
 
-/** An Onlinedienst already in production: its lifecycle starts in Betrieb and waits for commands and signals. */
-export function bestandInput(onlinedienstId: string, name: string): LifecycleInput {
-  return {
+/**
+ * Starts the lifecycle of an Onlinedienst already in production (it starts in Betrieb and waits for commands and
+ * signals) directly on the stack's queue, for tests about the worker rather than the API.
+ */
+export function startBestand(s: { client: Client; taskQueue: string }, onlinedienstId: string, name: string) {
+  const input: LifecycleInput = {
     onlinedienstId,
     name,
     mandantId: 'leipzig',
@@ -28,6 +32,11 @@ export function bestandInput(onlinedienstId: string, name: string): LifecycleInp
       aktivierteMandanten: ['leipzig'],
     },
   };
+  return s.client.workflow.start('onlinedienstLifecycleWorkflow', {
+    workflowId: lifecycleWorkflowId(onlinedienstId),
+    taskQueue: s.taskQueue,
+    args: [input],
+  });
 }
 
 /** Valid fields for every task template (the domain tests use the same shapes). */
