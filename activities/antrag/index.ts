@@ -5,9 +5,9 @@ import { antragBeenden, bearbeitungsstand, bescheidZustellen, type BearbeitungIn
 import { antragEingang } from './eingang';
 import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
 import { personendatenLoeschen } from './loeschung';
-import { erstattungAnfordern, erstattungErfasst } from './erstattung';
+import { erstattungAnfordern, erstattungErfasst, stornoAnfordern, stornoErfasst } from './erstattung';
 import { fitconnectErgebnisAbwarten } from './fitconnect-ergebnis';
-import { stornoAnfordern, stornoErfasst, zahlungAbwarten, zahlungAnlegen, zahlungErinnern } from './zahlung';
+import { zahlungAbwarten, zahlungAnlegen, zahlungErinnern } from './zahlung';
 import { transferLoeschen, zustellen } from './zustellung';
 
 export type { AktivierungsKonfiguration } from './konfiguration';

@@ -20,12 +20,8 @@ import {
 import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
 import { findAntrag, findZahlung } from '../../db/stores/antrag';
 import {
-  closeStornoAufgabe,
-  getZahlungForStorno,
   getZahlungserinnerung,
-  insertStornoAufgabe,
   insertZahlung,
-  markStornoAngefordert,
   markZahlungGebucht,
   markZahlungStorniert,
   markZahlungTeilbezahlt,
@@ -321,61 +317,6 @@ export async function zahlungErinnern(
     text:
       `Guten Tag ${row.antragsteller.name},\n\ndie Gebühr von ${euro(row.betrag_cent)} (Kassenzeichen ${row.kassenzeichen}) ist noch nicht bezahlt. ` +
       `Ohne Zahlung bis ${input.abbruchAm} wird der Antrag nicht bearbeitet.\n\nZur Bezahlung:\n${row.paypage_url}\n\nIhr Amt24-Serviceportal Sachsen\n`,
-  });
-}
-
-export async function stornoAnfordern(
-  deps: ActivityDeps,
-  input: { vorgangsnummer: string; grund: string },
-): Promise<void> {
-  const { db } = deps;
-  const vn = input.vorgangsnummer;
-  const row = await getZahlungForStorno(db, vn);
-  await insertStornoAufgabe(db, {
-    vorgangsnummer: vn,
-    mandantId: row.mandant_id,
-    titel: `Gebühr erstatten: Kassenzeichen ${row.kassenzeichen}`,
-    beschreibung:
-      `Der Antrag ${vn} kann nicht zugestellt werden (${input.grund}). Bitte die Forderung in ePayBL stornieren und ` +
-      `${euro(row.bezahlt_cent)} erstatten. Die Orchestrierung erkennt den Storno selbst und schließt diese Aufgabe.`,
-  });
-  await markStornoAngefordert(db, vn);
-  await appendAudit(db, {
-    actor: 'system',
-    action: 'zahlung.storno-angefordert',
-    subjectType: 'antrag',
-    subjectId: vn,
-    mandantId: row.mandant_id,
-    details: { kassenzeichen: row.kassenzeichen, grund: input.grund },
-    idempotencyKey: `${vn}:storno-angefordert`,
-  });
-  await appendEreignis(db, {
-    vorgangsnummer: vn,
-    spur: 'technisch',
-    status: 'erstattung-angefordert',
-    key: `${vn}:erstattung-angefordert`,
-    text: 'Die Gebühr wird erstattet.',
-  });
-  if (deps.awbEmail) {
-    await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
-      idempotencyKey: `${vn}:storno-aufgabe`,
-      to: deps.awbEmail,
-      subject: `Erstattung nötig: ${vn}`,
-      text: `Für den nicht zustellbaren Antrag ${vn} (Mandant ${row.mandant_id}) muss die Gebühr (Kassenzeichen ${row.kassenzeichen}) erstattet werden.\n`,
-    });
-  }
-}
-
-export async function stornoErfasst(deps: ActivityDeps, input: { vorgangsnummer: string }): Promise<void> {
-  const { db } = deps;
-  const vn = input.vorgangsnummer;
-  await closeStornoAufgabe(db, vn);
-  await appendEreignis(db, {
-    vorgangsnummer: vn,
-    spur: 'technisch',
-    status: 'erstattet',
-    key: `${vn}:erstattet`,
-    text: 'Die Gebühr wurde storniert und wird erstattet.',
   });
 }
 
