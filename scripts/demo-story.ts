@@ -2,7 +2,7 @@
 // the two demo Onlinedienste that take Anträge are imported as Bestand (their lifecycles run in Betrieb), a third
 // sits early in its lifecycle with open tasks, and Anna Bürger has sent one Antrag of each kind. Running it again
 // changes nothing: an Onlinedienst that exists answers 409, an Antrag is sent with an Idempotency-Key.
-import { demoUsers, signToken, type User } from '../api/auth';
+import { demoUsers, signToken } from '../api/auth';
 import { deriveKeys } from '../runtime/keys';
 
 type Call = (
@@ -16,7 +16,7 @@ type Call = (
 export async function tellDemoStory(apiUrl: string, secrets: string[], say: (line: string) => void): Promise<void> {
   const { bearer } = deriveKeys(secrets);
   const tokens = new Map<string, string>();
-  for (const user of demoUsers) tokens.set(user.id, await signToken(bearer, user as User, '10m'));
+  for (const user of demoUsers) tokens.set(user.id, await signToken(bearer, user, '10m'));
   const call: Call = (method, path, user, body, headers = {}) =>
     fetch(`${apiUrl}${path}`, {
       method,
