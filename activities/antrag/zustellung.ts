@@ -164,8 +164,11 @@ export async function zustellen(
 
 async function endpunktGestoert(deps: ActivityDeps, vn: string, endpunkt: string, fehler: string): Promise<void> {
   const { db } = deps;
-  await markZustellungWaiting(db, vn, fehler);
-  const status = await recordEndpunktDown(db, endpunkt, fehler);
+  // One transaction: whoever reads (the AWB board, /metrics) sees the waiting delivery and its endpoint down together.
+  const status = await db.transaction().execute(async (trx) => {
+    await markZustellungWaiting(trx, vn, fehler);
+    return recordEndpunktDown(trx, endpunkt, fehler);
+  });
   await setAntragStatus(db, vn, { zustell_status: 'wartet-auf-endpunkt' });
   await appendEreignis(db, {
     vorgangsnummer: vn,
