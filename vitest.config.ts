@@ -21,6 +21,8 @@ export default defineConfig({
           exclude: ['test/unit/**'],
           pool: 'forks',
           globalSetup: ['./test/global-setup.ts'],
+          // After every file: the money of its Anträge adds up (test/harness/geld.ts).
+          setupFiles: ['./test/setup-geld.ts'],
           testTimeout: 60_000,
           hookTimeout: 180_000,
           // Two files at a time on two cores: each file has its own database, task queue and workflow ids, so files

@@ -12,6 +12,8 @@ import { parameterKey } from '../runtime/secrets';
 import { EncryptionCodec } from '../runtime/payload-codec';
 import { dauerMs } from '../domain/dauer';
 import { installGermanErrorMap } from '../domain/field-errors';
+import { findEpayblMandantNr } from '../db/stores/aktivierung';
+import { epayblAlive } from '../worker/epaybl-alive';
 import { startWorkerHealth, type WorkerHealth } from '../worker/health';
 import { resolveBuildId } from '../runtime/build-id';
 import { searchAttributesReady } from '../runtime/search-attributes-check';
@@ -67,6 +69,7 @@ if (!(await searchAttributesReady(connection, config.temporal.namespace, log))) 
   await db.destroy();
   process.exit(78); // EX_CONFIG
 }
+const epaybl = createEpaybl(config);
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
@@ -78,7 +81,7 @@ const worker = await createWorker({
     db,
     mailer,
     log,
-    epaybl: createEpaybl(config),
+    epaybl,
     fitconnect: createFitConnect(config),
     transferRoot: config.transferDir,
     parameterKey: parameterKey(config.parameterKey),
@@ -92,7 +95,10 @@ if (config.isDevPayloadKey) log.warn('PAYLOAD_KEYS is not set: using the develop
 let health: WorkerHealth | undefined;
 if (config.worker.healthPort !== undefined) {
   const { healthHost: host, healthPort: port } = config.worker;
-  health = await startWorkerHealth({ worker, connection, taskQueue: config.temporal.taskQueue, host, port }).catch(
+  // ePayBL is reported on /readyz, never required (worker/health.ts says why).
+  const dependencies = [epayblAlive(epaybl, () => findEpayblMandantNr(db))];
+  const taskQueue = config.temporal.taskQueue;
+  health = await startWorkerHealth({ worker, connection, taskQueue, host, port, dependencies }).catch(
     (err: NodeJS.ErrnoException) => {
       // One sentence for the person starting it, then a clean exit (npm start gives up after a few tries).
       console.error(

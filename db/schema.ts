@@ -203,6 +203,8 @@ export interface ZustellungTable {
   wartet_seit: Date | null;
   zugestellt_am: Date | null;
   transfer_geloescht_am: Date | null;
+  /** the authority took the Vorgang out of the Transferverzeichnis (first seen then) */
+  abgeholt_am: Date | null;
 }
 
 export interface EndpunktStatusTable {

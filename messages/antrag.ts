@@ -29,10 +29,30 @@ export interface AntragSicht {
     /** Money to pay back (partial payment, storno after payment, overpayment) and whether it is back. */
     erstattung?: { anlass: string; betragCent: number; erstattet: boolean };
   };
-  /** `angenommen`: the authority accepted it (FIT-Connect). */
-  zustellung: { status: ZustellungStatus; zugestelltAm?: string; fehler?: string; angenommen?: boolean };
-  bearbeitung: { status?: BearbeitungStatus; nachforderung?: { frist: string; beantwortet: boolean } };
-  bescheid?: { dateiId: string; zugestelltAm: string; widerspruchBis: string };
+  /**
+   * `angenommen`: the authority accepted it (FIT-Connect). Transferverzeichnis: `abgeholtAm` once the authority took
+   * it; `erinnert`/`gewarnt` when the Mandant was reminded / warned of the deletion; `ungeholtGeloescht` when the
+   * deletion removed data nobody fetched.
+   */
+  zustellung: {
+    status: ZustellungStatus;
+    zugestelltAm?: string;
+    fehler?: string;
+    angenommen?: boolean;
+    abgeholtAm?: string;
+    erinnert?: boolean;
+    gewarnt?: boolean;
+    ungeholtGeloescht?: boolean;
+  };
+  bearbeitung: {
+    status?: BearbeitungStatus;
+    /** `erinnert`: the citizen was reminded; `abgelaufen`: the deadline passed unanswered and the authority was told. */
+    nachforderung?: { frist: string; beantwortet: boolean; erinnert?: boolean; abgelaufen?: boolean };
+    /** the authority was reminded that it has not answered */
+    behoerdeErinnert?: boolean;
+  };
+  /** `perPost`: it could not go out electronically; a person sends it (task "per Post versenden"). */
+  bescheid?: { dateiId: string; zugestelltAm: string; widerspruchBis: string; perPost?: boolean };
   personendatenGeloescht: boolean;
 }
 

@@ -247,6 +247,59 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
     s.epaybl.storno(kz);
     return vn;
   },
+  async 'transfer-ungeholt-geloescht'(s) {
+    await aktivierung(s, 'rec-ungeholt', {
+      'zustellung.modus': 'transfer-plain',
+      'frist.transferAbfrage': '300ms',
+      'frist.transferErinnerung': '1s',
+      'frist.transferWarnung': '5s',
+      // Long enough for the first Antrag of a fresh stack (its PDF takes seconds) to be delivered and looked at.
+      'frist.transferLoeschen': '15s',
+      'frist.behoerdeAntwort': '500ms',
+      'frist.bescheidWartezeit': '1s',
+    });
+    return (await submit(s, 'rec-ungeholt', 'ungeholt')).vorgangsnummer;
+  },
+  async 'transfer-abgeholt-nachforderung-post'(s) {
+    await aktivierung(s, 'rec-abgeholt', {
+      'zustellung.modus': 'transfer-xfall',
+      'frist.transferAbfrage': '300ms',
+      'frist.transferLoeschen': '8s',
+      'frist.nachforderungErinnerung': '2s',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-abgeholt', 'abgeholt');
+    await zugestellt(s, vn);
+    const z = await s.db
+      .selectFrom('zustellung')
+      .select('referenz')
+      .where('vorgangsnummer', '=', vn)
+      .executeTakeFirstOrThrow();
+    fs.rmSync(path.join(s.transferRoot, 'rec-abgeholt', z.referenz!));
+    const sb = s.tokens['sb-leipzig'];
+    await call(s, 'POST', `/api/antraege/${vn}/bearbeitung`, sb, {
+      status: 'nachforderung',
+      text: 'Bitte Meldebescheinigung.',
+      frist: new Date(Date.now() + 3_000).toISOString(),
+    });
+    await until(
+      async () =>
+        (
+          await s.db
+            .selectFrom('antrag_ereignis')
+            .select('id')
+            .where('vorgangsnummer', '=', vn)
+            .where('status', '=', 'nachforderung-frist-abgelaufen')
+            .executeTakeFirst()
+        )?.id,
+      'Nachforderung deadline passed',
+    );
+    await call(s, 'POST', `/api/antraege/${vn}/bescheid`, sb, {
+      dateiname: 'b.pdf',
+      inhaltBase64: pdf,
+      metadaten: { aktenzeichen: 'ORD-2', art: 'bewilligung', datum: '2026-12-04', versand: 'post' },
+    });
+    return vn;
+  },
   async 'wartung-gehalten-ohne-gebuehr'(s) {
     await aktivierung(
       s,

@@ -79,6 +79,7 @@ describe('FIT-Connect outcome', () => {
     expect(aufgabe.status).toBe('offen');
     await waitForMail((m) => m.envelopeTo.includes(email) && m.text.includes('nicht angenommen'));
     h.epaybl.storno(kz);
+    h.epaybl.rueckzahlung(kz, 1800);
     const sicht = await h.waitFor('ended', async () => {
       const s = await h.sicht(vn);
       return s.phase === 'nicht-zustellbar' && s.zahlung?.status === 'erstattet' ? s : undefined;

@@ -120,10 +120,9 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
     expect(Date.parse(widerspruchBis) - Date.parse(zugestelltAm)).toBe(30 * 86_400_000);
     await waitForMail((m) => m.envelopeTo.includes(email) && m.subject.startsWith('Ihr Bescheid'));
     const status2 = await h.api('GET', `/api/status/${statusToken}`);
-    expect(status2.body.technisch.ereignisse.map((e: { status: string }) => e.status)).toEqual([
-      'eingegangen',
-      'zugestellt',
-    ]);
+    // Nobody fetches the folder in this test: its deletion after 2 s is recorded as one of unfetched data.
+    const technisch = status2.body.technisch.ereignisse.map((e: { status: string }) => e.status);
+    expect(technisch.filter((s: string) => s !== 'ungeholt-geloescht')).toEqual(['eingegangen', 'zugestellt']);
     expect(status2.body.bearbeitung.ereignisse.map((e: { status: string }) => e.status)).toEqual([
       'in-bearbeitung',
       'nachforderung',
@@ -156,6 +155,7 @@ describe('Antrag without a fee, delivered into a plain Transferverzeichnis', () 
         'antrag.zugestellt',
         'antrag.nachforderung',
         'antrag.bescheid-zugestellt',
+        'transfer.ungeholt-geloescht',
         'transfer.geloescht',
         'antrag.personendaten-geloescht',
       ]),

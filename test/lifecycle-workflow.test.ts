@@ -113,7 +113,11 @@ describe('Onlinedienst lifecycle workflow', () => {
 
     // Test → Zertifizierung → Produktivsetzung
     v = await driveTo(id, 'produktivsetzung');
-    expect(v.openTasks.map((t) => t.id)).toEqual(['uebernahme-beantragen']);
+    // The Projektleitung releases the Produktivsetzung first; only then may the ticket be requested.
+    expect(v.openTasks.map((t) => `${t.id}/${t.role}`)).toEqual(['produktivsetzung-freigeben/projektleitung']);
+    expect((await h.complete(id, 'uebernahme-beantragen', {})).status).toBe(409);
+    await h.mustComplete(id, 'produktivsetzung-freigeben', { user: 'pl-sk' });
+    expect((await h.state(id)).openTasks.map((t) => t.id)).toEqual(['uebernahme-beantragen']);
     const requested = await h.mustComplete(id, 'uebernahme-beantragen', {
       fields: { ...VALID['uebernahme-beantragen'], ticketId: `SD-${id}` },
     });

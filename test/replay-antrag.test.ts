@@ -27,6 +27,8 @@ describe('Antrag workflow replay', () => {
         'bezahlt-zugestellt-nachforderung-bescheid.json',
         'nicht-bezahlt.json',
         'wartung-gehalten-ohne-gebuehr.json',
+        'transfer-ungeholt-geloescht-transfer.json',
+        'transfer-abgeholt-nachforderung-post-transfer.json',
       ]),
     );
   });

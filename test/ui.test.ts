@@ -261,6 +261,12 @@ beforeAll(async () => {
     ],
   });
   await driveTo(ids.leipzigOd, 'produktivsetzung');
+  await mustApi(
+    'POST',
+    `/api/onlinedienste/${ids.leipzigOd}/aufgaben/produktivsetzung-freigeben`,
+    'pl-sk',
+    VALID['produktivsetzung-freigeben'],
+  );
   await mustApi('POST', `/api/onlinedienste/${ids.leipzigOd}/aufgaben/uebernahme-beantragen`, 'pe-smk', {
     ...VALID['uebernahme-beantragen'],
     ticketId: 'SD-4711',

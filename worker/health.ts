@@ -1,7 +1,11 @@
 // The worker's own health, on a small HTTP endpoint of its own (the worker serves no API): whether it polls its
 // task queue, whether Temporal answers, and when it last finished a workflow task and an activity task.
 //   GET /healthz  liveness: 200 unless the worker has failed or stopped
-//   GET /readyz   readiness: 200 while both pollers poll and Temporal answers its health check, else 503
+//   GET /readyz   readiness: 200 while both pollers poll and Temporal answers its health check, else 503.
+//                 External systems (ePayBL's isAlive) are reported, not required: one that is down turns the answer
+//                 into 200 "degraded" naming it. The worker pulls its work from Temporal and rides out an outage by
+//                 retrying, while it still delivers, mails and processes everything else; a load balancer or an
+//                 orchestrator that took it out of service for ePayBL being down would only stop that work too.
 import http from 'node:http';
 import type net from 'node:net';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -12,6 +16,16 @@ export interface WorkerHealthOptions {
   taskQueue: string;
   host: string;
   port: number;
+  /** External systems reported on /readyz (never failing it). */
+  dependencies?: HealthDependency[];
+}
+
+export type DependencyState =
+  { status: 'up' } | { status: 'down'; problem: string } | { status: 'unchecked'; reason: string };
+
+export interface HealthDependency {
+  name: string;
+  check(): Promise<DependencyState>;
 }
 
 export interface WorkerHealth {
@@ -77,16 +91,30 @@ export async function startWorkerHealth(opts: WorkerHealthOptions): Promise<Work
       return reply(alive ? 200 : 503, { status: alive ? 'ok' : 'down', ...state });
     }
     if (path === '/readyz') {
-      void temporalReachable().then((temporalError) => {
+      const dependencies = opts.dependencies ?? [];
+      void Promise.all([
+        temporalReachable(),
+        Promise.all(
+          dependencies.map((d) =>
+            d.check().catch((err: unknown): DependencyState => ({ status: 'down', problem: (err as Error).message })),
+          ),
+        ),
+      ]).then(([temporalError, states]) => {
         const problems = [
           ...(status.runState === 'RUNNING' ? [] : [`worker ${status.runState}`]),
           ...(status.workflowPollerState === 'POLLING' ? [] : [`workflow poller ${status.workflowPollerState}`]),
           ...(status.activityPollerState === 'POLLING' ? [] : [`activity poller ${status.activityPollerState}`]),
           ...(temporalError ? [`temporal: ${temporalError}`] : []),
         ];
+        const degraded = dependencies.flatMap((d, i) => {
+          const st = states[i];
+          return st?.status === 'down' ? [`${d.name}: ${st.problem}`] : [];
+        });
         reply(problems.length ? 503 : 200, {
-          status: problems.length ? 'not ready' : 'ready',
+          status: problems.length ? 'not ready' : degraded.length ? 'degraded' : 'ready',
           ...(problems.length ? { problems } : {}),
+          ...(degraded.length ? { degraded } : {}),
+          dependencies: Object.fromEntries(dependencies.map((d, i) => [d.name, states[i]])),
           ...state,
         });
       });

@@ -8,6 +8,7 @@ import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis
 import { findAntrag } from '../../db/stores/antrag';
 import { getBescheid, markBescheidZugestellt } from '../../db/stores/antrag-dokumente';
 import { formatBerlin, statusUrl } from './eingang';
+import { bescheidPerPost, dauerhaftAbgelehnt } from './bescheid-post';
 
 export interface BearbeitungInput {
   vorgangsnummer: string;
@@ -64,11 +65,11 @@ export async function bearbeitungsstand(deps: ActivityDeps, input: BearbeitungIn
 export async function bescheidZustellen(
   deps: ActivityDeps,
   input: { vorgangsnummer: string; dateiId: string; widerspruchsfristMs: number; actor: string },
-): Promise<{ zugestelltAm: string; widerspruchBis: string }> {
+): Promise<{ zugestelltAm: string; widerspruchBis: string; perPost?: boolean }> {
   const { db } = deps;
   const vn = input.vorgangsnummer;
   const datei = await getBescheid(db, input.dateiId);
-  const meta = datei.metadata as { zugestelltAm?: string };
+  const meta = datei.metadata as { zugestelltAm?: string; versand?: string };
   // The delivery instant is fixed at the first attempt so that a retry does not move the Widerspruch period.
   const zugestelltAm = meta.zugestelltAm ?? new Date().toISOString();
   if (!meta.zugestelltAm) {
@@ -95,18 +96,26 @@ export async function bescheidZustellen(
     details: { dateiId: input.dateiId, sha256: datei.sha256, zugestelltAm, widerspruchBis },
     idempotencyKey: `${vn}:bescheid:${input.dateiId}`,
   });
-  if (antrag.antragsteller) {
-    await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
-      idempotencyKey: `${vn}:bescheid:${input.dateiId}`,
-      to: antrag.antragsteller.email,
-      subject: `Ihr Bescheid zum Antrag ${vn}`,
-      text:
-        `Guten Tag ${antrag.antragsteller.name},\n\nzu Ihrem Antrag ${vn} liegt ein Bescheid vor. Sie können ihn hier abrufen:\n` +
-        `${statusUrl(deps, vn)}\n\nGegen den Bescheid können Sie bis zum ${formatBerlin(widerspruchBis)} Widerspruch einlegen.\n\n` +
-        'Ihr Amt24-Serviceportal Sachsen\n',
-    });
+  // Electronic unless the authority sends it by post or the mail system refuses the address for good.
+  let perPost = meta.versand === 'post' ? 'die Behörde stellt ihn per Post zu' : undefined;
+  if (!perPost && antrag.antragsteller) {
+    try {
+      await sendNotificationOnce(db, deps.mailer, 'amt24.sachsen.de', {
+        idempotencyKey: `${vn}:bescheid:${input.dateiId}`,
+        to: antrag.antragsteller.email,
+        subject: `Ihr Bescheid zum Antrag ${vn}`,
+        text:
+          `Guten Tag ${antrag.antragsteller.name},\n\nzu Ihrem Antrag ${vn} liegt ein Bescheid vor. Sie können ihn hier abrufen:\n` +
+          `${statusUrl(deps, vn)}\n\nGegen den Bescheid können Sie bis zum ${formatBerlin(widerspruchBis)} Widerspruch einlegen.\n\n` +
+          'Ihr Amt24-Serviceportal Sachsen\n',
+      });
+    } catch (err) {
+      if (!dauerhaftAbgelehnt(err)) throw err;
+      perPost = `E-Mail-Adresse abgewiesen: ${(err as Error).message.slice(0, 200)}`;
+    }
   }
-  return { zugestelltAm, widerspruchBis };
+  if (perPost) await bescheidPerPost(deps, antrag, { dateiId: input.dateiId, grund: perPost });
+  return { zugestelltAm, widerspruchBis, ...(perPost ? { perPost: true } : {}) };
 }
 
 export async function antragBeenden(

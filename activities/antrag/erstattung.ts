@@ -92,7 +92,7 @@ export async function stornoAnfordern(deps: ActivityDeps, input: { vorgangsnumme
     titel: `Gebühr erstatten: Kassenzeichen ${row.kassenzeichen}`,
     beschreibung:
       `Der Antrag ${vn} kann nicht zugestellt werden (${input.grund}). Bitte die Forderung in ePayBL stornieren und ` +
-      `${euro(row.bezahlt_cent)} erstatten. Die Orchestrierung erkennt den Storno selbst und schließt diese Aufgabe.`,
+      `${euro(row.bezahlt_cent)} erstatten. Die Orchestrierung erkennt Storno und Rückzahlung in ePayBL selbst und schließt diese Aufgabe.`,
     audit: { action: 'zahlung.storno-angefordert', details: { grund: input.grund }, key: `${vn}:storno-angefordert` },
     ereignis: { key: `${vn}:erstattung-angefordert`, text: 'Die Gebühr wird erstattet.' },
     mail: {

@@ -8,7 +8,9 @@ import { personendatenLoeschen } from './loeschung';
 import { erstattungAnfordern, erstattungErfasst, stornoAnfordern, stornoErfasst } from './erstattung';
 import { fitconnectErgebnisAbwarten } from './fitconnect-ergebnis';
 import { zahlungAbwarten, zahlungAnlegen, zahlungErinnern } from './zahlung';
-import { transferLoeschen, zustellen } from './zustellung';
+import { zustellen } from './zustellung';
+import { transferAbholungPruefen, transferErinnern, transferLoeschenErfasst, transferLoeschWarnung } from './abholung';
+import { behoerdeErinnern, nachforderungErinnern, nachforderungFristAbgelaufen } from './fristen';
 
 export type { AktivierungsKonfiguration } from './konfiguration';
 export type { ZahlungsErgebnis, ZahlungsZiel } from './zahlung';
@@ -30,7 +32,16 @@ export function createAntragActivities(deps: ActivityDeps) {
       fitconnectErgebnisAbwarten(deps, input),
     stornoErfasst: (input: Parameters<typeof stornoErfasst>[1]) => stornoErfasst(deps, input),
     zustellen: (input: Parameters<typeof zustellen>[1]) => zustellen(deps, input),
-    transferLoeschen: (input: Parameters<typeof transferLoeschen>[1]) => transferLoeschen(deps, input),
+    // Tells a deletion of fetched data from one of data the authority never fetched (activities/antrag/abholung.ts).
+    transferLoeschen: (input: Parameters<typeof transferLoeschenErfasst>[1]) => transferLoeschenErfasst(deps, input),
+    transferAbholungPruefen: (input: Parameters<typeof transferAbholungPruefen>[1]) =>
+      transferAbholungPruefen(deps, input),
+    transferErinnern: (input: Parameters<typeof transferErinnern>[1]) => transferErinnern(deps, input),
+    transferLoeschWarnung: (input: Parameters<typeof transferLoeschWarnung>[1]) => transferLoeschWarnung(deps, input),
+    nachforderungErinnern: (input: Parameters<typeof nachforderungErinnern>[1]) => nachforderungErinnern(deps, input),
+    nachforderungFristAbgelaufen: (input: Parameters<typeof nachforderungFristAbgelaufen>[1]) =>
+      nachforderungFristAbgelaufen(deps, input),
+    behoerdeErinnern: (input: Parameters<typeof behoerdeErinnern>[1]) => behoerdeErinnern(deps, input),
     bearbeitungsstand: (input: BearbeitungInput) => bearbeitungsstand(deps, input),
     bescheidZustellen: (input: Parameters<typeof bescheidZustellen>[1]) => bescheidZustellen(deps, input),
     antragBeenden: (input: Parameters<typeof antragBeenden>[1]) => antragBeenden(deps, input),

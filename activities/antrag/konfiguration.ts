@@ -6,6 +6,7 @@ import type { Database } from '../../db/schema';
 import { findAktivierung, listProzessparameter } from '../../db/stores/aktivierung';
 import type { EpayblPaymentConfig } from '../../integrations/epaybl/types';
 import { DAUER } from '../../domain/dauer';
+import { istAntwortfrist } from '../../domain/antrag/fristen';
 import { decryptParameter } from '../../runtime/secrets';
 
 const dauer = z.string().regex(DAUER, 'Dauer wie 90d, 4h, 30m, 10s');
@@ -32,6 +33,19 @@ const parameterSchema = z.object({
   /** How long to watch for the authority's accept or reject (the service rejects after 14 days unpicked). */
   'frist.fitconnectErgebnis': dauer.default('21d'),
   'frist.transferLoeschen': dauer.default('90d'),
+  /** How often the Transferverzeichnis is looked at for the authority's pickup. */
+  'frist.transferAbfrage': dauer.default('1h'),
+  /** Not fetched this long after delivery: the Mandant is reminded (once). */
+  'frist.transferErinnerung': dauer.default('7d'),
+  /** This long before unfetched data is deleted, the Mandant and the AWB are warned. */
+  'frist.transferWarnung': dauer.default('14d'),
+  /** This long before a Nachforderung's deadline the citizen is reminded. */
+  'frist.nachforderungErinnerung': dauer.default('3d'),
+  /** The authority's first answer is due within this ("10at" = ten Saxon working days, or a duration). */
+  'frist.behoerdeAntwort': z
+    .string()
+    .refine(istAntwortfrist, 'Arbeitstage wie 10at oder Dauer wie 72h')
+    .default('10at'),
   'frist.aufbewahrung': dauer.default('365d'),
   'frist.bescheidWartezeit': dauer.default('730d'),
   'frist.wartungPruefen': dauer.default('1h'),
@@ -66,6 +80,12 @@ export interface AktivierungsKonfiguration {
     fitconnectAbfrage?: string;
     fitconnectErgebnis?: string;
     transferLoeschen: string;
+    /** Absent in configurations recorded before the pickup and the deadlines after delivery were watched. */
+    transferAbfrage?: string;
+    transferErinnerung?: string;
+    transferWarnung?: string;
+    nachforderungErinnerung?: string;
+    behoerdeAntwort?: string;
     aufbewahrung: string;
     bescheidWartezeit: string;
     wartungPruefen: string;
@@ -168,6 +188,11 @@ export async function ladeKonfiguration(
       fitconnectAbfrage: p['frist.fitconnectAbfrage'],
       fitconnectErgebnis: p['frist.fitconnectErgebnis'],
       transferLoeschen: p['frist.transferLoeschen'],
+      transferAbfrage: p['frist.transferAbfrage'],
+      transferErinnerung: p['frist.transferErinnerung'],
+      transferWarnung: p['frist.transferWarnung'],
+      nachforderungErinnerung: p['frist.nachforderungErinnerung'],
+      behoerdeAntwort: p['frist.behoerdeAntwort'],
       aufbewahrung: p['frist.aufbewahrung'],
       bescheidWartezeit: p['frist.bescheidWartezeit'],
       wartungPruefen: p['frist.wartungPruefen'],

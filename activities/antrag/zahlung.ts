@@ -7,6 +7,7 @@ import type { ActivityDeps } from '../deps';
 import { mustExist, required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
+import { classifyEpayblError } from '../../integrations/epaybl/errors';
 import { einmalKundenNr } from '../../integrations/epaybl/kunde';
 import { createBacklink } from '../../integrations/epaybl/soap-client';
 import {
@@ -28,19 +29,24 @@ import {
 } from '../../db/stores/zahlung';
 import { statusUrl } from './eingang';
 
-// An Antrag the portal confirmed must not fail because of ePayBL: even a configuration error at the operator
-// (-0611) gets fixed. So every ePayBL error is retried (back-off capped by the workflow) and logged with its code.
-// (Until incidents exist, "final" codes are reported as such in the failure's details and the log, with the
-// ePayment id the operator asks for.)
-function asFailure(err: unknown): never {
-  if (err instanceof EpayblError) {
-    throw ApplicationFailure.retryable(`ePayBL ${err.code}: ${err.message}`, 'EpayblFehler', {
-      code: err.code,
-      retryable: err.retryable,
-      ePaymentId: err.result?.ePaymentId ?? null,
-    });
-  }
-  throw err;
+// istOk=false is final unless its code is one of the temporary ones (external-systems.md): a final one is raised as a
+// non-retryable failure of its own type (integrations/epaybl/errors.ts), so the Antrag waits for a person instead of
+// retrying a request ePayBL will refuse for ever. Every failure is logged with its code and the ePayment id the
+// operator asks for.
+function asFailure(deps: ActivityDeps, vorgangsnummer: string, err: unknown): never {
+  if (!(err instanceof EpayblError)) throw err;
+  const f = classifyEpayblError(err);
+  deps.log[f.nonRetryable ? 'error' : 'warn'](
+    { vorgangsnummer, type: f.type, ...f.details },
+    f.nonRetryable ? 'ePayBL refused the call: final, a person has to act' : 'ePayBL call failed; retried',
+  );
+  throw ApplicationFailure.create({
+    message: f.message,
+    type: f.type,
+    nonRetryable: f.nonRetryable,
+    details: [f.details],
+    cause: err,
+  });
 }
 
 /** Whether a refused anlegenKunde may be an earlier try's customer: anything but a temporary, blocked or config. */
@@ -100,6 +106,10 @@ export async function zahlungAnlegen(
         eShopKundenNr: kundenNr,
         eShopTransaktionsNr: transaktionsnummer,
       });
+      deps.log.info(
+        { vorgangsnummer: vn, kassenzeichen: kz.kassenzeichen, ePaymentId: kz.result.ePaymentId },
+        'ePayBL: Kassenzeichen created',
+      );
       // Deleting the one-time customer fails while the Kassenzeichen is open (-0119); real clients ignore that.
       await epaybl.loeschenKunde({ ...kunde, eShopKundenNr: kundenNr }).catch(() => {});
     }
@@ -143,7 +153,7 @@ export async function zahlungAnlegen(
     }
     return { kassenzeichen: stored.kassenzeichen, paypageUrl: stored.paypage_url };
   } catch (err) {
-    asFailure(err);
+    asFailure(deps, vn, err);
   }
 }
 
@@ -167,7 +177,8 @@ export type ZahlungsErgebnis = {
 /**
  * Polls until the claim is settled (paid, overpaid, cancelled) or `bis` is reached. One long activity with
  * heartbeats instead of a timer loop in the workflow: one Temporal action however long the citizen takes.
- * Transient ePayBL errors are ridden out here; the heartbeat keeps the worker's liveness visible.
+ * Temporary ePayBL errors are ridden out here (counted per Kassenzeichen); a final one ends the poll as a
+ * non-retryable failure. The heartbeat keeps the worker's liveness visible.
  */
 export async function zahlungAbwarten(
   deps: ActivityDeps,
@@ -196,8 +207,10 @@ export async function zahlungAbwarten(
       info = await epaybl.lesenKassenzeichenInfo({ mandantNr: input.mandantNr, kassenzeichen: input.kassenzeichen });
       fehlerInFolge = 0;
     } catch (err) {
-      fehlerInFolge++;
       const e = err instanceof EpayblError ? err : undefined;
+      // A final answer (-0611, an unknown Kassenzeichen, a reply about another one) does not change by polling on.
+      if (e && !e.retryable) asFailure(deps, vn, e);
+      fehlerInFolge++;
       deps.log.warn(
         {
           vorgangsnummer: vn,
@@ -248,9 +261,10 @@ export async function zahlungAbwarten(
     } else if (info && stand) {
       if (info.storniert) {
         await markZahlungStorniert(deps.db, vn);
-        return { ergebnis: 'storniert', ...stand };
-      }
-      if (ziel === 'bezahlt' && (info.state === 'bezahlt' || info.state === 'ueberbezahlt')) {
+        // The refund of a paid fee: a cancelled claim is not yet the money back, which stays visible on it until
+        // the Kasse has paid it out (external-systems.md); only then is the refund done.
+        if (ziel !== 'storniert' || info.paidCent <= 0) return { ergebnis: 'storniert', ...stand };
+      } else if (ziel === 'bezahlt' && (info.state === 'bezahlt' || info.state === 'ueberbezahlt')) {
         await zahlungGebucht(deps, vn, info);
         return { ergebnis: 'bezahlt', ...stand };
       }

@@ -85,6 +85,7 @@ export const antragDetailSchema = antragItemSchema
         wartet_seit: timestampSchema.nullable(),
         zugestellt_am: timestampSchema.nullable(),
         transfer_geloescht_am: timestampSchema.nullable(),
+        abgeholt_am: timestampSchema.nullable(),
       })
       .nullable(),
     temporalUiUrl: temporalUiUrlSchema,
@@ -109,12 +110,32 @@ export const antragSichtSchema = z
       status: z.enum(['ausstehend', 'laeuft', 'zugestellt', 'abgelehnt']),
       zugestelltAm: z.string().optional(),
       fehler: z.string().optional(),
+      angenommen: z.boolean().optional(),
+      abgeholtAm: z.string().optional(),
+      erinnert: z.boolean().optional(),
+      gewarnt: z.boolean().optional(),
+      ungeholtGeloescht: z.boolean().optional(),
     }),
     bearbeitung: z.object({
       status: z.enum(['in-bearbeitung', 'nachforderung', 'abgeschlossen']).optional(),
-      nachforderung: z.object({ frist: z.string(), beantwortet: z.boolean() }).optional(),
+      nachforderung: z
+        .object({
+          frist: z.string(),
+          beantwortet: z.boolean(),
+          erinnert: z.boolean().optional(),
+          abgelaufen: z.boolean().optional(),
+        })
+        .optional(),
+      behoerdeErinnert: z.boolean().optional(),
     }),
-    bescheid: z.object({ dateiId: z.string(), zugestelltAm: z.string(), widerspruchBis: z.string() }).optional(),
+    bescheid: z
+      .object({
+        dateiId: z.string(),
+        zugestelltAm: z.string(),
+        widerspruchBis: z.string(),
+        perPost: z.boolean().optional(),
+      })
+      .optional(),
     personendatenGeloescht: z.boolean(),
   })
   .openapi('AntragSicht');

@@ -181,3 +181,18 @@ export async function deactivateAktivierungen(db: Kysely<Database>, onlinedienst
     .executeTakeFirst();
   return Number(deactivated.numUpdatedRows);
 }
+
+/** A Mandant number at ePayBL that an active activation pays to (the one set most recently), for isAlive. */
+export async function findEpayblMandantNr(db: Kysely<Database>): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('prozessparameter as p')
+    .innerJoin('aktivierung as a', 'a.id', 'p.aktivierung_id')
+    .select('p.value')
+    .where('p.key', '=', 'epaybl.mandantNr')
+    .where('p.value', 'is not', null)
+    .where('a.status', '=', 'aktiv')
+    .orderBy('p.updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.value ?? undefined;
+}

@@ -32,3 +32,37 @@ export async function listOffeneAufgaben(db: Kysely<Database>, filter: OffeneAuf
   }
   return query.execute();
 }
+
+export interface NeueAufgabe {
+  /** stable id: the same task is opened once, whatever retries the activity makes */
+  id: string;
+  art: string;
+  rolle: string;
+  mandantId: string | null;
+  betreffTyp: string;
+  betreffId: string;
+  titel: string;
+  beschreibung: string;
+  faelligAm?: Date | null;
+}
+
+/** Opens a task once per id (a retry finds it and changes nothing). */
+export async function insertAufgabe(db: Kysely<Database>, a: NeueAufgabe): Promise<void> {
+  await db
+    .insertInto('aufgabe')
+    .values({
+      id: a.id,
+      art: a.art,
+      rolle: a.rolle,
+      mandant_id: a.mandantId,
+      betreff_typ: a.betreffTyp,
+      betreff_id: a.betreffId,
+      titel: a.titel,
+      beschreibung: a.beschreibung,
+      faellig_am: a.faelligAm ?? null,
+      erledigt_von: null,
+      erledigt_am: null,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}

@@ -28,3 +28,14 @@ export async function findOeEmail(
     .executeTakeFirst();
   return oe?.email;
 }
+
+/** The mailbox of the OE an activation delivers to (the zuständige Stelle of its Anträge). */
+export async function findAktivierungOeEmail(db: Kysely<Database>, aktivierungId: string): Promise<string | null> {
+  const oe = await db
+    .selectFrom('aktivierung')
+    .innerJoin('organisationseinheit', 'organisationseinheit.id', 'aktivierung.oe_id')
+    .select('organisationseinheit.email')
+    .where('aktivierung.id', '=', aktivierungId)
+    .executeTakeFirst();
+  return oe?.email ?? null;
+}

@@ -33,6 +33,14 @@ export async function deletePersonendaten(
       .where('vorgangsnummer', '=', vorgangsnummer)
       .where('content', 'is not', null)
       .executeTakeFirst();
+    // A "per Post versenden" task names the citizen's address: it goes with the rest.
+    await trx
+      .updateTable('aufgabe')
+      .set({ beschreibung: 'Die Anschrift wurde mit den personenbezogenen Daten des Antrags gelöscht.' })
+      .where('betreff_typ', '=', 'antrag')
+      .where('betreff_id', '=', vorgangsnummer)
+      .where('art', '=', 'post-versand')
+      .execute();
     return { mandantId: antrag.mandant_id, dateien: Number(dateien.numUpdatedRows) };
   });
 }

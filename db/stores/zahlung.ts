@@ -2,6 +2,7 @@
 // needs (ePayBL has no API for it). Written by activities/antrag/zahlung.ts; the API reads it with findZahlung.
 import { sql, type Kysely } from 'kysely';
 import type { Antragsteller, Database } from '../schema';
+import { insertAufgabe } from './aufgabe';
 
 export interface NewZahlung {
   vorgangsnummer: string;
@@ -115,23 +116,16 @@ export async function insertStornoAufgabe(
   db: Kysely<Database>,
   a: { vorgangsnummer: string; mandantId: string; titel: string; beschreibung: string; aufgabeId?: string },
 ): Promise<void> {
-  await db
-    .insertInto('aufgabe')
-    .values({
-      id: a.aufgabeId ?? stornoAufgabeId(a.vorgangsnummer),
-      art: a.aufgabeId ? 'erstattung' : 'storno',
-      rolle: 'mandant-admin',
-      mandant_id: a.mandantId,
-      betreff_typ: 'antrag',
-      betreff_id: a.vorgangsnummer,
-      titel: a.titel,
-      beschreibung: a.beschreibung,
-      faellig_am: null,
-      erledigt_von: null,
-      erledigt_am: null,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .execute();
+  await insertAufgabe(db, {
+    id: a.aufgabeId ?? stornoAufgabeId(a.vorgangsnummer),
+    art: a.aufgabeId ? 'erstattung' : 'storno',
+    rolle: 'mandant-admin',
+    mandantId: a.mandantId,
+    betreffTyp: 'antrag',
+    betreffId: a.vorgangsnummer,
+    titel: a.titel,
+    beschreibung: a.beschreibung,
+  });
 }
 
 /** ePayBL shows the storno: the open refund task is done. */

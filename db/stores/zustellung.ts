@@ -141,3 +141,18 @@ export async function markTransferGeloescht(db: Kysely<Database>, vorgangsnummer
     .where('vorgangsnummer', '=', vorgangsnummer)
     .execute();
 }
+
+/** The authority fetched the Vorgang; the first sighting stays. Returns the stored instant. */
+export async function markZustellungAbgeholt(
+  db: Kysely<Database>,
+  vorgangsnummer: string,
+  at: Date,
+): Promise<Date | undefined> {
+  const row = await db
+    .updateTable('zustellung')
+    .set({ abgeholt_am: sql`coalesce(abgeholt_am, ${at})` })
+    .where('vorgangsnummer', '=', vorgangsnummer)
+    .returning('abgeholt_am')
+    .executeTakeFirst();
+  return row?.abgeholt_am ?? undefined;
+}

@@ -71,6 +71,35 @@ export const EINFUEHRUNG_TASKS: readonly TaskTemplate[] = [
   }),
   // 6 Produktivsetzung
   defineTask({
+    id: 'produktivsetzung-freigeben',
+    phases: ['produktivsetzung'],
+    opensOn: 'phase-entry',
+    scope: 'onlinedienst',
+    title: 'Produktivsetzung freigeben',
+    description:
+      'Die Projektleitung Amt24 gibt den zertifizierten Prozess für die Übernahme auf das Produktivsystem frei.',
+    role: 'projektleitung',
+    blocking: true,
+    deadline: wd(5),
+    onlyIf: (ctx) => ctx.freigabeDurchProjektleitung === true,
+    fields: () =>
+      z
+        .strictObject({
+          entscheidung: z.enum(['freigegeben', 'verweigert']),
+          zertifizierungGeprueft: z.literal(true),
+          begruendung: z.string().optional(),
+        })
+        .superRefine(requireWhen((v) => v.entscheidung === 'verweigert', 'begruendung', 'Begründung angeben.')),
+    outcome: (f) =>
+      f.entscheidung === 'verweigert'
+        ? {
+            kind: 'transition',
+            to: 'prototyp',
+            reason: `Produktivsetzung nicht freigegeben: ${f.begruendung ?? ''}`.trim(),
+          }
+        : null,
+  }),
+  defineTask({
     id: 'uebernahme-beantragen',
     phases: ['produktivsetzung'],
     opensOn: 'phase-entry',
@@ -78,6 +107,7 @@ export const EINFUEHRUNG_TASKS: readonly TaskTemplate[] = [
     title: 'Übernahme auf das Produktivsystem beim Service Desk beantragen',
     description: 'Mail an die Anwendungsbetreuung mit Prozess, Formular und Zertifizierungsinformation.',
     role: 'prozesseigner',
+    after: ['produktivsetzung-freigeben'],
     blocking: true,
     deadline: wd(3),
     fields: () =>

@@ -127,6 +127,7 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   { from: 'zertifizierung', to: 'prototyp', kind: 'loop', trigger: 'Zertifizierung nicht bestanden' },
   { from: 'zertifizierung', to: 'produktivsetzung', kind: 'advance', trigger: 'Zertifikat erteilt, Rollout geplant' },
   { from: 'zertifizierung', to: 'betrieb', kind: 'recertification', trigger: 'Rezertifizierung bestanden' },
+  { from: 'produktivsetzung', to: 'prototyp', kind: 'loop', trigger: 'Freigabe durch die Projektleitung verweigert' },
   { from: 'produktivsetzung', to: 'aktivierung', kind: 'advance', trigger: 'Übernahme durch die AWB bestätigt' },
   { from: 'aktivierung', to: 'betrieb', kind: 'advance', trigger: 'Produktive Abnahme bestanden, Wartungsmodus aus' },
   { from: 'betrieb', to: 'zertifizierung', kind: 'recertification', trigger: 'Änderung erfordert Rezertifizierung' },

@@ -77,6 +77,7 @@ export function isDone(
 
 function prerequisitesMet(
   template: TaskTemplate,
+  context: LifecycleContext,
   phase: PhaseId,
   mandant: string | undefined,
   completed: readonly CompletedTask[],
@@ -86,6 +87,8 @@ function prerequisitesMet(
     const before = taskTemplate(afterId);
     // A prerequisite that cannot occur in this phase (deployment for a Mandant added in Betrieb) lies in the past.
     if (!before || !before.phases.includes(phase)) continue;
+    // A prerequisite this Onlinedienst never gets (the Freigabe of a lifecycle started before it existed) is no gate.
+    if (before.onlyIf && !before.onlyIf(context)) continue;
     const id = before.scope === 'mandant' ? instanceId(before, mandant) : before.id;
     if (!isDone(completed, id, before, entry)) return false;
   }
@@ -118,7 +121,7 @@ export function openTasksFor(
   for (const { template, mandant } of entryInstances(phase, context)) {
     const id = instanceId(template, mandant);
     if (open.has(id) || isDone(completed, id, template, entry)) continue;
-    if (!prerequisitesMet(template, phase, mandant, completed, entry)) continue;
+    if (!prerequisitesMet(template, context, phase, mandant, completed, entry)) continue;
     out.push(newTask(template, phase, entry, context, now, mandant === undefined ? {} : { mandant }));
   }
   return out;

@@ -32,6 +32,10 @@ export interface LifecycleContext {
   zertifizierungsReferenz?: string;
   /** Mandanten where the process has been activated (and so must be deactivated at the Abschaltung). */
   aktivierteMandanten?: string[];
+  /** The Projektleitung releases the Produktivsetzung before the rollout ticket is raised (seeds: "Freigabe für die
+   *  Produktivsetzung von Onlinediensten"). Set when a lifecycle starts; lifecycles started before this rule keep
+   *  their old path. */
+  freigabeDurchProjektleitung?: boolean;
   /** Set by the state machine while a change cycle started from Betrieb is under way. */
   recertification?: boolean;
   /** Deadline overrides per task template id, e.g. { freigabe: { amount: 3, unit: 'working-days' } }. */

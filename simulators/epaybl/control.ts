@@ -1,5 +1,5 @@
 // What tests (and people clicking through) do that no ePayBL client can: bank transfers arriving, a storno at the
-// cash office, blocked customers, faults and outages. The same methods as the handle and over HTTP under /_sim/.
+// cash office, blocked customers, faults (result codes, SOAP faults, lost replies) and outages. The same methods as the handle and over HTTP under /_sim/.
 import type http from 'node:http';
 import {
   OPERATIONS,
@@ -29,6 +29,9 @@ export function createControl(store: EpayblStore, faults: Faults, listener: List
   return {
     failNext(operation, code, count = 1) {
       faults.state.failNext.push({ operation, code, remaining: count });
+    },
+    soapFaultNext(operation, faultcode, count = 1) {
+      faults.state.soapFault.push({ operation, faultcode, remaining: count });
     },
     dropNextReplies(operation, count = 1) {
       faults.state.dropReply.push({ operation, remaining: count });
@@ -79,6 +82,7 @@ export function createControl(store: EpayblStore, faults: Faults, listener: List
       const kz = store.find(nr);
       return kz && store.view(kz);
     },
+    alleKassenzeichen: () => [...store.kassenzeichen.values()].map((kz) => store.view(store.settle(kz))),
     sperreKunde(mandantNr, nr, gesperrt = true) {
       const k = store.kunde(mandantNr, nr);
       if (!k) throw new ControlError(404, `Kunde ${nr} unbekannt`);
@@ -126,6 +130,7 @@ export async function handleControl(
         return sendJson(res, 200, sim.rueckzahlung(nr, Number((await json()).betragCent)));
       }
     }
+    if (p === '/_sim/kassenzeichen' && req.method === 'GET') return sendJson(res, 200, sim.alleKassenzeichen());
     if (p === '/_sim/kunde/sperre' && req.method === 'POST') {
       const b = await json();
       sim.sperreKunde(String(b.mandantNr), String(b.eShopKundenNr), b.gesperrt !== false);
@@ -166,10 +171,17 @@ async function applyFaults(
   const obj = (v: unknown) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined);
   const failNext = obj(b.failNext);
   const dropReply = obj(b.dropReply);
+  const soapFault = obj(b.soapFault);
   const latency = obj(b.latency);
   if (failNext) {
     if (typeof failNext.code !== 'string') throw new ControlError(400, 'failNext.code (string) expected');
     sim.failNext(operation(failNext.operation), failNext.code, Number(failNext.count ?? 1));
+  }
+  if (soapFault) {
+    if (soapFault.faultcode !== 'Server' && soapFault.faultcode !== 'Client') {
+      throw new ControlError(400, "soapFault.faultcode: 'Server' or 'Client'");
+    }
+    sim.soapFaultNext(operation(soapFault.operation), soapFault.faultcode, Number(soapFault.count ?? 1));
   }
   if (dropReply) sim.dropNextReplies(operation(dropReply.operation), Number(dropReply.count ?? 1));
   if (latency) sim.setLatency(operation(latency.operation), Number(latency.ms ?? 0));

@@ -1,14 +1,19 @@
 // Failures a test switches on: result codes, lost replies, slowness and outages.
 import type { SimOperation } from './codes';
-import type { OutageMode, SimFaults } from './types';
+import type { OutageMode, SimFaults, SoapFaultCode } from './types';
 
 export class Faults {
-  state: SimFaults = { failNext: [], dropReply: [], latencyMs: {}, outage: false };
+  state: SimFaults = { failNext: [], dropReply: [], soapFault: [], latencyMs: {}, outage: false };
   private outageEnd: NodeJS.Timeout | undefined;
 
   /** The injected result code for this call, if one is due. */
   takeFailure(operation: SimOperation): { code: string } | undefined {
     return take(this.state.failNext, operation);
+  }
+
+  /** The injected SOAP fault for this call, if one is due. */
+  takeSoapFault(operation: SimOperation): { faultcode: SoapFaultCode } | undefined {
+    return take(this.state.soapFault, operation);
   }
 
   /** Whether this call's reply is to be lost. */
@@ -27,6 +32,7 @@ export class Faults {
   clear(): void {
     this.state.failNext = [];
     this.state.dropReply = [];
+    this.state.soapFault = [];
     this.state.latencyMs = {};
   }
 

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   console.log(`ePayBL simulator listening on ${sim.url}`);
   console.log(`  SOAP endpoint  ${sim.soapUrl}`);
   console.log(`  pay page       ${sim.paypageUrl}`);
-  console.log(`  control API    ${sim.url}/_sim/  (faults, calls, kassenzeichen/<kz>[/zahlung|/storno], reset)`);
+  console.log(`  control API    ${sim.url}/_sim/  (faults, calls, kassenzeichen[/<kz>[/zahlung|storno|…]], reset)`);
 
   const stop = () => {
     sim.close().then(

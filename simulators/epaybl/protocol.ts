@@ -1,5 +1,5 @@
 // The SOAP endpoint: one POST per operation, a result block in every reply, and the faults a test switched on
-// (injected codes, slowness, lost replies).
+// (injected codes, SOAP faults, slowness, lost replies).
 import type http from 'node:http';
 import { RESULT_CODES, SimFailure, type SimOperation } from './codes';
 import type { Faults } from './faults';
@@ -38,6 +38,15 @@ export async function handleSoap(deps: SoapDeps, req: http.IncomingMessage, res:
     leaf('langText', lang) +
     leaf('EPaymentId', store.issueEPaymentId()) +
     leaf('EPaymentTimestamp', isoNow());
+
+  // An injected SOAP fault: the operator's side failed (Server) or refused the request as malformed (Client).
+  const soapFault = faults.takeSoapFault(operation);
+  if (soapFault) {
+    const delay = deps.latencyMs + faults.latencyFor(operation);
+    if (delay > 0) await sleep(delay);
+    const text = soapFault.faultcode === 'Server' ? 'Interner Fehler (injiziert)' : 'Ungültige Anfrage (injiziert)';
+    return send(res, 500, 'text/xml; charset=utf-8', faultXml(`soapenv:${soapFault.faultcode}`, text));
+  }
 
   let xml: string;
   const injected = faults.takeFailure(operation);

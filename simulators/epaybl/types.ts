@@ -4,6 +4,9 @@ import type { SimKassenzeichenState } from './saldo';
 
 export type OutageMode = false | 'refused' | '503';
 
+/** SOAP 1.1 fault codes: Server (the operator's side failed, try again) and Client (the request is wrong). */
+export type SoapFaultCode = 'Server' | 'Client';
+
 export interface EpayblSimulatorOptions {
   port?: number;
   host?: string;
@@ -60,6 +63,7 @@ export interface SimKassenzeichenView {
 export interface SimFaults {
   failNext: { operation: SimOperation | '*'; code: string; remaining: number }[];
   dropReply: { operation: SimOperation | '*'; remaining: number }[];
+  soapFault: { operation: SimOperation | '*'; faultcode: SoapFaultCode; remaining: number }[];
   latencyMs: Partial<Record<SimOperation | '*', number>>;
   outage: OutageMode;
 }
@@ -74,6 +78,8 @@ export interface EpayblSimulator {
   close(): Promise<void>;
   /** The next `count` calls of `operation` answer with `code` and change nothing. */
   failNext(operation: SimOperation | '*', code: string, count?: number): void;
+  /** The next `count` calls of `operation` answer with a SOAP fault (HTTP 500) and change nothing. */
+  soapFaultNext(operation: SimOperation | '*', faultcode: SoapFaultCode, count?: number): void;
   /** The next `count` calls are carried out, then the connection is cut before the reply: a "lost" reply. */
   dropNextReplies(operation: SimOperation | '*', count?: number): void;
   setLatency(operation: SimOperation | '*', ms: number): void;
@@ -91,6 +97,8 @@ export interface EpayblSimulator {
    */
   rueckzahlung(kassenzeichen: string, betragCent: number): SimKassenzeichenView;
   kassenzeichen(kassenzeichen: string): SimKassenzeichenView | undefined;
+  /** Every Kassenzeichen this simulator holds (what a test suite checks its money against). */
+  alleKassenzeichen(): SimKassenzeichenView[];
   /** Blocks a customer: its next Kassenzeichen gets -0117. */
   sperreKunde(mandantNr: string, eShopKundenNr: string, gesperrt?: boolean): void;
   /** How many SOAP calls of an operation arrived (including failed ones). */

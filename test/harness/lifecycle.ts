@@ -94,6 +94,7 @@ export const VALID: Record<string, Record<string, unknown>> = {
     supportkanaeleAktiviert: true,
     oeffentlichkeitsarbeit: false,
   },
+  'produktivsetzung-freigeben': { entscheidung: 'freigegeben', zertifizierungGeprueft: true },
   'uebernahme-beantragen': {
     prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.0' },
     formular: { name: 'Bewohnerparken', version: 'v1.0' },

@@ -21,6 +21,7 @@ import { deriveKeys } from '../../runtime/keys';
 import { parameterKey } from '../../runtime/secrets';
 import { startEpayblSimulator } from '../../simulators/epaybl/server';
 import { startFitConnectSimulator } from '../../simulators/fitconnect/server';
+import { watchGeld } from './geld';
 import { demoToken, httpClient, type Api } from './http';
 import {
   createTestDatabase,
@@ -126,6 +127,8 @@ export async function startStack(opts: StackOptions) {
   const parts: StackParts = { db, client, connection, mailer };
   const overrides = typeof opts.app === 'function' ? opts.app(parts) : (opts.app ?? {});
   const servers: ServerType[] = [];
+  // Every Antrag on this stack's simulators is checked when the stack closes: the money adds up.
+  const geld = externals && watchGeld({ name: opts.name, db, client, connection, epayblUrl: externals.epaybl.url });
 
   /** An app on a port of its own; `extra` is what it does differently from the stack's (the UI's dev sign-in …). */
   async function serveApp(extra: Partial<ApiDeps> = {}): Promise<ServedApp> {
@@ -231,6 +234,7 @@ export async function startStack(opts: StackOptions) {
       worker = await startWorker(workerDeps, taskQueue);
     },
     async close() {
+      await geld?.check();
       await worker?.stop().catch(() => undefined);
       worker = undefined;
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

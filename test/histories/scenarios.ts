@@ -74,6 +74,7 @@ const FIELDS: Record<string, Record<string, unknown>> = {
     supportkanaeleAktiviert: true,
     oeffentlichkeitsarbeit: false,
   },
+  'produktivsetzung-freigeben': { entscheidung: 'freigegeben', zertifizierungGeprueft: true },
   'uebernahme-beantragen': {
     prozess: { name: 'KOMM24Bewohnerparken', version: 'v1.0' },
     formular: { name: 'Bewohnerparken', version: 'v1.0' },
@@ -99,6 +100,7 @@ const ACTING: Record<string, string> = {
   awb: 'awb-sid',
   redaktion: 'redaktion-sk',
   testteam: 'tt-sid',
+  projektleitung: 'pl-sk',
   'mandant-admin': 'admin-leipzig',
 };
 
@@ -239,6 +241,7 @@ export const scenarios: Scenario[] = [
         leistungId: LEISTUNG,
       });
       await driveTo(ctx, id, 'produktivsetzung');
+      await complete(ctx, id, 'produktivsetzung-freigeben');
       await complete(ctx, id, 'uebernahme-beantragen');
       const ticket = rolloutWorkflowId(id, 1);
       await ctx.until(

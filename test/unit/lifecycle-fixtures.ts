@@ -86,6 +86,7 @@ export const VALID: Record<string, Record<string, unknown>> = {
     supportkanaeleAktiviert: true,
     oeffentlichkeitsarbeit: false,
   },
+  'produktivsetzung-freigeben': { entscheidung: 'freigegeben', zertifizierungGeprueft: true },
   'uebernahme-beantragen': {
     prozess: { name: 'KOMM24Hundesteueranmeldung', version: 'v1.0' },
     formular: { name: 'Hundesteuer', version: 'v1.0' },

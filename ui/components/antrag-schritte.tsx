@@ -57,6 +57,13 @@ export function NaechsterSchritt({ frame, action }: { frame: Frame; action: stri
             <input id="bs-datum" name="datum" type="date" required />
           </div>
           <div>
+            <label for="bs-versand">Versand</label>
+            <select id="bs-versand" name="versand">
+              <option value="elektronisch">elektronisch (Postfach und E-Mail)</option>
+              <option value="post">per Post (förmliche Zustellung): Aufgabe mit Anschrift</option>
+            </select>
+          </div>
+          <div>
             <button type="submit">Bescheid zustellen</button>
           </div>
         </form>

@@ -122,6 +122,12 @@ export function registerAntrag(app: Hono<UiEnv>, ui: Ui) {
                   <dd>{a.zustellung.versuche}</dd>
                   <dt>Zugestellt</dt>
                   <dd>{formatDateTime(a.zustellung.zugestellt_am)}</dd>
+                  {a.zustellung.modus.startsWith('transfer') ? (
+                    <>
+                      <dt>Abgeholt</dt>
+                      <dd>{a.zustellung.abgeholt_am ? formatDateTime(a.zustellung.abgeholt_am) : 'noch nicht'}</dd>
+                    </>
+                  ) : null}
                   {a.zustellung.letzter_fehler ? (
                     <>
                       <dt>Letzter Fehler</dt>
@@ -237,6 +243,7 @@ export function registerAntrag(app: Hono<UiEnv>, ui: Ui) {
           aktenzeichen: String(body.aktenzeichen ?? ''),
           art: String(body.art ?? ''),
           datum: String(body.datum ?? ''),
+          versand: body.versand === 'post' ? 'post' : 'elektronisch',
         },
       },
     );

@@ -76,13 +76,13 @@ export function setBearbeitungHandlers(lauf: AntragLauf): void {
     bescheidUpdate,
     async ({ dateiId, actor }) => {
       const widerspruchsfristMs = dauerMs(lauf.konfiguration?.fristen.widerspruch ?? '30d');
-      const { zugestelltAm, widerspruchBis } = await kurz.bescheidZustellen({
+      const { zugestelltAm, widerspruchBis, perPost } = await kurz.bescheidZustellen({
         vorgangsnummer: vn,
         dateiId,
         widerspruchsfristMs,
         actor,
       });
-      sicht.bescheid = { dateiId, zugestelltAm, widerspruchBis };
+      sicht.bescheid = { dateiId, zugestelltAm, widerspruchBis, ...(perPost ? { perPost } : {}) };
       sicht.bearbeitung.status = 'abgeschlossen';
       phase('abgeschlossen');
       return sicht;

@@ -28,8 +28,10 @@ import {
 import { AntragStatusKey } from '../../messages/search-attributes';
 import { kurz } from './activities';
 import { setBearbeitungHandlers, type AntragLauf } from './bearbeitung';
+import { transferAbholungBeobachten } from './abholung';
 import { erstatten, erstattungNoetig, type Erstattung } from './erstattung';
 import { fitconnectAusgangBeobachten } from './fitconnect';
+import { fristenNachZustellungBeobachten } from './fristen';
 import { zahlungAbwarten } from './zahlung';
 
 export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
@@ -197,20 +199,30 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   // signed event log with back-off while the processing below goes on.
   const ausgang = k.zustellung.modus === 'fitconnect' ? fitconnectAusgangBeobachten(vn, k, sicht) : undefined;
 
-  // The Transferverzeichnis is cleared N days after submission, whether or not the authority answers.
+  // The Transferverzeichnis is cleared N days after submission, whether or not the authority answers; until then
+  // the pickup is watched (abholung.ts), and the deletion says whether it removed data nobody fetched.
+  const loeschAm = eingang + dauerMs(k.fristen.transferLoeschen);
+  const zugestelltAm = Date.parse(sicht.zustellung.zugestelltAm ?? '') || Date.now();
+  const abholung = transferAbholungBeobachten(vn, k, sicht, zugestelltAm, loeschAm);
   const transferGeloescht = (async () => {
-    await sleep(Math.max(0, eingang + dauerMs(k.fristen.transferLoeschen) - Date.now()));
-    await kurz.transferLoeschen({ vorgangsnummer: vn, zustellung: k.zustellung });
+    await sleep(Math.max(0, loeschAm - Date.now()));
+    const geloescht = await kurz.transferLoeschen({ vorgangsnummer: vn, zustellung: k.zustellung });
+    if (geloescht.ungeholt) sicht.zustellung.ungeholtGeloescht = true;
+    if (geloescht.abgeholtAm) sicht.zustellung.abgeholtAm ??= geloescht.abgeholtAm;
   })();
+  // Reminders before a Nachforderung's deadline, the notice when it passed, the authority's reminder (fristen.ts).
+  const fristen = fristenNachZustellungBeobachten(lauf, k, zugestelltAm);
 
   // Processing at the authority: driven by updates; the run waits for the end or gives up waiting eventually.
   await condition(
     () => sicht.bearbeitung.status === 'abgeschlossen' || ausgang?.abgelehnt() !== undefined,
     dauerMs(k.fristen.bescheidWartezeit),
   );
+  await fristen?.beenden();
   const abgelehnt = ausgang?.abgelehnt();
   if (abgelehnt !== undefined) return nichtZustellbar(abgelehnt, ANTRAG_ENDE_TEXTE['von-behoerde-abgelehnt'], true);
   await ausgang?.beenden();
+  await abholung;
   await transferGeloescht;
   await ueberzahlung;
   await aufbewahrenUndLoeschen(vn, k, sicht);

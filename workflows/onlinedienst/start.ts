@@ -25,9 +25,17 @@ export async function recordStart(run: LifecycleRun): Promise<void> {
   run.queue(...taskOpenedNotices(run.notices, wf.lc.openTasks));
 }
 
-export function initialState(input: LifecycleInput, clock: DomainClock, now: Instant): CarriedLifecycle {
+export const PROJEKTLEITUNG_FREIGABE_PATCH = 'projektleitung-freigabe';
+
+export function initialState(
+  input: LifecycleInput,
+  clock: DomainClock,
+  now: Instant,
+  freigabeDurchProjektleitung = false,
+): CarriedLifecycle {
   const context: LifecycleContext = {
     onlinedienstId: input.onlinedienstId,
+    ...(freigabeDurchProjektleitung ? { freigabeDurchProjektleitung } : {}),
     name: input.name,
     mandanten: input.mandanten ?? [],
     featureTags: input.featureTags ?? [],

@@ -1,7 +1,7 @@
 // The state of one lifecycle run: what the run carries (and hands on at continue-as-new), its mutex, alarm and mail
 // pump, and the few things every command does — record a change (audit log, projection, search attributes) and
 // queue notices. The commands, the gate, the Abschaltung and the timers are functions over this object.
-import { upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes, workflowInfo, type WorkflowInfo } from '@temporalio/workflow';
 import type {
   AuditRecord,
   LifecycleSnapshot,
@@ -29,7 +29,7 @@ import {
 } from '../../messages/search-attributes';
 import { acts, local } from '../shared/activities';
 import { Alarm, MailPump, Mutex } from '../shared/entity';
-import { initialState } from './start';
+import { initialState, PROJEKTLEITUNG_FREIGABE_PATCH } from './start';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -94,7 +94,11 @@ export class LifecycleRun {
     this.gateRecheckInterval = this.settings.gateRecheckIntervalMs ?? DAY;
     this.drainInterval = this.settings.drainPollIntervalMs ?? HOUR;
     this.clock = input.carried?.clock ?? resolveClock(this.settings.clock, Date.now());
-    this.wf = input.carried ?? initialState(input, this.clock, this.now());
+    // A new lifecycle (not one carried over, not a Bestand import in Betrieb) goes through the Projektleitung's
+    // Freigabe; the marker keeps lifecycles started before it on their recorded path.
+    this.wf =
+      input.carried ??
+      initialState(input, this.clock, this.now(), !input.bestand && patched(PROJEKTLEITUNG_FREIGABE_PATCH));
     this.alarm = new Alarm(this.clock);
     this.pump = new MailPump(
       () => this.wf.outbox,

@@ -107,6 +107,8 @@ const bescheid = z.object({
     aktenzeichen: z.string().min(1).max(100),
     art: z.enum(['bewilligung', 'ablehnung', 'teilbewilligung', 'sonstiges']),
     datum: z.iso.date(),
+    /** `post`: this Bescheid must go by post (förmliche Zustellung): a task "per Post versenden" opens */
+    versand: z.enum(['elektronisch', 'post']).default('elektronisch'),
   }),
 });
 
@@ -173,6 +175,7 @@ export function behoerdeRoutes(deps: ApiDeps) {
               wartet_seit: zustellung.wartet_seit,
               zugestellt_am: zustellung.zugestellt_am,
               transfer_geloescht_am: zustellung.transfer_geloescht_am,
+              abgeholt_am: zustellung.abgeholt_am,
             }
           : null,
         temporalUiUrl: workflowUiUrl(deps, antragWorkflowId(vn)),
