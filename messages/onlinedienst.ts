@@ -47,6 +47,8 @@ export interface LifecycleInput {
   mandanten?: string[];
   featureTags?: string[];
   leistungId?: string;
+  /** Built with the Blaupause-Assistent: its Zertifizierung is the automatic certification. */
+  blaupause?: boolean;
   /** An Onlinedienst already in production joins its lifecycle in Betrieb. */
   bestand?: BestandInput;
   settings?: LifecycleSettings;

@@ -14,6 +14,7 @@ import {
   type PlanCampaignInput,
 } from '../release/campaign';
 import { loadGateData } from '../../db/stores/gate';
+import { uebertrageAufProduktion, zertifiziereAufEntwicklung } from './formular';
 import { sendNotices, type NoticeInput } from './notify';
 import {
   recordLifecycle,
@@ -76,6 +77,18 @@ export function createLifecycleActivities(deps: ActivityDeps) {
       key: string;
     }) {
       return applyRetention(deps.db, input);
+    },
+    async zertifiziereAufEntwicklung(input: { onlinedienstId: string }) {
+      return zertifiziereAufEntwicklung(deps, input);
+    },
+    async uebertrageAufProduktion(input: {
+      onlinedienstId: string;
+      version: string;
+      contentHash: string;
+      by: string;
+      ticketId: string;
+    }): Promise<void> {
+      await uebertrageAufProduktion(deps, input);
     },
     async recordRolloutTicket(input: RecordRolloutInput): Promise<void> {
       await recordRolloutTicket(deps.db, input);

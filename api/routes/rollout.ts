@@ -3,7 +3,8 @@
 // assignee do not fit).
 import { z } from '@hono/zod-openapi';
 import { findRolloutTicket, listRolloutTickets, type RolloutTicketRow } from '../../db/stores/rollout';
-import { rolloutCommandSchema } from '../../domain/rollout/ticket';
+import { listVersionen } from '../../db/stores/formular';
+import { rolloutCommandSchema, type RolloutCommand } from '../../domain/rollout/ticket';
 import { rolloutCommandUpdate, rolloutStateQuery } from '../../messages/rollout';
 import { currentUser, type User } from '../auth';
 import { workflowUiUrl, type ApiDeps } from '../deps';
@@ -45,7 +46,7 @@ export const commandRoute = apiRoute({
   summary: 'A ticket command: assign, ask-requester (pauses the clock), answer, mark-transferred, confirm',
   request: { params: ticketParams, body: jsonBody(rolloutCommandSchema()) },
   responses: { 200: json(rolloutViewSchema, 'the ticket after the command') },
-  problems: [404, 409],
+  problems: [404, 409, 422],
 });
 
 const crossMandant = (user: User) => user.mandanten.includes('*');
@@ -82,6 +83,43 @@ export function rolloutRoutes(deps: ApiDeps) {
     return row;
   }
 
+  /**
+   * For an Onlinedienst with stored form+process versions, "übernommen" names exactly its certified content: the
+   * version must exist and be certified, a hash given must be the certified one, and a missing hash is filled in
+   * (the ticket workflow deploys that hash to the Produktivsystem).
+   */
+  async function mitZertifiziertemHash(row: RolloutTicketRow, cmd: RolloutCommand): Promise<RolloutCommand> {
+    if (cmd.type !== 'mark-transferred' || !row.onlinedienst_id) return cmd;
+    const versionen = await listVersionen(deps.db, row.onlinedienst_id);
+    if (versionen.length === 0) return cmd;
+    const v = versionen.find((x) => x.version === cmd.produktivVersion);
+    if (!v) {
+      throw new HttpProblem(
+        422,
+        'Version unbekannt',
+        `Von ${row.onlinedienst_id} gibt es keine Version ${cmd.produktivVersion}.`,
+        { invalidParams: [{ name: 'produktivVersion', reason: 'Version unbekannt' }] },
+      );
+    }
+    if (v.zertifiziert_hash !== v.content_hash) {
+      throw new HttpProblem(
+        422,
+        'Nicht zertifiziert',
+        `Version ${v.version} ist nicht zertifiziert; auf das Produktivsystem kommt nur eine zertifizierte Version.`,
+        { invalidParams: [{ name: 'produktivVersion', reason: 'nicht zertifiziert' }] },
+      );
+    }
+    if (cmd.inhaltsHash !== undefined && cmd.inhaltsHash !== v.content_hash) {
+      throw new HttpProblem(
+        422,
+        'Anderer Inhalt',
+        `Der Hash passt nicht zur zertifizierten Version ${v.version} (${v.content_hash}).`,
+        { invalidParams: [{ name: 'inhaltsHash', reason: 'nicht der zertifizierte Inhalt' }] },
+      );
+    }
+    return { ...cmd, inhaltsHash: v.content_hash };
+  }
+
   app.openapi(listRoute, async (c) => {
     const user = currentUser(c);
     const filter = c.req.valid('query');
@@ -102,11 +140,10 @@ export function rolloutRoutes(deps: ApiDeps) {
   app.openapi(commandRoute, async (c) => {
     const user = currentUser(c);
     const { id } = c.req.valid('param');
-    await visibleTicket(user, id);
+    const row = await visibleTicket(user, id);
+    const cmd = await mitZertifiziertemHash(row, c.req.valid('json'));
     const view = await command(`Ticket ${id}`, () =>
-      handle(id).executeUpdate(rolloutCommandUpdate, {
-        args: [{ actor: actorOf(user), command: c.req.valid('json') }],
-      }),
+      handle(id).executeUpdate(rolloutCommandUpdate, { args: [{ actor: actorOf(user), command: cmd }] }),
     );
     return c.json(view, 200);
   });

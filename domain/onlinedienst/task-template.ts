@@ -36,6 +36,8 @@ export interface LifecycleContext {
    *  Produktivsetzung von Onlinediensten"). Set when a lifecycle starts; lifecycles started before this rule keep
    *  their old path. */
   freigabeDurchProjektleitung?: boolean;
+  /** Created with the Blaupause-Assistent: the automatic certification decides the Zertifizierung. */
+  blaupause?: boolean;
   /** Set by the state machine while a change cycle started from Betrieb is under way. */
   recertification?: boolean;
   /** Deadline overrides per task template id, e.g. { freigabe: { amount: 3, unit: 'working-days' } }. */

@@ -39,6 +39,11 @@ export const rolloutCommandSchema = lazySchema(() =>
     z.strictObject({
       type: z.literal('mark-transferred'),
       produktivVersion: versionSchema(),
+      /** the content hash of the form+process version transferred (sha-256, hex); must be the certified one */
+      inhaltsHash: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, { error: 'SHA-256 des Inhalts, 64 Hexadezimalzeichen.' })
+        .optional(),
       note: z.string().optional(),
     }),
     z.strictObject({ type: z.literal('confirm'), note: z.string().optional() }),
@@ -64,6 +69,8 @@ export interface RolloutTicket extends RolloutRequest {
   assignee: string | null;
   openQuestion: string | null;
   produktivVersion: string | null;
+  /** the content hash deployed to the Produktivsystem (tickets for a stored form+process definition) */
+  produktivHash?: string;
   transferredAt: Instant | null;
   confirmedAt: Instant | null;
   slaEvents: SlaEvent[];
@@ -175,6 +182,7 @@ export function applyRolloutCommand(ticket: RolloutTicket, input: unknown, actor
         );
       }
       next.produktivVersion = command.produktivVersion;
+      if (command.inhaltsHash !== undefined) next.produktivHash = command.inhaltsHash;
       next.transferredAt = now;
       next.slaEvents = [...ticket.slaEvents, { type: 'stopped', at: now, reason: 'Auf Produktivsystem übernommen' }];
       text = command.note;

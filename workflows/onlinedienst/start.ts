@@ -36,6 +36,7 @@ export function initialState(
   const context: LifecycleContext = {
     onlinedienstId: input.onlinedienstId,
     ...(freigabeDurchProjektleitung ? { freigabeDurchProjektleitung } : {}),
+    ...(input.blaupause === true && !input.bestand ? { blaupause: true } : {}),
     name: input.name,
     mandanten: input.mandanten ?? [],
     featureTags: input.featureTags ?? [],

@@ -24,6 +24,7 @@ import {
   type RolloutTicketInput,
   type RolloutView,
 } from '../../messages/rollout';
+import { acts } from '../shared/activities';
 import { runEntity } from '../shared/entity';
 import { RolloutRun } from './state';
 import { nextWakeAt, tick } from './timers';
@@ -33,6 +34,9 @@ import { nextWakeAt, tick } from './timers';
  * lets a mail batch in flight finish before it continues as new. Tickets recorded before it keep their loop.
  */
 export const ROLLOUT_SHARED_ENTITY_PATCH = 'rollout-shared-entity';
+
+/** From this patch on "mark-transferred" with a content hash deploys exactly that certified hash to production. */
+export const ROLLOUT_PRODUKTION_PATCH = 'rollout-produktion-formular';
 
 type ContinueAsNew = (input: RolloutTicketInput) => Promise<never>;
 
@@ -110,6 +114,21 @@ async function applyCommand(run: RolloutRun, req: RolloutCommandRequest): Promis
   const result = applyRolloutCommand(st.ticket, req.command, req.actor, run.now());
   if (!result.ok) throw refusal(result.error);
   const command = req.command as RolloutCommand;
+  // Deployed before the state moves: a refusal (the hash is not the certified one) leaves the ticket unchanged.
+  if (
+    command.type === 'mark-transferred' &&
+    command.inhaltsHash !== undefined &&
+    run.odId !== '' &&
+    patched(ROLLOUT_PRODUKTION_PATCH)
+  ) {
+    await acts.uebertrageAufProduktion({
+      onlinedienstId: run.odId,
+      version: command.produktivVersion,
+      contentHash: command.inhaltsHash,
+      by: req.actor.id,
+      ticketId: st.ticket.ticketId,
+    });
+  }
   const before = st.ticket.status;
   st.ticket = result.ticket;
   const entry = result.ticket.log.at(-1)!;

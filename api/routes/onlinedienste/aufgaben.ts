@@ -16,6 +16,7 @@ import { apiRoute, json, jsonBody, router } from '../../route';
 import { taskResultSchema } from '../../schemas/onlinedienst';
 import { command } from '../../workflow-calls';
 import { idParams, visibleLifecycle } from './access';
+import { pruefeFormularBezug } from './formular-bezug';
 
 export const completeRoute = apiRoute({
   method: 'post',
@@ -34,7 +35,7 @@ export const completeRoute = apiRoute({
     200: json(taskResultSchema, 'applied'),
     202: json(taskResultSchema, 'valid, but held by the gate check: its failures are listed'),
   },
-  problems: [404, 409],
+  problems: [404, 409, 422],
 });
 
 export const gateRoute = apiRoute({
@@ -72,6 +73,7 @@ export function aufgabenRoutes(deps: ApiDeps) {
     const { id, taskId } = c.req.valid('param');
     await visibleLifecycle(deps.db, user, id);
     const fields = c.req.valid('json');
+    await pruefeFormularBezug(deps.db, id, taskId, fields);
     const result = await command(`Onlinedienst ${id}`, () =>
       handle(id).executeUpdate(completeTaskUpdate, { args: [{ taskId, actor: actorOf(user), fields }] }),
     );

@@ -43,6 +43,8 @@ const createBody = z.strictObject({
   featureTags: z.array(z.string().trim().min(1)).default([]),
   mandanten: z.array(slug).default([]),
   leistungId: z.string().min(1).optional(),
+  /** built with the Blaupause-Assistent: the automatic certification completes its Zertifizierung */
+  blaupause: z.boolean().default(false),
   /** an Onlinedienst already in production (Projektleitung only): its lifecycle starts in Betrieb */
   bestand: z
     .strictObject({
@@ -75,6 +77,11 @@ export function startRoutes(deps: ApiDeps) {
     if (body.bestand && !user.roles.includes('projektleitung')) {
       throw new HttpProblem(403, 'Keine Berechtigung', 'Bestehende Onlinedienste übernimmt die Projektleitung Amt24.');
     }
+    if (body.blaupause && body.bestand) {
+      throw new HttpProblem(400, 'Ungültige Eingabe', 'Ein Bestand in Betrieb ist keine Blaupause.', {
+        invalidParams: [{ name: 'blaupause', reason: 'nicht zusammen mit bestand' }],
+      });
+    }
     if (!(await mandantExists(deps.db, body.mandantId))) {
       throw new HttpProblem(400, 'Ungültige Eingabe', `Mandant ${body.mandantId} ist nicht angelegt.`, {
         invalidParams: [{ name: 'mandantId', reason: 'unbekannter Mandant' }],
@@ -99,6 +106,7 @@ export function startRoutes(deps: ApiDeps) {
       featureTags: body.featureTags,
       ...(body.leistungId ? { leistungId: body.leistungId } : {}),
       ...(body.bestand ? { bestand: body.bestand } : {}),
+      ...(body.blaupause ? { blaupause: true } : {}),
       ...(configured ? { settings: { ...configured, clock } } : {}),
     };
     await deps.db.transaction().execute(async (trx) => {

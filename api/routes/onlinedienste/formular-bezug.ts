@@ -1,0 +1,54 @@
+// A task that names the form+process version (Prototyp bereitgestellt, Übernahme beantragt) must name one that is
+// stored for this Onlinedienst: on the Entwicklungssystem when the Prototyp is handed over, certified when the
+// transfer is requested. Onlinedienste without any stored version (built elsewhere, by a Dienstleister) keep
+// naming theirs freely.
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../db/schema';
+import { listStages, listVersionen } from '../../../db/stores/formular';
+import { HttpProblem } from '../../problem';
+
+const versionOf = (v: unknown): string | undefined =>
+  typeof v === 'object' && v !== null && typeof (v as { version?: unknown }).version === 'string'
+    ? (v as { version: string }).version
+    : undefined;
+
+const refuse = (name: string, reason: string, detail: string) =>
+  new HttpProblem(422, 'Version passt nicht', detail, { invalidParams: [{ name, reason }] });
+
+export async function pruefeFormularBezug(
+  db: Kysely<Database>,
+  onlinedienstId: string,
+  taskId: string,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  if (taskId !== 'prototyp-bereitstellen' && taskId !== 'uebernahme-beantragen') return;
+  const version = versionOf(fields.formular);
+  if (version === undefined) return; // the workflow names the missing field
+  const versionen = await listVersionen(db, onlinedienstId);
+  if (versionen.length === 0) return;
+  const row = versionen.find((v) => v.version === version);
+  if (!row) {
+    throw refuse('formular.version', 'Version unbekannt', `Von ${onlinedienstId} gibt es keine Version ${version}.`);
+  }
+  if (taskId === 'prototyp-bereitstellen') {
+    const dev = (await listStages(db, onlinedienstId)).find((s) => s.stage === 'entwicklung');
+    if (dev?.version !== version || dev.content_hash !== row.content_hash) {
+      throw refuse(
+        'formular.version',
+        'nicht auf dem Entwicklungssystem',
+        `Version ${version} läuft nicht auf dem Entwicklungssystem; erst bereitstellen, dann übergeben.`,
+      );
+    }
+    return;
+  }
+  if (row.zertifiziert_hash !== row.content_hash) {
+    throw refuse('formular.version', 'nicht zertifiziert', `Version ${version} ist nicht zertifiziert.`);
+  }
+  if (versionOf(fields.prozess) !== version) {
+    throw refuse(
+      'prozess.version',
+      'muss die Version des Formulars sein',
+      `Prozess und Formular sind eine Definition: Version ${version}.`,
+    );
+  }
+}
