@@ -8,6 +8,7 @@ import type { Database } from '../../db/schema';
 import { lifecycleWorkflowId, lifecycleStateQuery } from '../../messages/onlinedienst';
 import { releaseWorkflowId } from '../../messages/release';
 import { rolloutWorkflowId } from '../../messages/rollout';
+import { schulanmeldungDefinition } from '../../domain/formular/schulanmeldung';
 
 export interface ScenarioContext {
   client: Client;
@@ -475,4 +476,103 @@ export const scenarios: Scenario[] = [
       return { workflowId: releaseWorkflowId(version) };
     },
   },
+  {
+    // Blaupause: entering Zertifizierung, the automatic certification of the version on the Entwicklungssystem
+    // completes the Zertifizierung task (an activity, then the completion by the automatic checks).
+    name: 'onlinedienst-zertifizierung',
+    workflowType: 'onlinedienstLifecycleWorkflow',
+    async run(ctx) {
+      ctx.settings.lifecycle = {};
+      const id = await blaupauseBisTest(ctx, schulanmeldungDefinition);
+      await driveTo(ctx, id, 'produktivsetzung');
+      return runInPhase(ctx, id, 3);
+    },
+  },
+  {
+    // Blaupause with a defect: the automatic certification fails and sends the lifecycle back to Prototyp.
+    name: 'onlinedienst-zertifizierung-fehlgeschlagen',
+    workflowType: 'onlinedienstLifecycleWorkflow',
+    async run(ctx) {
+      ctx.settings.lifecycle = {};
+      const defect = structuredClone(schulanmeldungDefinition) as { abschnitte: Array<{ felder: any[] }> };
+      defect.abschnitte[1]!.felder[1].optionen = [];
+      const id = await blaupauseBisTest(ctx, defect);
+      await complete(ctx, id, 'test-durchfuehren');
+      await complete(ctx, id, 'freigabe');
+      // Test → Zertifizierung → Prototyp happen in one run (the test run); record it once it has continued.
+      const { workflowId } = await runInPhase(ctx, id, 4);
+      return { workflowId, runId: (await runChain(ctx.client, workflowId))[3]! };
+    },
+  },
+  {
+    // A ticket for a stored definition: "übernommen" deploys the certified hash to the Produktivsystem (activity).
+    name: 'rollout-ticket-produktion',
+    workflowType: 'rolloutTicketWorkflow',
+    async run(ctx) {
+      const id = await create(ctx, { blaupause: true });
+      await ctx.api('POST', `/api/onlinedienste/${id}/formulare`, 'pm-seitenbau', schulanmeldungDefinition);
+      await ctx.api('POST', `/api/onlinedienste/${id}/formulare/1.0/zertifizierung`, 'pm-seitenbau');
+      const workflowId = rolloutWorkflowId(id, 1);
+      await ctx.client.workflow.start('rolloutTicketWorkflow', {
+        workflowId,
+        taskQueue: ctx.taskQueue,
+        args: [
+          {
+            request: {
+              ticketId: 'SD-2',
+              onlinedienstId: id,
+              mandantId: 'leipzig',
+              prozess: { name: 'Schulanmeldung', version: '1.0' },
+              formular: { name: 'Schulanmeldung', version: '1.0' },
+              zertifizierungsReferenz: 'AUTO-1',
+            },
+            requestedBy: { id: 'pe-smk', roles: ['prozesseigner'], mandanten: ['*'] },
+            onlinedienstName: 'Digitale Schulanmeldung',
+          },
+        ],
+      });
+      const cmd = (user: string, body: unknown, expect?: number) =>
+        ctx.api('POST', `/api/rollout-tickets/${workflowId}/befehle`, user, body, expect);
+      await ctx.until(
+        async () =>
+          (await ctx.db
+            .selectFrom('rollout_ticket')
+            .select('status')
+            .where('workflow_id', '=', workflowId)
+            .executeTakeFirst()) !== undefined,
+        'ticket',
+      );
+      await cmd('awb-sid', { type: 'assign', assigneeId: 'awb-sid' });
+      await cmd('awb-sid', { type: 'mark-transferred', produktivVersion: '2.0' }, 422);
+      await cmd('awb-sid', { type: 'mark-transferred', produktivVersion: '1.0' });
+      await cmd('pe-smk', { type: 'confirm' });
+      await ctx.client.workflow.getHandle(workflowId).result();
+      return { workflowId };
+    },
+  },
 ];
+
+/** A Blaupause Onlinedienst with `definition` as 1.0 on the Entwicklungssystem, Leipzig registered, in Test. */
+async function blaupauseBisTest(ctx: ScenarioContext, definition: unknown): Promise<string> {
+  const id = await create(ctx, { blaupause: true, featureTags: [] });
+  await ctx.api('POST', `/api/onlinedienste/${id}/formulare`, 'pm-seitenbau', definition);
+  await ctx.api('POST', `/api/onlinedienste/${id}/formulare/1.0/bereitstellung`, 'pm-seitenbau', {
+    stage: 'entwicklung',
+  });
+  await ctx.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', {
+    organisationseinheitId: 'oe-leipzig-ordnungsamt',
+    leistungId: LEISTUNG,
+  });
+  await ctx.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-leipzig', {
+    parameter: [{ key: 'zustellung.verzeichnis', wert: `schule-${id}` }],
+  });
+  await driveTo(ctx, id, 'prototyp');
+  const ref = { name: 'Schulanmeldung', version: '1.0' };
+  await complete(ctx, id, 'prototyp-bereitstellen', {
+    ...FIELDS['prototyp-bereitstellen'],
+    prozess: ref,
+    formular: ref,
+  });
+  await settle(ctx, id);
+  return id;
+}
