@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema';
 import { seedFormulare } from './seed-formulare';
+import { seedSchule } from './seed-schule';
 
 export async function seedDemoData(db: Kysely<Database>): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -156,5 +157,6 @@ export async function seedDemoData(db: Kysely<Database>): Promise<void> {
       .onConflict((oc) => oc.columns(['aktivierung_id', 'key']).doNothing())
       .execute();
     await seedFormulare(trx);
+    await seedSchule(trx);
   });
 }

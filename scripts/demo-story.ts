@@ -1,9 +1,11 @@
 // The story a newcomer sees after `npm start` (development only), told through the API as its users would tell it:
 // the two demo Onlinedienste that take Anträge are imported as Bestand (their lifecycles run in Betrieb), a third
-// sits early in its lifecycle with open tasks, and Anna Bürger has sent one Antrag of each kind. Running it again
-// changes nothing: an Onlinedienst that exists answers 409, an Antrag is sent with an Idempotency-Key.
+// (the Blaupause Schulanmeldung) waits in Test with its version on the Entwicklungssystem, and Anna Bürger has
+// sent one Antrag of each kind. Running it again changes nothing: an Onlinedienst that exists answers 409, an Antrag is sent with an Idempotency-Key.
 import { demoUsers, signToken } from '../api/auth';
 import { deriveKeys } from '../runtime/keys';
+import { SCHULANMELDUNG_LEISTUNG } from '../db/seed-schule';
+import { schulanmeldungBisTest } from './demo-blaupause';
 
 type Call = (
   method: string,
@@ -35,20 +37,14 @@ export async function tellDemoStory(apiUrl: string, secrets: string[], say: (lin
     else if (res.status !== 409) throw new Error(`demo: ${od.id} not imported: ${res.status} ${await res.text()}`);
   }
 
+  // The Schulanmeldung is built with the Blaupause-Assistent; it waits in Test with its version on the
+  // Entwicklungssystem (scripts/demo-blaupause.ts).
   const neu = await call('POST', '/api/onlinedienste', 'pe-smk', SCHULANMELDUNG);
-  if (neu.status === 201) {
-    // The Prozesseigner has described the current process; the rest of Klärung is open on the board.
-    const done = await call(
-      'POST',
-      `/api/onlinedienste/${SCHULANMELDUNG.id}/aufgaben/ist-prozess`,
-      'pe-smk',
-      ISTPROZESS_SCHULANMELDUNG,
-    );
-    if (!done.ok) throw new Error(`demo: ist-prozess not completed: ${done.status} ${await done.text()}`);
-    told.push(`${SCHULANMELDUNG.id} (in Klärung, Aufgaben offen)`);
-  } else if (neu.status !== 409) {
+  if (neu.status !== 201 && neu.status !== 409) {
     throw new Error(`demo: ${SCHULANMELDUNG.id} not created: ${neu.status} ${await neu.text()}`);
   }
+  if (await schulanmeldungBisTest(call))
+    told.push(`${SCHULANMELDUNG.id} (Blaupause, im Test, Version 1.0 auf dem Entwicklungssystem)`);
 
   for (const antrag of ANTRAEGE) {
     const res = await call('POST', '/api/antraege', 'buerger-anna', antrag.body, { 'idempotency-key': antrag.key });
@@ -106,15 +102,10 @@ const SCHULANMELDUNG = {
   name: 'Digitale Schulanmeldung',
   mandantId: 'leipzig',
   kontakte: kontakte('schulanmeldung'),
-  featureTags: ['form:upload'],
-  mandanten: ['leipzig', 'dresden'],
-};
-
-const ISTPROZESS_SCHULANMELDUNG = {
-  istProzess: 'Anmeldung auf Papier im Sekretariat der Wunschschule; den Schulbezirk prüft das Schulamt',
-  eAkte: false,
-  fachverfahren: 'SaxSVS',
-  bescheidUebermittlung: 'post',
+  featureTags: [],
+  mandanten: ['leipzig'],
+  leistungId: SCHULANMELDUNG_LEISTUNG,
+  blaupause: true,
 };
 
 const ANTRAEGE = [

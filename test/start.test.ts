@@ -123,8 +123,12 @@ describe('npm start', () => {
 
     // The demo story: what a newcomer sees on the boards right after the first start.
     const story = await demoStory(api);
-    expect(story.onlinedienste).toEqual(['anwohnerparken:betrieb', 'hundesteuer:betrieb', 'schulanmeldung:klaerung']);
-    expect(story.aufgaben).toContain('schulanmeldung:rechtsgrundlagen');
+    expect(story.onlinedienste).toEqual(['anwohnerparken:betrieb', 'hundesteuer:betrieb', 'schulanmeldung:test']);
+    // The Blaupause Schulanmeldung waits in Test with its version 1.0 on the Entwicklungssystem.
+    const stages = await api('GET', '/api/onlinedienste/schulanmeldung/stages', { user: 'pm-seitenbau' });
+    expect(stages.body.items.map((s: any) => `${s.stage}:${s.version}`)).toEqual(['entwicklung:1.0']);
+    const live = await api('GET', '/api/onlinedienste/schulanmeldung', { user: 'tt-sid' });
+    expect(live.body.openTasks.map((t: any) => t.id)).toContain('test-durchfuehren');
     expect(story.antraege).toEqual(['anwohnerparken-leipzig', 'hundesteuer-leipzig']);
 
     const put = await api('PUT', '/api/mandanten/goerlitz', { user: 'pl-sk', body: { name: 'Stadt Görlitz' } });
