@@ -118,6 +118,17 @@ describe('Blaupause: the certified form+process version from upload to the first
     v = await h.state(id);
     const ticketWf = v.rollout.active!.workflowId;
     const cmd = (body: unknown) => h.api('POST', `/api/rollout-tickets/${ticketWf}/befehle`, { user: 'awb-sid', body });
+    // The ticket is listed once its workflow has recorded it.
+    await eventually(
+      async () =>
+        (await h.db
+          .selectFrom('rollout_ticket')
+          .select('status')
+          .where('workflow_id', '=', ticketWf)
+          .executeTakeFirst()) !== undefined,
+      15_000,
+      'ticket recorded',
+    );
     expect((await cmd({ type: 'assign', assigneeId: 'awb-sid' })).status).toBe(200);
     const uncertified = await cmd({ type: 'mark-transferred', produktivVersion: '2.0' });
     expect(uncertified.status).toBe(422);
@@ -209,5 +220,43 @@ describe('Blaupause: the certified form+process version from upload to the first
     expect(evidence).toMatchObject({ bestanden: false, geprueft_von: 'automatische-zertifizierung' });
     const shown = await h.api('GET', `/api/onlinedienste/${id}/formulare/1.0`, { user: PM });
     expect(shown.body.zertifiziert).toBe(false);
+  });
+
+  it('shows the independent Zertifizierer the automatic findings on the full path, and leaves the decision to them', async () => {
+    const defect = structuredClone(schulanmeldungDefinition) as any;
+    defect.abschnitte[1].felder[1].optionen = [];
+    const { id } = await h.createOnlinedienst({ name: 'Schulanmeldung (Dienstleister)', featureTags: [] });
+    expect((await h.api('POST', `/api/onlinedienste/${id}/formulare`, { user: PM, body: defect })).status).toBe(201);
+    expect((await deployDev(id, '1.0')).status).toBe(200);
+    await driveTo(id, 'prototyp');
+    await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, {
+      user: 'admin-leipzig',
+      body: { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: '99102013000000' },
+    });
+    await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, {
+      user: 'admin-leipzig',
+      body: { parameter: [{ key: 'zustellung.verzeichnis', wert: `schule-${id}` }] },
+    });
+    await h.mustComplete(id, 'prototyp-bereitstellen', { fields: prototypFields('1.0') });
+    await driveTo(id, 'zertifizierung');
+    const live = await h.api('GET', `/api/onlinedienste/${id}`, { user: 'zert-pruefstelle' });
+    expect(live.status).toBe(200);
+    const task = live.body.openTasks.find((t: any) => t.id === 'zertifizierung');
+    expect(task.payload.automatischePruefung).toMatchObject({
+      version: '1.0',
+      bestanden: false,
+      befunde: [{ pfad: '/abschnitte/1/felder/1/optionen', regel: 'optionen' }],
+    });
+    // Nothing decided by itself: the task waits for the Zertifizierer, who sends it back with the finding.
+    expect((await h.state(id)).phase).toBe('zertifizierung');
+    const decided = await h.mustComplete(id, 'zertifizierung', {
+      fields: {
+        ergebnis: 'nicht-bestanden',
+        loggingGeprueft: true,
+        endlosschleifenGeprueft: true,
+        befunde: '/abschnitte/1/felder/1/optionen: keine Optionen',
+      },
+    });
+    expect(decided.transitions.map((t: any) => t.to)).toEqual(['prototyp']);
   });
 });

@@ -4,7 +4,8 @@
 // naming theirs freely.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema';
-import { listStages, listVersionen } from '../../../db/stores/formular';
+import { listStages, listVersionen, versionAufStage } from '../../../db/stores/formular';
+import { zertifiziere } from '../../../domain/formular/zertifizierung';
 import { HttpProblem } from '../../problem';
 
 const versionOf = (v: unknown): string | undefined =>
@@ -51,4 +52,37 @@ export async function pruefeFormularBezug(
       `Prozess und Formular sind eine Definition: Version ${version}.`,
     );
   }
+}
+
+interface TaskWithPayload {
+  id: string;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * The independent Zertifizierer decides, but sees what the automatic checks find in the version on the
+ * Entwicklungssystem: the open Zertifizierung task carries them (version, hash, findings by JSON pointer).
+ */
+export async function mitAutomatischenBefunden<V extends { openTasks: TaskWithPayload[] }>(
+  db: Kysely<Database>,
+  onlinedienstId: string,
+  view: V,
+): Promise<V> {
+  if (!view.openTasks.some((t) => t.id === 'zertifizierung')) return view;
+  const row = await versionAufStage(db, onlinedienstId, ['entwicklung']);
+  if (!row) return view;
+  const ergebnis = zertifiziere(row.definition);
+  const automatischePruefung = {
+    version: row.version,
+    contentHash: row.content_hash,
+    regelwerk: ergebnis.regelwerk,
+    bestanden: ergebnis.bestanden,
+    befunde: ergebnis.befunde,
+  };
+  return {
+    ...view,
+    openTasks: view.openTasks.map((t) =>
+      t.id === 'zertifizierung' ? { ...t, payload: { ...t.payload, automatischePruefung } } : t,
+    ),
+  };
 }

@@ -19,6 +19,7 @@ import { ereignisseRoutes } from './ereignisse';
 import { formulareRoutes } from './formulare';
 import { prozessparameterRoutes } from './prozessparameter';
 import { startRoutes } from './start';
+import { mitAutomatischenBefunden } from './formular-bezug';
 
 export const listRoute = apiRoute({
   method: 'get',
@@ -115,7 +116,8 @@ export function onlinediensteRoutes(deps: ApiDeps) {
     const view = await query(`Onlinedienst ${id}`, () =>
       deps.temporal.workflow.getHandle(workflowId).query(lifecycleStateQuery),
     );
-    return c.json({ ...scopedView(user, view), temporalUiUrl: workflowUiUrl(deps, workflowId) }, 200);
+    const shown = await mitAutomatischenBefunden(deps.db, id, scopedView(user, view));
+    return c.json({ ...shown, temporalUiUrl: workflowUiUrl(deps, workflowId) }, 200);
   });
 
   app.openapi(auditRoute, async (c) => {
