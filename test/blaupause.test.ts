@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schulanmeldungDefinition, SCHULANMELDUNG_BEISPIEL } from '../domain/formular/schulanmeldung';
 import { VALID, lifecycleStack, type LifecycleStack } from './harness/lifecycle';
 import { eventually } from './harness/wait';
+import { SCHULANMELDUNG_ID, schulanmeldungBisTest } from '../scripts/demo-blaupause';
 
 let h: LifecycleStack;
 beforeAll(async () => {
@@ -258,5 +259,84 @@ describe('Blaupause: the certified form+process version from upload to the first
       },
     });
     expect(decided.transitions.map((t: any) => t.to)).toEqual(['prototyp']);
+  });
+
+  it("walks the README's path for the demo Schulanmeldung from Test to Betrieb and its first Antrag", async () => {
+    const id = SCHULANMELDUNG_ID;
+    const created = await h.api('POST', '/api/onlinedienste', {
+      user: 'pe-smk',
+      body: {
+        id,
+        name: 'Digitale Schulanmeldung',
+        mandantId: 'leipzig',
+        kontakte: { prozesseigner: 'schulanmeldung.pe@example.org' },
+        mandanten: ['leipzig'],
+        blaupause: true,
+      },
+    });
+    expect(created.status).toBe(201);
+    const call = async (method: string, path: string, user: string, body?: unknown) =>
+      fetch(`${h.base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${await h.token(user)}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    expect(await schulanmeldungBisTest(call)).toBe(true);
+    expect(await schulanmeldungBisTest(call)).toBe(false);
+    expect((await h.state(id)).phase).toBe('test');
+
+    const done = (taskId: string, user: string, fields: Record<string, unknown> = VALID[taskId.split(':')[0]!]!) =>
+      h.mustComplete(id, taskId, { user, fields });
+    await done('test-durchfuehren', 'tt-sid');
+    await done('freigabe', 'pe-smk', { entscheidung: 'erteilt' });
+    await done('leistungsbeschreibung-final', 'redaktion-sk', { leistungId: '99041002000000', abgestimmt: true });
+    await done('rollout-planen', 'pe-smk');
+    await h.waitForPhase(id, 'produktivsetzung');
+    await done('produktivsetzung-freigeben', 'pl-sk');
+    const referenz = (await h.state(id)).context.zertifizierungsReferenz!;
+    expect(referenz).toMatch(/^AUTO-/);
+    await done('uebernahme-beantragen', 'pe-smk', {
+      prozess: ref('1.0'),
+      formular: ref('1.0'),
+      zertifizierungsReferenz: referenz,
+    });
+    const ticket = `rollout-${id}-1`;
+    await eventually(
+      async () =>
+        (await h.db
+          .selectFrom('rollout_ticket')
+          .select('status')
+          .where('workflow_id', '=', ticket)
+          .executeTakeFirst()) !== undefined,
+      15_000,
+      'ticket recorded',
+    );
+    const cmd = (body: unknown) => h.api('POST', `/api/rollout-tickets/${ticket}/befehle`, { user: 'awb-sid', body });
+    expect((await cmd({ type: 'assign', assigneeId: 'awb-sid' })).status).toBe(200);
+    expect((await cmd({ type: 'mark-transferred', produktivVersion: '1.0' })).status).toBe(200);
+    const stages = await h.api('GET', `/api/onlinedienste/${id}/stages`, { user: PM });
+    expect(stages.body.items.map((s: any) => `${s.stage}:${s.version}`)).toEqual(['entwicklung:1.0', 'produktion:1.0']);
+    await h.waitForPhase(id, 'aktivierung');
+    await done('deployment', PM);
+    await done('aktivierung:leipzig', 'admin-leipzig', {
+      ...VALID.aktivierung,
+      leistungId: '99041002000000',
+      organisationseinheitId: 'oe-leipzig-schulamt',
+    });
+    await done('abnahmetest:leipzig', 'admin-leipzig');
+    await done('wartungsmodus-aus:leipzig', 'admin-leipzig');
+    expect((await h.waitForPhase(id, 'betrieb')).phase).toBe('betrieb');
+    const antrag = await h.api('POST', '/api/antraege', {
+      user: 'buerger-anna',
+      body: {
+        aktivierungId: `${id}-leipzig`,
+        antragsteller: { name: 'Anna Bürger', email: 'anna@example.org' },
+        daten: SCHULANMELDUNG_BEISPIEL,
+      },
+    });
+    expect(antrag.status).toBe(201);
   });
 });
