@@ -4,6 +4,8 @@
 // Saxon working days, warns before the breach, escalates on it by mail, and reminds whoever the ticket waits for.
 // This file only wires: the handler calls the command over the run's state, then the run waits.
 import {
+  ActivityFailure,
+  ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
   log,
@@ -121,13 +123,24 @@ async function applyCommand(run: RolloutRun, req: RolloutCommandRequest): Promis
     run.odId !== '' &&
     patched(ROLLOUT_PRODUKTION_PATCH)
   ) {
-    await acts.uebertrageAufProduktion({
-      onlinedienstId: run.odId,
-      version: command.produktivVersion,
-      contentHash: command.inhaltsHash,
-      by: req.actor.id,
-      ticketId: st.ticket.ticketId,
-    });
+    try {
+      await acts.uebertrageAufProduktion({
+        onlinedienstId: run.odId,
+        version: command.produktivVersion,
+        contentHash: command.inhaltsHash,
+        by: req.actor.id,
+        ticketId: st.ticket.ticketId,
+      });
+    } catch (err) {
+      // The API checked it; a version changed in between is refused like any wrong input, not retried as a conflict.
+      const cause = err instanceof ActivityFailure ? err.cause : undefined;
+      if (!(cause instanceof ApplicationFailure) || cause.type !== 'NichtZertifiziert') throw err;
+      throw refusal({
+        code: 'invalid-command',
+        message: cause.message,
+        fieldErrors: [{ path: 'inhaltsHash', message: 'Nicht der zertifizierte Inhalt.' }],
+      });
+    }
   }
   const before = st.ticket.status;
   st.ticket = result.ticket;
