@@ -12,6 +12,7 @@ import { createBacklink } from '../../integrations/epaybl/soap-client';
 import {
   EPAYBL_CODES,
   EpayblError,
+  codeNumber,
   sameCode,
   type EpayblPaymentConfig,
   type KassenzeichenInfo,
@@ -28,19 +29,28 @@ import {
 } from '../../db/stores/zahlung';
 import { statusUrl } from './eingang';
 
-// An Antrag the portal confirmed must not fail because of ePayBL: even a configuration error at the operator
-// (-0611) gets fixed. So every ePayBL error is retried (back-off capped by the workflow) and logged with its code.
-// (Until incidents exist, "final" codes are reported as such in the failure's details and the log, with the
-// ePayment id the operator asks for.)
+// An Antrag the portal confirmed must not fail because of ePayBL: a final code becomes a Störung the workflow waits
+// on (who can fix it follows from the type, domain/antrag/stoerung.ts), a temporary one is retried. The failure
+// itself stays retryable: only the workflow's retry policy lists the final types, so runs from before Störungen
+// existed keep retrying as they did instead of failing.
 function asFailure(err: unknown): never {
   if (err instanceof EpayblError) {
-    throw ApplicationFailure.retryable(`ePayBL ${err.code}: ${err.message}`, 'EpayblFehler', {
+    throw ApplicationFailure.retryable(`ePayBL ${err.code}: ${err.message}`, epayblFehlerTyp(err), {
       code: err.code,
       retryable: err.retryable,
       ePaymentId: err.result?.ePaymentId ?? null,
     });
   }
   throw err;
+}
+
+/** -0611 is the operator's configuration; -0101…-0109 are field errors in what the Prozessparameter gave us. */
+export function epayblFehlerTyp(err: EpayblError): string {
+  if (err.retryable) return 'EpayblFehler';
+  if (sameCode(err.code, EPAYBL_CODES.CONFIGURATION_ERROR)) return 'EpayblKonfiguration';
+  const n = codeNumber(err.code);
+  if (n <= -101 && n >= -109) return 'EpayblDatenAbgelehnt';
+  return 'EpayblAbgelehnt';
 }
 
 /** Whether a refused anlegenKunde may be an earlier try's customer: anything but a temporary, blocked or config. */
