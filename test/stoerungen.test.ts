@@ -12,7 +12,8 @@ import { mails } from './harness/wait';
 
 let h: AntragStack;
 beforeAll(async () => {
-  h = await antragStack();
+  // A temporary failure is a Störung after 8 s here (STOERUNG_AFTER; 4h by default).
+  h = await antragStack({ app: { stoerungNach: '8s' } });
 }, 120_000);
 afterAll(() => h?.close());
 
@@ -126,7 +127,7 @@ describe('a Prozessparameter typo', () => {
     for (const vn of vns) await h.zugestellt(vn);
     for (const vn of vns) expect(delivered(AKT, vn)).toBe(1);
     for (const vn of vns) expect((await h.sicht(vn)).stoerung).toBeUndefined();
-    expect((await stoerungen()).find((s) => s.id === item.id)).toBeUndefined();
+    await h.waitFor('Störung resolved', async () => !(await stoerungen()).some((s) => s.id === item.id));
     expect(await stoerungMails(subject)).toHaveLength(1);
   }, 120_000);
 });
@@ -177,6 +178,37 @@ describe('ePayBL -0611', () => {
     h.epaybl.zahlung(await kassenzeichen(vn), 3050, 'GIROPAY');
     await h.zugestellt(vn);
     expect(delivered(akt, vn)).toBe(1);
-    expect((await stoerungen()).find((s) => s.id === item.id)).toBeUndefined();
+    await h.waitFor('Störung resolved', async () => !(await stoerungen()).some((s) => s.id === item.id));
+  }, 90_000);
+});
+
+describe('an ePayBL outage past the threshold', () => {
+  it('becomes a Störung for the AWB and, once ePayBL is back, goes on by itself', async () => {
+    const akt = await h.aktivierung({ ...h.gebuehr(), 'epaybl.mandantNr': `A${uniqueId('m').slice(-8)}` });
+    await h.epaybl.setOutage('503');
+    let vn: string;
+    try {
+      const res = await h.submit({
+        aktivierungId: akt,
+        daten: anwohnerparken(),
+        antragsteller: antragsteller(`${uniqueId('out')}@example.org`),
+      });
+      vn = res.body.vorgangsnummer as string;
+      const item = await h.waitFor('Störung', async () =>
+        (await stoerungen()).find((s) => s.aktivierungen.includes(akt)),
+      );
+      expect(item).toMatchObject({ art: 'anhaltend', behebbarDurch: 'awb', anzahlAntraege: 1 });
+      expect(item.was).toContain('Zahlung (ePayBL)');
+      const wartet = await h.waitFor('waiting on the Störung', async () => (await h.sicht(vn)).stoerung);
+      expect(wartet).toMatchObject({ schritt: 'zahlung', art: 'anhaltend', typ: 'EpayblFehler' });
+    } finally {
+      await h.epaybl.setOutage(false);
+    }
+    // No one pressed "try again": an outage's Störung tries again by itself after another threshold.
+    const kz = await kassenzeichen(vn);
+    await h.waitFor('Störung resolved', async () => !(await stoerungen()).some((s) => s.aktivierungen.includes(akt)));
+    h.epaybl.zahlung(kz, 3050, 'GIROPAY');
+    await h.zugestellt(vn);
+    expect(delivered(akt, vn)).toBe(1);
   }, 90_000);
 });

@@ -8,6 +8,7 @@ import {
   ApplicationFailure,
   TimeoutFailure,
   condition,
+  isCancellation,
   patched,
   proxyActivities,
   setHandler,
@@ -77,20 +78,23 @@ export function stoerungsfest(vn: string, sicht: AntragSicht, nach?: string): St
   };
 }
 
+/**
+ * Every failure of the step is a Störung: a final one at once; a temporary one only reaches here once the threshold
+ * is spent (the server then ends the activity with its last failure, or with a timeout when no attempt ended).
+ * Only a cancellation goes on up.
+ */
 function stoerungAus(err: unknown): { art: StoerungArt; fehler: StoerungFehler } | undefined {
-  if (!(err instanceof ActivityFailure)) return undefined;
+  if (!(err instanceof ActivityFailure) || isCancellation(err)) return undefined;
   const cause = err.cause;
   if (cause instanceof ApplicationFailure && (cause.nonRetryable || istDauerhafterFehler(cause.type ?? undefined))) {
     return { art: 'dauerhaft', fehler: fehlerAus(cause) };
   }
-  if (cause instanceof TimeoutFailure && cause.timeoutType === 'SCHEDULE_TO_CLOSE') {
-    const last = cause.cause instanceof ApplicationFailure ? cause.cause : undefined;
-    return {
-      art: 'anhaltend',
-      fehler: last ? fehlerAus(last) : { typ: 'Zeitueberschreitung', nachricht: cause.message || 'keine Antwort' },
-    };
-  }
-  return undefined;
+  if (cause instanceof ApplicationFailure) return { art: 'anhaltend', fehler: fehlerAus(cause) };
+  const last = cause instanceof TimeoutFailure && cause.cause instanceof ApplicationFailure ? cause.cause : undefined;
+  return {
+    art: 'anhaltend',
+    fehler: last ? fehlerAus(last) : { typ: 'Zeitueberschreitung', nachricht: cause?.message || err.message },
+  };
 }
 
 function fehlerAus(f: ApplicationFailure): StoerungFehler {
