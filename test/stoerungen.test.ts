@@ -12,8 +12,8 @@ import { mails } from './harness/wait';
 
 let h: AntragStack;
 beforeAll(async () => {
-  // A temporary failure is a Störung after 8 s here (STOERUNG_AFTER; 4h by default).
-  h = await antragStack({ app: { stoerungNach: '8s' } });
+  // A temporary failure is a Störung after 3 s (plus one attempt's minute) here (STOERUNG_AFTER; 4h by default).
+  h = await antragStack({ app: { stoerungNach: '3s' } });
 }, 120_000);
 afterAll(() => h?.close());
 
@@ -70,6 +70,7 @@ describe('a Prozessparameter typo', () => {
     await h.waitFor('lifecycle visible', async () => (await put('30,50')).status === 200);
 
     const vns: string[] = [];
+    const statusTokens: string[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await h.submit({
         aktivierungId: AKT,
@@ -78,6 +79,7 @@ describe('a Prozessparameter typo', () => {
       });
       expect(res.status).toBe(201);
       vns.push(res.body.vorgangsnummer);
+      statusTokens.push(res.body.statusToken);
     }
 
     const item = await h.waitFor('Störung with all three Anträge', async () =>
@@ -91,6 +93,12 @@ describe('a Prozessparameter typo', () => {
       expect(wartet).toMatchObject({ schritt: 'eingang', typ: 'KonfigurationsFehler' });
       expect((await h.handle(vn).describe()).status.name).toBe('RUNNING');
     }
+
+    // The citizen is told of the delay, not of its cause.
+    const status = await h.api('GET', `/api/status/${statusTokens[0]}`);
+    const notiz = status.body.technisch.ereignisse.find((e: { status: string }) => e.status === 'verzoegert');
+    expect(notiz.text).toContain('geht nicht verloren');
+    expect(notiz.text).not.toContain('gebuehr');
 
     // The Mandant sees his own; another Mandant sees nothing; a citizen may not look.
     expect((await stoerungen('admin-leipzig')).map((s) => s.id)).toContain(item.id);
@@ -194,8 +202,10 @@ describe('an ePayBL outage past the threshold', () => {
         antragsteller: antragsteller(`${uniqueId('out')}@example.org`),
       });
       vn = res.body.vorgangsnummer as string;
-      const item = await h.waitFor('Störung', async () =>
-        (await stoerungen()).find((s) => s.aktivierungen.includes(akt)),
+      const item = await h.waitFor(
+        'Störung',
+        async () => (await stoerungen()).find((s) => s.aktivierungen.includes(akt)),
+        90_000,
       );
       expect(item).toMatchObject({ art: 'anhaltend', behebbarDurch: 'awb', anzahlAntraege: 1 });
       expect(item.was).toContain('Zahlung (ePayBL)');
@@ -210,5 +220,5 @@ describe('an ePayBL outage past the threshold', () => {
     h.epaybl.zahlung(kz, 3050, 'GIROPAY');
     await h.zugestellt(vn);
     expect(delivered(akt, vn)).toBe(1);
-  }, 90_000);
+  }, 150_000);
 });

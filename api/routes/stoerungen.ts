@@ -2,7 +2,7 @@
 // which Mandant, who can fix it — and, after the fix, "try again" for one Antrag or, as a workflow of its own, for
 // every Antrag stuck on the cause.
 import { z } from '@hono/zod-openapi';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { findOffeneStoerung, listStoerungAntraege, listStoerungen } from '../../db/stores/stoerung';
 import { appendAudit } from '../../db/stores/audit';
 import { BEHEBBAR_DURCH_TEXT } from '../../domain/antrag/stoerung';
@@ -180,11 +180,18 @@ export function stoerungenRoutes(deps: ApiDeps) {
         .slice(0, 40),
     );
     const input: StoerungAktionInput = { ursacheId: id, actor: user.id, ...(mandantId ? { mandantId } : {}) };
-    await deps.temporal.workflow.start('stoerungAktionWorkflow', {
-      workflowId: aktionId,
-      taskQueue: deps.taskQueue,
-      args: [input],
-    });
+    try {
+      await deps.temporal.workflow.start('stoerungAktionWorkflow', {
+        workflowId: aktionId,
+        taskQueue: deps.taskQueue,
+        args: [input],
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new HttpProblem(409, 'Konflikt', `Die Aktion ${aktionId} läuft bereits (dieselbe Request-Id).`);
+      }
+      throw err;
+    }
     await audit({ aktionId, bulk: true }, mandantId ?? null);
     return c.json(
       {

@@ -30,6 +30,7 @@ export const STOERUNG_PATCH = 'stoerung-statt-endlos';
 
 /** How long a temporary failure may go on before it is a Störung, when the API passed nothing. */
 const STOERUNG_NACH = '4h';
+const ATTEMPT_MS = 60_000;
 
 type Acts = typeof kurz;
 
@@ -41,9 +42,10 @@ export function stoerungsfest(vn: string, sicht: AntragSicht, nach?: string): St
   setHandler(stoerungWiederholenSignal, () => void (wiederholen = true));
   const nachMs = dauerMs(nach ?? STOERUNG_NACH);
   const acts = proxyActivities<Activities>({
-    startToCloseTimeout: '1 minute',
-    // The threshold: a step still failing after this long ends with a timeout whose cause is its last failure.
-    scheduleToCloseTimeout: nachMs,
+    startToCloseTimeout: ATTEMPT_MS,
+    // The threshold: a step still failing after this long ends with its last failure (or a timeout). One slow
+    // attempt is not a failure, so the threshold starts after the first attempt's allowance.
+    scheduleToCloseTimeout: nachMs + ATTEMPT_MS,
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
