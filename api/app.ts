@@ -22,6 +22,7 @@ import { releasesRoutes } from './routes/releases';
 import { rolloutRoutes } from './routes/rollout';
 import { antraegeRoutes } from './routes/antraege/index';
 import { betriebRoutes } from './routes/betrieb';
+import { stoerungenRoutes } from './routes/stoerungen';
 import { aufgabenRoutes } from './routes/aufgaben';
 import { entwicklungRoutes } from './routes/entwicklung';
 import { statistikRoutes } from './routes/statistik';
@@ -67,6 +68,7 @@ export function createApi(deps: ApiDeps): Api {
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/zahlung', zahlungRoutes(deps));
   app.route('/api', betriebRoutes(deps));
+  app.route('/api/stoerungen', stoerungenRoutes(deps));
   app.route('/api/aufgaben', aufgabenRoutes(deps));
   app.route('/api/statistik', statistikRoutes(deps));
   app.route('/api/entwicklung', entwicklungRoutes(deps));

@@ -27,6 +27,8 @@ export interface ApiDeps {
   readiness: ReadinessCheck[];
   /** Upper bound of the back-off between delivery attempts, passed to new Antrag workflows (e.g. "1h"). */
   deliveryMaxRetryInterval?: string;
+  /** How long a temporary failure of an Antrag's step may last before it is a Störung, passed to new Anträge. */
+  stoerungNach?: string;
   version: string;
   /** Largest request body of a route that declares no larger one (API_MAX_BODY_BYTES; default 1 MiB). */
   maxBodyBytes?: number;

@@ -1,5 +1,6 @@
 // The one description of every table; Kysely types every query against it.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { BehebbarDurch, StoerungArt } from '../domain/antrag/stoerung';
 import type { PhaseId, Role } from '../domain/onlinedienst/phases';
 import type { RecheckClassification, RecheckResult } from '../domain/release/campaign';
 import type { SlaState } from '../domain/rollout/sla';
@@ -254,6 +255,8 @@ export interface Database {
   rollout_ticket: RolloutTicketTable;
   release_campaign: ReleaseCampaignTable;
   release_recheck: ReleaseRecheckTable;
+  stoerung_ursache: StoerungUrsacheTable;
+  stoerung: StoerungTable;
 }
 
 export type Mandant = Selectable<MandantTable>;
@@ -367,4 +370,34 @@ export interface ReleaseRecheckTable {
   reported_by: string | null;
   reminders: Generated<number>;
   last_reminder_at: Date | null;
+}
+
+// Störungen (migration 0011): Anträge stuck on a cause, written by the Antrag's activities.
+export interface StoerungUrsacheTable {
+  id: string;
+  ursache_key: string;
+  folge: Generated<number>;
+  offen: Generated<boolean>;
+  eroeffnet_von: string | null;
+  created_at: Timestamp;
+}
+
+export interface StoerungTable {
+  vorgangsnummer: string;
+  ursache_id: string;
+  ursache_key: string;
+  art: StoerungArt;
+  schritt: string;
+  fehler_typ: string;
+  was: string;
+  details: string;
+  mandant_id: string;
+  onlinedienst_id: string;
+  aktivierung_id: string;
+  behebbar_durch: BehebbarDurch;
+  status: 'offen' | 'behoben';
+  seit: Timestamp;
+  zuletzt: Timestamp;
+  meldungen: Generated<number>;
+  behoben_am: Date | null;
 }

@@ -104,6 +104,10 @@ const schema = z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
       .default('4h'),
+    STOERUNG_AFTER: z
+      .string()
+      .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
+      .default('4h'),
     DELIVERY_MAX_RETRY_INTERVAL: z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
@@ -195,6 +199,7 @@ function toConfig(env: z.infer<typeof schema>, cwd: string, connection: Temporal
     awbEmail: env.AWB_EMAIL,
     endpointAlertAfter: env.ENDPOINT_ALERT_AFTER,
     deliveryMaxRetryInterval: env.DELIVERY_MAX_RETRY_INTERVAL,
+    stoerungAfter: env.STOERUNG_AFTER,
     auth: {
       /** Masters of every signing key, newest first (runtime/keys.ts derives one key per purpose from each). */
       secrets: secretList(env.AUTH_SECRET ?? DEV_AUTH_SECRET),

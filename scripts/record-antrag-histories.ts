@@ -319,6 +319,48 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
   },
 };
 
+/** The cause an Antrag waits on, once its Störung is recorded. */
+const stoerungVon = (s: Stack, vn: string) =>
+  until(
+    async () =>
+      (await s.db.selectFrom('stoerung').select('ursache_id').where('vorgangsnummer', '=', vn).executeTakeFirst())
+        ?.ursache_id,
+    'Störung',
+  );
+
+Object.assign(scenarios, {
+  /** A typo in the fee waits as a Störung; fixed, retried in bulk, paid, delivered. */
+  async 'stoerung-prozessparameter'(s: Stack) {
+    await aktivierung(s, 'rec-stoerung-pp', {
+      ...gebuehr,
+      'gebuehr.betragCent': '30,50',
+      'frist.bescheidWartezeit': '1s',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-stoerung-pp', 'stoerung-pp');
+    const id = await stoerungVon(s, vn);
+    await s.db
+      .updateTable('prozessparameter')
+      .set({ value: '3050' })
+      .where('aktivierung_id', '=', 'rec-stoerung-pp')
+      .where('key', '=', 'gebuehr.betragCent')
+      .execute();
+    await call(s, 'POST', `/api/stoerungen/${id}/wiederholen`, s.tokens['awb-sid'], {});
+    s.epaybl.zahlung(await kassenzeichen(s, vn), 3050, 'GIROPAY');
+    return vn;
+  },
+  /** ePayBL -0611 waits as a Störung for the AWB; cleared, this one Antrag retried, paid, delivered. */
+  async 'stoerung-epaybl-konfiguration'(s: Stack) {
+    await aktivierung(s, 'rec-stoerung-0611', { ...gebuehr, 'frist.bescheidWartezeit': '1s' });
+    s.epaybl.failNext('lesenTransaktion', '-0611', 100);
+    const { vorgangsnummer: vn } = await submit(s, 'rec-stoerung-0611', 'stoerung-0611');
+    const id = await stoerungVon(s, vn);
+    s.epaybl.clearFaults();
+    await call(s, 'POST', `/api/stoerungen/${id}/wiederholen`, s.tokens['awb-sid'], { vorgangsnummer: vn });
+    s.epaybl.zahlung(await kassenzeichen(s, vn), 3050, 'GIROPAY');
+    return vn;
+  },
+} satisfies Record<string, (s: Stack) => Promise<string>>);
+
 const fileOf = (name: string) => path.join(out, `${name}${suffix}.json`);
 const chosen = Object.keys(scenarios).filter((name) => !only || only.includes(name));
 const existing = chosen.filter((name) => fs.existsSync(fileOf(name)));

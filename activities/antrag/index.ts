@@ -7,6 +7,8 @@ import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfigurati
 import { personendatenLoeschen } from './loeschung';
 import { erstattungAnfordern, erstattungErfasst, stornoAnfordern, stornoErfasst } from './erstattung';
 import { fitconnectErgebnisAbwarten } from './fitconnect-ergebnis';
+import { stoerungBehoben, stoerungMelden, type StoerungInput } from './stoerung';
+import { stoerungAntraegeZaehlen, stoerungenSignalisieren } from './stoerung-aktion';
 import { zahlungAbwarten, zahlungAnlegen, zahlungErinnern } from './zahlung';
 import { zustellen } from './zustellung';
 import { transferAbholungPruefen, transferErinnern, transferLoeschenErfasst, transferLoeschWarnung } from './abholung';
@@ -46,5 +48,11 @@ export function createAntragActivities(deps: ActivityDeps) {
     bescheidZustellen: (input: Parameters<typeof bescheidZustellen>[1]) => bescheidZustellen(deps, input),
     antragBeenden: (input: Parameters<typeof antragBeenden>[1]) => antragBeenden(deps, input),
     personendatenLoeschen: (input: { vorgangsnummer: string }) => personendatenLoeschen(deps, input),
+    stoerungMelden: (input: StoerungInput) => stoerungMelden(deps, input),
+    stoerungBehoben: (input: { vorgangsnummer: string }) => stoerungBehoben(deps, input),
+    stoerungAntraegeZaehlen: (input: Parameters<typeof stoerungAntraegeZaehlen>[1]) =>
+      stoerungAntraegeZaehlen(deps, input),
+    stoerungenSignalisieren: (input: Parameters<typeof stoerungenSignalisieren>[1]) =>
+      stoerungenSignalisieren(deps, input),
   };
 }
