@@ -24,6 +24,7 @@ import { antraegeRoutes } from './routes/antraege/index';
 import { betriebRoutes } from './routes/betrieb';
 import { aufgabenRoutes } from './routes/aufgaben';
 import { entwicklungRoutes } from './routes/entwicklung';
+import { fitconnectRoutes } from './routes/fitconnect';
 import { statistikRoutes } from './routes/statistik';
 import { statusRoutes, zahlungRoutes } from './routes/status';
 import { codecCors, codecRoutes } from './routes/codec';
@@ -66,6 +67,7 @@ export function createApi(deps: ApiDeps): Api {
   app.route('/api/antraege', antraegeRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/zahlung', zahlungRoutes(deps));
+  app.route('/api/fitconnect', fitconnectRoutes(deps));
   app.route('/api', betriebRoutes(deps));
   app.route('/api/aufgaben', aufgabenRoutes(deps));
   app.route('/api/statistik', statistikRoutes(deps));

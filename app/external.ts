@@ -32,8 +32,14 @@ export function createFitConnect(config: Config): FitConnectSender {
       submissionApiUrl: fc.submissionUrl ?? new URL('/', fc.tokenUrl).toString().replace(/\/$/, ''),
       clientId: fc.clientId!,
       clientSecret: fc.clientSecret!,
+      apiPrefix: fc.apiPrefix,
     });
   }
   const base = `http://127.0.0.1:${fc.simulatorPort}`;
-  return new FitConnectSender({ tokenUrl: `${base}/token`, submissionApiUrl: base, ...FITCONNECT_SIM_SENDER });
+  return new FitConnectSender({
+    tokenUrl: `${base}/token`,
+    submissionApiUrl: base,
+    apiPrefix: fc.apiPrefix,
+    ...FITCONNECT_SIM_SENDER,
+  });
 }

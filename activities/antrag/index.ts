@@ -6,7 +6,7 @@ import { antragEingang } from './eingang';
 import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
 import { personendatenLoeschen } from './loeschung';
 import { erstattungAnfordern, erstattungErfasst, stornoAnfordern, stornoErfasst } from './erstattung';
-import { fitconnectErgebnisAbwarten } from './fitconnect-ergebnis';
+import { fitconnectErgebnisAbwarten, fitconnectStatusLesen } from './fitconnect-ergebnis';
 import { zahlungAbwarten, zahlungAnlegen, zahlungErinnern } from './zahlung';
 import { transferLoeschen, zustellen } from './zustellung';
 
@@ -28,6 +28,7 @@ export function createAntragActivities(deps: ActivityDeps) {
     erstattungErfasst: (input: Parameters<typeof erstattungErfasst>[1]) => erstattungErfasst(deps, input),
     fitconnectErgebnisAbwarten: (input: Parameters<typeof fitconnectErgebnisAbwarten>[1]) =>
       fitconnectErgebnisAbwarten(deps, input),
+    fitconnectStatusLesen: (input: { vorgangsnummer: string }) => fitconnectStatusLesen(deps, input),
     stornoErfasst: (input: Parameters<typeof stornoErfasst>[1]) => stornoErfasst(deps, input),
     zustellen: (input: Parameters<typeof zustellen>[1]) => zustellen(deps, input),
     transferLoeschen: (input: Parameters<typeof transferLoeschen>[1]) => transferLoeschen(deps, input),
