@@ -263,7 +263,15 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
     const { vorgangsnummer: vn } = await submit(s, 'rec-fc-cb', 'fc-cb');
     const kz = await kassenzeichen(s, vn);
     s.epaybl.zahlung(kz, 3050, 'GIROPAY');
-    await s.fitconnect.rejectSubmission(await submissionId(s, vn), [
+    const id = await submissionId(s, vn);
+    // Only once the poll's first look is over (it heartbeats before it sleeps) is the callback the one that tells.
+    await until(async () => {
+      const { raw } = await s.client.workflow.getHandle(antragWorkflowId(vn)).describe();
+      return raw.pendingActivities?.some(
+        (a) => a.activityType?.name === 'fitconnectErgebnisAbwarten' && a.lastHeartbeatTime,
+      );
+    }, 'first poll');
+    await s.fitconnect.rejectSubmission(id, [
       { type: 'https://schema.fitko.de/fit-connect/events/problems/service-mismatch', title: 'Unzuständig' },
     ]);
     await until(

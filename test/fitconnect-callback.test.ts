@@ -61,6 +61,25 @@ async function einreichung(vn: string) {
   return JSON.parse(z.referenz!) as { submissionId: string; caseId: string; destinationId: string };
 }
 
+/**
+ * The poll's first look is over (it heartbeats before it sleeps its hour): from now on only a callback makes the
+ * Antrag read the event log within the test.
+ */
+async function pollSchlaeft(vn: string): Promise<void> {
+  await h.waitFor('first poll', async () => {
+    const { raw } = await h.handle(vn).describe();
+    return raw.pendingActivities?.some(
+      (a) => a.activityType?.name === 'fitconnectErgebnisAbwarten' && a.lastHeartbeatTime,
+    );
+  });
+}
+
+/** The callback decided: the poll was cancelled instead of finding the answer itself. */
+async function pollAbgebrochen(vn: string): Promise<boolean> {
+  const events = (await h.handle(vn).fetchHistory()).events ?? [];
+  return events.some((e) => e.activityTaskCancelRequestedEventAttributes);
+}
+
 /** How often the workflow was told to look (signals in its history). */
 async function rueckrufeImVerlauf(vn: string): Promise<number> {
   const history = await h.handle(vn).fetchHistory();
@@ -89,6 +108,7 @@ describe('FIT-Connect callbacks', () => {
   it('refuses forged and stale callbacks, ignores a repeat, and the genuine news reaches the Antrag', async () => {
     const { vn } = await zugestellt(mitRueckruf);
     const ref = await einreichung(vn);
+    await pollSchlaeft(vn);
     // Not byte for byte what the simulator sends below (it names case and destination too): within the same second,
     // that one would be this one's repeat.
     const body = JSON.stringify({ type: CALLBACK_NEW_EVENTS, submissions: [{ submissionId: ref.submissionId }] });
@@ -135,6 +155,7 @@ describe('FIT-Connect callbacks', () => {
     });
     expect(sicht.phase).toBe('zugestellt');
     expect(await rueckrufeImVerlauf(vn)).toBe(2);
+    expect(await pollAbgebrochen(vn)).toBe(true);
   }, 90_000);
 
   it('refuses a callback with a timestamp that is no number, and one naming nothing of ours is answered 200', async () => {
@@ -158,6 +179,7 @@ describe('FIT-Connect callbacks', () => {
     );
     h.epaybl.zahlung(kz, 1800, 'GIROPAY');
     const ref = await einreichung(vn);
+    await pollSchlaeft(vn);
 
     // The authority sees what was paid, how, and on which Kassenzeichen.
     const decrypted = await h.fitconnect.decryptSubmission(ref.submissionId);
@@ -192,6 +214,7 @@ describe('FIT-Connect callbacks', () => {
     });
     expect(sicht.zustellung).toMatchObject({ status: 'abgelehnt' });
     expect(await rueckrufeImVerlauf(vn)).toBeGreaterThanOrEqual(1);
+    expect(await pollAbgebrochen(vn)).toBe(true);
     expect(
       (await h.db.selectFrom('aufgabe').select('status').where('id', '=', `${vn}:storno`).executeTakeFirstOrThrow())
         .status,
@@ -201,6 +224,7 @@ describe('FIT-Connect callbacks', () => {
   it('the service rejects what nobody picked up for 14 days, calls back, and that ends the Antrag', async () => {
     const { vn } = await zugestellt(mitRueckruf);
     await einreichung(vn);
+    await pollSchlaeft(vn);
     await h.fitconnect.runMaintenance(Date.now() + 14 * 24 * 3_600_000 + 60_000);
     const e = await h.waitFor('rejected by the service', () => ereignis(vn, 'abgelehnt'));
     expect(e.text).toContain('nicht angenommen');
@@ -210,6 +234,7 @@ describe('FIT-Connect callbacks', () => {
     });
     expect(sicht.zustellung.status).toBe('abgelehnt');
     expect(await rueckrufeImVerlauf(vn)).toBeGreaterThanOrEqual(1);
+    expect(await pollAbgebrochen(vn)).toBe(true);
   }, 60_000);
 
   it('a lost callback is caught by polling', async () => {
