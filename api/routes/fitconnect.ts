@@ -53,8 +53,13 @@ export function fitconnectRoutes(deps: ApiDeps) {
   const app = router();
   app.openapi(callbackRoute, async (c) => {
     const secrets = deps.fitconnectCallbackSecrets ?? [];
+    // Without a secret no callback can be authentic: refused like a forged one (polling still learns the answer).
     if (secrets.length === 0) {
-      throw new HttpProblem(503, 'Nicht eingerichtet', 'FITCONNECT_CALLBACK_SECRET ist nicht gesetzt.');
+      throw new HttpProblem(
+        401,
+        'Rückruf abgewiesen',
+        'Für Rückrufe ist kein Geheimnis eingerichtet (FITCONNECT_CALLBACK_SECRET).',
+      );
     }
     const body = await c.req.text();
     const timestamp = c.req.header('callback-timestamp');
