@@ -2,7 +2,9 @@
 // event log). Authentic (HMAC over timestamp and body with the secret configured for our destinations), fresh
 // (≤ 5 minutes) and not seen before, each one becomes a signal to the Antrag workflows of the submissions it
 // names; 200 only once every signal is in its workflow's history, so a callback lost on our side is repeated by
-// the service. A repeat of one already answered changes nothing.
+// the service. A repeat byte for byte (same timestamp, same HMAC) is answered 200 and changes nothing; one the
+// service signed anew reaches the workflow, whose reads coalesce and record nothing twice. Two different pieces of
+// news in the same second with the same body look like one: the polling beside it catches the second.
 import { createHash } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
 import { WorkflowNotFoundError } from '@temporalio/client';

@@ -19,11 +19,18 @@ export async function callbackBeantwortet(db: Kysely<Database>, id: string): Pro
   return row !== undefined;
 }
 
-/** Remembered only once the news is durable with every workflow it concerns; a second insert keeps the first. */
+/**
+ * Remembered only once the news is durable with every workflow it concerns; a second insert keeps the first. A
+ * callback older than five minutes is refused anyway, so what is older than ten is no longer needed to spot repeats.
+ */
 export async function callbackMerken(db: Kysely<Database>, id: string, submissionIds: readonly string[]) {
   await db
     .insertInto('fitconnect_callback')
     .values({ id, submission_ids: JSON.stringify(submissionIds) })
     .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  await db
+    .deleteFrom('fitconnect_callback')
+    .where('received_at', '<', sql<Date>`now() - interval '10 minutes'`)
     .execute();
 }
