@@ -25,6 +25,7 @@ import { betriebRoutes } from './routes/betrieb';
 import { stoerungenRoutes } from './routes/stoerungen';
 import { aufgabenRoutes } from './routes/aufgaben';
 import { entwicklungRoutes } from './routes/entwicklung';
+import { fitconnectRoutes } from './routes/fitconnect';
 import { statistikRoutes } from './routes/statistik';
 import { statusRoutes, zahlungRoutes } from './routes/status';
 import { codecCors, codecRoutes } from './routes/codec';
@@ -67,6 +68,7 @@ export function createApi(deps: ApiDeps): Api {
   app.route('/api/antraege', antraegeRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
   app.route('/api/zahlung', zahlungRoutes(deps));
+  app.route('/api/fitconnect', fitconnectRoutes(deps));
   app.route('/api', betriebRoutes(deps));
   app.route('/api/stoerungen', stoerungenRoutes(deps));
   app.route('/api/aufgaben', aufgabenRoutes(deps));

@@ -42,6 +42,11 @@ export interface ApiDeps {
   uiDemoSignIn?: boolean;
   /** When set, GET /metrics wants `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string;
+  /**
+   * Secrets of FIT-Connect's callbacks to us (FITCONNECT_CALLBACK_SECRET, newest first while one is rotated);
+   * without one, the callback route refuses every callback (401) and only polling learns the authority's answer.
+   */
+  fitconnectCallbackSecrets?: string[];
   /** OpenTelemetry is on (OTEL_EXPORTER_OTLP_ENDPOINT): every request gets a server span. */
   tracing?: boolean;
 }

@@ -69,6 +69,7 @@ const app = createApp({
   version,
   deliveryMaxRetryInterval: config.deliveryMaxRetryInterval,
   stoerungNach: config.stoerungAfter,
+  fitconnectCallbackSecrets: config.fitconnect.callbackSecrets,
   parameterKey: parameterKey(config.parameterKey),
   // `npm start` hands its loopback mail server to this process as SMTP_URL; a relay elsewhere has no view of ours.
   mailViewUrl:

@@ -206,6 +206,13 @@ export interface ZustellungTable {
   abgeholt_am: Date | null;
 }
 
+/** A FIT-Connect callback answered 200: its retries are duplicates (migration 0010). */
+export interface FitconnectCallbackTable {
+  id: string;
+  submission_ids: Json<string[]>;
+  received_at: Timestamp;
+}
+
 export interface EndpunktStatusTable {
   endpunkt: string;
   down_since: Date | null;
@@ -237,6 +244,7 @@ export interface Database {
   antrag_ereignis: AntragEreignisTable;
   zahlung: ZahlungTable;
   zustellung: ZustellungTable;
+  fitconnect_callback: FitconnectCallbackTable;
   endpunkt_status: EndpunktStatusTable;
   aufgabe: AufgabeTable;
   mail_outbox: MailOutboxTable;

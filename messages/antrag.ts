@@ -74,6 +74,8 @@ export const nachforderungAntwortUpdate = defineUpdate<AntragSicht, [{ actor: st
 export const bescheidUpdate = defineUpdate<AntragSicht, [{ dateiId: string; actor: string }]>('bescheid');
 /** The citizen came back from the pay page: look at ePayBL now (the back-link itself proves nothing). */
 export const zahlungPruefenSignal = defineSignal('zahlungPruefen');
+/** FIT-Connect called back: the case's event log has news, read it now instead of at the next poll. */
+export const fitconnectNeuigkeitenSignal = defineSignal('fitconnectNeuigkeiten');
 /** The Mandant switched Wartungsmodus off: held Anträge go on. */
 export const wartungBeendetSignal = defineSignal('wartungBeendet');
 export const antragQuery = defineQuery<AntragSicht>('antrag');

@@ -99,6 +99,16 @@ const schema = z
     FITCONNECT_CLIENT_ID: z.string().optional(),
     FITCONNECT_CLIENT_SECRET: z.string().optional(),
     FITCONNECT_SIM_PORT: port.default(8092),
+    FITCONNECT_API_PREFIX: z
+      .string()
+      .regex(/^\/v\d+$/, 'must be the Submission API version prefix, /v1 or /v2')
+      .default('/v1'),
+    FITCONNECT_CALLBACK_SECRET: z
+      .string()
+      .refine((value) => secretList(value).every((s) => s.length >= 32), {
+        message: 'must be at least 32 characters (each of a comma-separated list, newest first)',
+      })
+      .optional(),
     AWB_EMAIL: z.email().default('awb@sid.sachsen.de'),
     ENDPOINT_ALERT_AFTER: z
       .string()
@@ -195,6 +205,9 @@ function toConfig(env: z.infer<typeof schema>, cwd: string, connection: Temporal
       clientId: env.FITCONNECT_CLIENT_ID,
       clientSecret: env.FITCONNECT_CLIENT_SECRET,
       simulatorPort: env.FITCONNECT_SIM_PORT,
+      apiPrefix: env.FITCONNECT_API_PREFIX,
+      /** Secrets of the callbacks to `/api/fitconnect/callback`, newest first; none: polling only. */
+      callbackSecrets: env.FITCONNECT_CALLBACK_SECRET ? secretList(env.FITCONNECT_CALLBACK_SECRET) : [],
     },
     awbEmail: env.AWB_EMAIL,
     endpointAlertAfter: env.ENDPOINT_ALERT_AFTER,

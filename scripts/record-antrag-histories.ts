@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
 import { loadConfigOrExit } from '../runtime/config';
-import { startStack, until, type Stack } from './stack';
+import { STACK_CALLBACK_SECRET, startStack, until, type Stack } from './stack';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/histories/antrag');
 const config = loadConfigOrExit();
@@ -298,6 +298,40 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
       inhaltBase64: pdf,
       metadaten: { aktenzeichen: 'ORD-2', art: 'bewilligung', datum: '2026-12-04', versand: 'post' },
     });
+    return vn;
+  },
+  // Polling every hour: the rejection can only arrive through the callback to our API.
+  async 'fitconnect-callback-abgelehnt-bezahlt'(s) {
+    const dest = await fcDestination(s);
+    s.fitconnect.setSenderCallback(dest.destinationId, {
+      url: `${s.base}/api/fitconnect/callback`,
+      secret: STACK_CALLBACK_SECRET,
+    });
+    await aktivierung(s, 'rec-fc-cb', {
+      ...gebuehr,
+      'zustellung.modus': 'fitconnect',
+      'fitconnect.destinationId': dest.destinationId,
+      'frist.fitconnectAbfrage': '1h',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-fc-cb', 'fc-cb');
+    const kz = await kassenzeichen(s, vn);
+    s.epaybl.zahlung(kz, 3050, 'GIROPAY');
+    const id = await submissionId(s, vn);
+    // Only once the poll's first look is over (it heartbeats before it sleeps) is the callback the one that tells.
+    await until(async () => {
+      const { raw } = await s.client.workflow.getHandle(antragWorkflowId(vn)).describe();
+      return raw.pendingActivities?.some(
+        (a) => a.activityType?.name === 'fitconnectErgebnisAbwarten' && a.lastHeartbeatTime,
+      );
+    }, 'first poll');
+    await s.fitconnect.rejectSubmission(id, [
+      { type: 'https://schema.fitko.de/fit-connect/events/problems/service-mismatch', title: 'Unzuständig' },
+    ]);
+    await until(
+      () => s.db.selectFrom('aufgabe').select('id').where('id', '=', `${vn}:storno`).executeTakeFirst(),
+      'storno task',
+    );
+    s.epaybl.storno(kz);
     return vn;
   },
   async 'wartung-gehalten-ohne-gebuehr'(s) {

@@ -6,9 +6,9 @@ import { antragEingang } from './eingang';
 import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
 import { personendatenLoeschen } from './loeschung';
 import { erstattungAnfordern, erstattungErfasst, stornoAnfordern, stornoErfasst } from './erstattung';
-import { fitconnectErgebnisAbwarten } from './fitconnect-ergebnis';
 import { stoerungBehoben, stoerungMelden, type StoerungInput } from './stoerung';
 import { stoerungAntraegeZaehlen, stoerungenSignalisieren } from './stoerung-aktion';
+import { fitconnectErgebnisAbwarten, fitconnectStatusLesen } from './fitconnect-ergebnis';
 import { zahlungAbwarten, zahlungAnlegen, zahlungErinnern } from './zahlung';
 import { zustellen } from './zustellung';
 import { transferAbholungPruefen, transferErinnern, transferLoeschenErfasst, transferLoeschWarnung } from './abholung';
@@ -32,6 +32,7 @@ export function createAntragActivities(deps: ActivityDeps) {
     erstattungErfasst: (input: Parameters<typeof erstattungErfasst>[1]) => erstattungErfasst(deps, input),
     fitconnectErgebnisAbwarten: (input: Parameters<typeof fitconnectErgebnisAbwarten>[1]) =>
       fitconnectErgebnisAbwarten(deps, input),
+    fitconnectStatusLesen: (input: { vorgangsnummer: string }) => fitconnectStatusLesen(deps, input),
     stornoErfasst: (input: Parameters<typeof stornoErfasst>[1]) => stornoErfasst(deps, input),
     zustellen: (input: Parameters<typeof zustellen>[1]) => zustellen(deps, input),
     // Tells a deletion of fetched data from one of data the authority never fetched (activities/antrag/abholung.ts).
