@@ -27,6 +27,8 @@ import { entwicklungRoutes } from './routes/entwicklung';
 import { statistikRoutes } from './routes/statistik';
 import { statusRoutes, zahlungRoutes } from './routes/status';
 import { codecCors, codecRoutes } from './routes/codec';
+import { entwuerfeRoutes } from './routes/entwuerfe';
+import { formulareRoutes } from './routes/formulare';
 
 export type { AppEnv };
 
@@ -65,6 +67,8 @@ export function createApi(deps: ApiDeps): Api {
   app.route('/api/releases', releasesRoutes(deps));
   app.route('/api/antraege', antraegeRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
+  app.route('/api/entwuerfe', entwuerfeRoutes(deps));
+  app.route('/api/formulare', formulareRoutes(deps));
   app.route('/api/zahlung', zahlungRoutes(deps));
   app.route('/api', betriebRoutes(deps));
   app.route('/api/aufgaben', aufgabenRoutes(deps));

@@ -252,6 +252,7 @@ export interface Database {
   rollout_ticket: RolloutTicketTable;
   release_campaign: ReleaseCampaignTable;
   release_recheck: ReleaseRecheckTable;
+  entwurf: EntwurfTable;
 }
 
 export type Mandant = Selectable<MandantTable>;
@@ -365,4 +366,19 @@ export interface ReleaseRecheckTable {
   reported_by: string | null;
   reminders: Generated<number>;
   last_reminder_at: Date | null;
+}
+
+/** A citizen's draft (migration 0017): found by the hash of its token, readable only with the token. */
+export interface EntwurfTable {
+  id: string;
+  onlinedienst_id: string;
+  aktivierung_id: string | null;
+  formular_version: string;
+  vorschau: Generated<boolean>;
+  owner: string;
+  inhalt_encrypted: Buffer;
+  bytes: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  gueltig_bis: Timestamp;
 }
