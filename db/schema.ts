@@ -1,5 +1,7 @@
 // The one description of every table; Kysely types every query against it.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Befund } from '../domain/formular/befund';
+import type { Definition } from '../domain/formular/format';
 import type { PhaseId, Role } from '../domain/onlinedienst/phases';
 import type { RecheckClassification, RecheckResult } from '../domain/release/campaign';
 import type { SlaState } from '../domain/rollout/sla';
@@ -252,6 +254,9 @@ export interface Database {
   rollout_ticket: RolloutTicketTable;
   release_campaign: ReleaseCampaignTable;
   release_recheck: ReleaseRecheckTable;
+  formular_definition: FormularDefinitionTable;
+  formular_zertifizierung: FormularZertifizierungTable;
+  formular_stage: FormularStageTable;
   entwurf: EntwurfTable;
 }
 
@@ -366,6 +371,41 @@ export interface ReleaseRecheckTable {
   reported_by: string | null;
   reminders: Generated<number>;
   last_reminder_at: Date | null;
+}
+
+// Form+process definitions (migration 0013): versions, certification evidence, stages.
+export type Stage = 'entwicklung' | 'produktion';
+
+export interface FormularDefinitionTable {
+  onlinedienst_id: string;
+  version: string;
+  definition: Json<Definition>;
+  content_hash: string;
+  zertifiziert_hash: string | null;
+  created_by: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FormularZertifizierungTable {
+  id: Generated<number>;
+  onlinedienst_id: string;
+  version: string;
+  content_hash: string;
+  regelwerk: string;
+  bestanden: boolean;
+  befunde: Json<Befund[]>;
+  geprueft_von: string;
+  geprueft_am: Timestamp;
+}
+
+export interface FormularStageTable {
+  onlinedienst_id: string;
+  stage: Stage;
+  version: string;
+  content_hash: string;
+  deployed_by: string;
+  deployed_at: Timestamp;
 }
 
 /** A citizen's draft (migration 0017): found by the hash of its token, readable only with the token. */

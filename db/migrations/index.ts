@@ -3,11 +3,13 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_antrag';
 import * as m0003 from './0003_lifecycle';
+import * as m0013 from './0013_formular';
 import * as m0017 from './0017_entwurf';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_antrag': m0002,
   '0003_lifecycle': m0003,
+  '0013_formular': m0013,
   '0017_entwurf': m0017,
 };

@@ -82,6 +82,9 @@ const feldBasis = {
   ausgabe: ausgabeSchema.optional(),
 };
 
+/** The most one attachment may have, whatever a field allows (the submission refuses more). */
+export const ANLAGE_HOECHSTBYTES = 10 * 1024 * 1024;
+
 /** Media types an upload may allow: those the service recognises by content. */
 export const DATEITYPEN = ['application/pdf', 'image/png', 'image/jpeg'] as const;
 
