@@ -2,7 +2,6 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import type { DefinitionEingabe } from '../domain/formular/format';
 import type { Keys } from '../runtime/keys';
 import type { Logger } from '../runtime/logger';
 import type { LifecycleApiSettings } from './lifecycle-api';
@@ -26,11 +25,6 @@ export interface ApiDeps {
   /** Base URL of the Temporal Web UI, for links from API answers (absent for a remote cluster). */
   temporalUiUrl?: string;
   readiness: ReadinessCheck[];
-  /**
-   * Form definitions served besides the stored ones (a test's own form); the same Onlinedienst and version wins
-   * over a seeded one.
-   */
-  formularDefinitionen?: { onlinedienstId: string; version: string; definition: DefinitionEingabe }[];
   /** Days a draft of a form ("Zwischenspeichern") is kept after its last save (ENTWURF_TAGE; default 30). */
   entwurfTage?: number;
   /** Upper bound of the back-off between delivery attempts, passed to new Antrag workflows (e.g. "1h"). */

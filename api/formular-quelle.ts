@@ -1,28 +1,32 @@
-// Which form a page renders: the version an activation serves citizens, or a given version for the preview, read
-// into the view the web form renders. Compiled views are kept per version: a version never changes once stored.
-import { DEMO_DEFINITIONEN } from '../domain/formular/demo-definitionen';
-import { definitionSchema } from '../domain/formular/format';
+// Which form a page renders: for an activation the version in production (the one citizens' Anträge are validated
+// against), for the preview a given stored version, read into the view the web form renders. A view is kept per
+// content hash: a stored version with the same hash never reads differently.
+import { findVersion, versionAufStage, type FormularVersion } from '../db/stores/formular';
 import { ansichtAus } from '../domain/formular-ansicht/aus-definition';
 import type { FormularAnsicht } from '../domain/formular-ansicht/model';
 import type { ApiDeps } from './deps';
 
-const cache = new WeakMap<object, FormularAnsicht>();
+const cache = new Map<string, FormularAnsicht>();
 
+function ansicht(row: FormularVersion): FormularAnsicht {
+  const key = `${row.onlinedienst_id}|${row.version}|${row.content_hash}`;
+  let view = cache.get(key);
+  if (!view) {
+    view = ansichtAus(row.onlinedienst_id, row.version, row.definition);
+    if (cache.size > 500) cache.clear();
+    cache.set(key, view);
+  }
+  return view;
+}
+
+/** Without a version: the one in production. */
 export async function formularAnsicht(
-  deps: ApiDeps,
+  deps: Pick<ApiDeps, 'db'>,
   onlinedienstId: string,
   version?: string,
 ): Promise<FormularAnsicht | undefined> {
-  const versions = [...(deps.formularDefinitionen ?? []), ...DEMO_DEFINITIONEN]
-    .filter((d) => d.onlinedienstId === onlinedienstId)
-    .sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }));
-  const found = version ? versions.find((d) => d.version === version) : versions[0];
-  if (!found) return undefined;
-  let view = cache.get(found.definition);
-  if (!view)
-    cache.set(
-      found.definition,
-      (view = ansichtAus(onlinedienstId, found.version, definitionSchema.parse(found.definition))),
-    );
-  return view;
+  const row = version
+    ? await findVersion(deps.db, onlinedienstId, version)
+    : await versionAufStage(deps.db, onlinedienstId, ['produktion']);
+  return row && ansicht(row);
 }

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anwohnerparkenDefinition } from '../domain/formular/demo-definitionen';
-import type { DefinitionEingabe } from '../domain/formular/format';
+import { definitionSchema, type DefinitionEingabe } from '../domain/formular/format';
+import { deployStage, insertVersion } from '../db/stores/formular';
 import { antragStack, type AntragStack } from './harness/antrag';
 import type { ServedApp } from './harness/stack';
 
@@ -20,7 +21,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PDF = Buffer.from('%PDF-1.4\n% Bescheinigung\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
-/** Anwohnerparken 1.0 with a condition and an upload: a company car needs the employer's certificate. */
+/** Anwohnerparken with a condition and an upload: a company car needs the employer's certificate. */
 const definition: DefinitionEingabe = structuredClone(anwohnerparkenDefinition);
 definition.abschnitte[0]!.felder.push({
   id: 'nachweis',
@@ -30,6 +31,7 @@ definition.abschnitte[0]!.felder.push({
   erlaubteTypen: ['application/pdf'],
   maxBytes: 1024 * 1024,
   bedingung: { wirkung: 'anzeigen', wenn: { feld: 'halter', gleich: 'arbeitgeber' } },
+  ausgabe: { xml: 'Fahrzeug/Nachweis', xfall: 'antrag.nachweis' },
 });
 
 let h: AntragStack;
@@ -37,14 +39,26 @@ let ui: ServedApp;
 let base: string;
 let browser: Browser;
 let aktivierung: string;
+let version: string;
 
 beforeAll(async () => {
   expect(fs.existsSync(CHROMIUM), `${CHROMIUM} missing: apt-get install chromium`).toBe(true);
   h = await antragStack();
-  ui = await h.serveApp({
-    uiDemoSignIn: true,
-    formularDefinitionen: [{ onlinedienstId: 'anwohnerparken', version: '1.0', definition }],
+  // Version 2.0 of Anwohnerparken, in production: what the activation serves citizens from now on.
+  const { row } = await insertVersion(h.db, {
+    onlinedienstId: 'anwohnerparken',
+    definition: definitionSchema.parse(definition),
+    createdBy: 'pm-seitenbau',
   });
+  await deployStage(h.db, {
+    onlinedienstId: 'anwohnerparken',
+    stage: 'produktion',
+    version: row.version,
+    contentHash: row.content_hash,
+    by: 'test',
+  });
+  version = row.version;
+  ui = await h.serveApp({ uiDemoSignIn: true });
   base = ui.base;
   aktivierung = await h.aktivierung({ 'zustellung.modus': 'transfer-plain' });
   browser = await chromium.launch({
@@ -260,11 +274,14 @@ describe("the Prozessmodellierer's preview", () => {
   it('renders the same pages for a version and sends nothing', async () => {
     const page = await newPage();
     await signIn(page, 'pm-seitenbau');
-    await page.goto(`${base}/onlinedienste/anwohnerparken/formular/1.0/vorschau`);
-    expect(await page.getByRole('main').textContent()).toContain('Vorschau der Version 1.0');
+    await page.goto(`${base}/onlinedienste/anwohnerparken/formular/${version}/vorschau`);
+    expect(await page.getByRole('main').textContent()).toContain(`Vorschau der Version ${version}`);
     await page.getByRole('button', { name: 'Vorschau starten' }).click();
     expect(await page.getByRole('main').textContent()).toContain('Aus der Vorschau wird kein Antrag gestellt');
     expect(await page.getByLabel('Kennzeichen', { exact: true }).count()).toBe(1);
+    await page.getByLabel('Mein Arbeitgeber (Dienstwagen)').check();
+    await page.getByRole('button', { name: 'Angaben übernehmen und Seite aktualisieren' }).click();
+    expect(await page.getByLabel('Bescheinigung des Arbeitgebers').count()).toBe(1);
     expect(await barrieren(page)).toEqual([]);
     const entwuerfe = await h.db
       .selectFrom('entwurf')
