@@ -32,7 +32,7 @@ export const antragEingabe = z.object({
     .string()
     .regex(/^\d+(\.\d+)*$/, 'Version aus Ziffern und Punkten, z. B. 1.0.')
     .optional(),
-  /** the form's fields, checked against the Onlinedienst's versioned form schema */
+  /** the form's fields, checked against the form definition of the activation's version (domain/formular) */
   daten: z.record(z.string(), z.unknown()),
   antragsteller,
   test: z.boolean().default(false),

@@ -20,12 +20,14 @@ const zahlText = z
   .trim()
   .regex(/^-?\d+([.,]\d+)?$/, 'Erwartet: Zahl.')
   .transform((s) => Number(s.replace(',', '.')));
-const zahl = z.union([z.number(), zahlText]).pipe(z.number({ error: 'Erwartet: Zahl.' }).finite());
+const zahl = z
+  .union([z.number(), zahlText], { error: 'Erwartet: Zahl.' })
+  .pipe(z.number({ error: 'Erwartet: Zahl.' }).finite());
 
-const janein = z.union([
-  z.boolean(),
-  z.enum(['ja', 'nein', 'true', 'false']).transform((s) => s === 'ja' || s === 'true'),
-]);
+const janein = z.union(
+  [z.boolean(), z.enum(['ja', 'nein', 'true', 'false']).transform((s) => s === 'ja' || s === 'true')],
+  { error: 'Erwartet: Ja/Nein-Wert.' },
+);
 
 const adresse = z.object({
   strasse: z.string().trim().min(2).max(120),
@@ -64,7 +66,9 @@ function grenzen(s: z.ZodNumber, min?: number, max?: number): z.ZodNumber {
 function dateiSchema(f: Extract<Feld, { typ: 'datei' }>, anlagen: AnlageInfo[]): z.ZodType {
   const erlaubt = f.erlaubteTypen;
   return z
-    .union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000))])
+    .union([z.string().min(1).max(1000), z.array(z.string().min(1).max(1000))], {
+      error: 'Erwartet: Dateiname einer Anlage.',
+    })
     .transform((v) => (Array.isArray(v) ? v : [v]))
     .pipe(
       z
