@@ -29,6 +29,8 @@ import { fitconnectRoutes } from './routes/fitconnect';
 import { statistikRoutes } from './routes/statistik';
 import { statusRoutes, zahlungRoutes } from './routes/status';
 import { codecCors, codecRoutes } from './routes/codec';
+import { entwuerfeRoutes } from './routes/entwuerfe';
+import { formulareRoutes } from './routes/formulare';
 
 export type { AppEnv };
 
@@ -67,6 +69,8 @@ export function createApi(deps: ApiDeps): Api {
   app.route('/api/releases', releasesRoutes(deps));
   app.route('/api/antraege', antraegeRoutes(deps));
   app.route('/api/status', statusRoutes(deps));
+  app.route('/api/entwuerfe', entwuerfeRoutes(deps));
+  app.route('/api/formulare', formulareRoutes(deps));
   app.route('/api/zahlung', zahlungRoutes(deps));
   app.route('/api/fitconnect', fitconnectRoutes(deps));
   app.route('/api', betriebRoutes(deps));

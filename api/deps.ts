@@ -25,6 +25,8 @@ export interface ApiDeps {
   /** Base URL of the Temporal Web UI, for links from API answers (absent for a remote cluster). */
   temporalUiUrl?: string;
   readiness: ReadinessCheck[];
+  /** Days a draft of a form ("Zwischenspeichern") is kept after its last save (ENTWURF_TAGE; default 30). */
+  entwurfTage?: number;
   /** Upper bound of the back-off between delivery attempts, passed to new Antrag workflows (e.g. "1h"). */
   deliveryMaxRetryInterval?: string;
   /** How long a temporary failure of an Antrag's step may last before it is a Störung, passed to new Anträge. */

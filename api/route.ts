@@ -25,6 +25,7 @@ export type ApiTag =
   | 'Mandanten'
   | 'Onlinedienste'
   | 'Aktivierungen'
+  | 'Formulare'
   | 'Rollout'
   | 'Releases'
   | 'Anträge'

@@ -1,7 +1,8 @@
 // Demo master data for development (`npm start`): two Mandanten, their OEs, Behördenkonten, Leistungen and one
-// Onlinedienst. Idempotent: running it again changes nothing that exists.
+// Onlinedienst, with the form+process definitions of the demo Onlinedienste. Idempotent: running it again changes nothing that exists.
 import type { Kysely } from 'kysely';
 import type { Database } from './schema';
+import { seedFormulare } from './seed-formulare';
 
 export async function seedDemoData(db: Kysely<Database>): Promise<void> {
   await db.transaction().execute(async (trx) => {
@@ -154,5 +155,6 @@ export async function seedDemoData(db: Kysely<Database>): Promise<void> {
       )
       .onConflict((oc) => oc.columns(['aktivierung_id', 'key']).doNothing())
       .execute();
+    await seedFormulare(trx);
   });
 }

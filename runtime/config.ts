@@ -122,6 +122,12 @@ const schema = z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
       .default('1h'),
+    ENTWURF_TAGE: z.coerce
+      .number()
+      .int()
+      .min(1, 'must be at least 1 (days)')
+      .max(365, 'must be at most 365 (days)')
+      .default(30),
     /** One-click sign-in as any demo user in the web UI: `npm start` and docker-compose.yml set it, nothing else. */
     DEMO_LOGIN: z.enum(['0', '1'], 'must be 1 (demo sign-in on) or 0').optional(),
     PATH: z.string().optional(),
@@ -213,6 +219,8 @@ function toConfig(env: z.infer<typeof schema>, cwd: string, connection: Temporal
     endpointAlertAfter: env.ENDPOINT_ALERT_AFTER,
     deliveryMaxRetryInterval: env.DELIVERY_MAX_RETRY_INTERVAL,
     stoerungAfter: env.STOERUNG_AFTER,
+    /** Days a citizen's draft of a form is kept after its last save. */
+    entwurfTage: env.ENTWURF_TAGE,
     auth: {
       /** Masters of every signing key, newest first (runtime/keys.ts derives one key per purpose from each). */
       secrets: secretList(env.AUTH_SECRET ?? DEV_AUTH_SECRET),

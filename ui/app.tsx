@@ -10,6 +10,7 @@ import { registerAntrag } from './pages/antrag';
 import { registerAntraege } from './pages/antraege';
 import { registerBarrierefreiheit } from './pages/barrierefreiheit';
 import { registerDatenschutz } from './pages/datenschutz';
+import { registerFormular } from './pages/formular';
 import { registerAufgabe } from './pages/aufgabe';
 import { registerAufgaben } from './pages/aufgaben';
 import { registerBetrieb } from './pages/betrieb';
@@ -37,6 +38,7 @@ const UI_PATHS = [
   '/antraege',
   '/antraege/*',
   '/rollout/*',
+  '/formular/*',
   '/status',
   '/status/*',
   '/statistik',
@@ -59,6 +61,7 @@ export function uiRoutes(deps: ApiDeps, fetchApi: ApiFetch) {
   registerStart(app, ui);
   registerAnmelden(app, ui);
   registerStatus(app, ui);
+  registerFormular(app, ui);
   registerAufgaben(app, ui);
   registerAufgabe(app, ui);
   registerBetrieb(app, ui);

@@ -5,7 +5,8 @@ import type { ActivityDeps } from '../deps';
 import { mustExist, required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
-import { findFormular } from '../../domain/formulare';
+import { formularAnsicht } from '../../domain/formular/ansicht';
+import { findVersion } from '../../db/stores/formular';
 import { statusToken } from '../../runtime/tokens';
 import { appendEreignis, markAntragEingegangen } from '../../db/stores/antrag-ereignis';
 import { findAntrag, insertDatei } from '../../db/stores/antrag';
@@ -31,8 +32,9 @@ export async function antragEingang(
 
   let pdf = await findAntragPdfHash(db, vn);
   if (!pdf) {
-    const formular = findFormular(antrag.onlinedienst_id, antrag.formular_version);
-    if (!formular) throw new Error(`Formular ${antrag.onlinedienst_id}@${antrag.formular_version} unbekannt`);
+    const version = await findVersion(db, antrag.onlinedienst_id, antrag.formular_version);
+    if (!version) throw new Error(`Formular ${antrag.onlinedienst_id}@${antrag.formular_version} unbekannt`);
+    const formular = formularAnsicht(version.definition, version.version);
     const mandant = mustExist(await findMandant(db, antrag.mandant_id), `Mandant ${antrag.mandant_id}`);
     const anlagen = await listAnlagen(db, vn);
     const bytes = await renderAntragPdf({

@@ -3,12 +3,12 @@
 // come out as typed), tagged (headings, paragraphs), in German. Same input, same bytes: its only date is the receipt.
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import type { Formular } from '../../domain/formulare';
+import type { FormularAnsicht } from '../../domain/formular/ansicht';
 
 export interface AntragPdfInput {
   vorgangsnummer: string;
   eingegangenAm: string;
-  formular: Formular;
+  formular: FormularAnsicht;
   mandantName: string;
   daten: Record<string, unknown>;
   antragsteller: { name: string; email: string };

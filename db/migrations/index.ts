@@ -6,6 +6,8 @@ import * as m0003 from './0003_lifecycle';
 import * as m0010 from './0010_fitconnect_callback';
 import * as m0011 from './0011_stoerung';
 import * as m0012 from './0012_transfer_abholung';
+import * as m0013 from './0013_formular';
+import * as m0017 from './0017_entwurf';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -14,4 +16,6 @@ export const migrations: Record<string, Migration> = {
   '0010_fitconnect_callback': m0010,
   '0011_stoerung': m0011,
   '0012_transfer_abholung': m0012,
+  '0013_formular': m0013,
+  '0017_entwurf': m0017,
 };

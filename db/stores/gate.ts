@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
 import type { GateActivation, GateMasterData, Kommunikationskanal } from '../../domain/onlinedienst/gate-check';
+import { fehlendePflichtparameter } from '../../domain/formular/parameter';
+import { massgeblicheVersion } from './formular';
 
 export interface GateData {
   activations: GateActivation[];
@@ -14,16 +16,36 @@ export interface GateData {
 export async function loadGateData(db: Kysely<Database>, onlinedienstId: string): Promise<GateData> {
   const rows = await db
     .selectFrom('aktivierung')
-    .select(['mandant_id', 'leistung_id', 'oe_id'])
+    .select(['id', 'mandant_id', 'leistung_id', 'oe_id'])
     .where('onlinedienst_id', '=', onlinedienstId)
     .where('status', '!=', 'deaktiviert')
     .orderBy('mandant_id')
     .execute();
-  const activations = rows.map((r): GateActivation => ({
-    mandantId: r.mandant_id,
-    leistungId: r.leistung_id,
-    zustaendigeStelleId: r.oe_id,
-  }));
+  // The Prozessparameter the process declares as required; an Onlinedienst without a definition declares none.
+  const version = await massgeblicheVersion(db, onlinedienstId);
+  const gesetzt =
+    version && rows.length > 0
+      ? await db
+          .selectFrom('prozessparameter')
+          .select(['aktivierung_id', 'key'])
+          .where(
+            'aktivierung_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute()
+      : [];
+  const activations = rows.map((r): GateActivation => {
+    const activation: GateActivation = {
+      mandantId: r.mandant_id,
+      leistungId: r.leistung_id,
+      zustaendigeStelleId: r.oe_id,
+    };
+    if (!version) return activation;
+    const keys = gesetzt.filter((p) => p.aktivierung_id === r.id).map((p) => p.key);
+    const fehlend = fehlendePflichtparameter(version.definition.prozess.parameter, keys);
+    return fehlend.length > 0 ? { ...activation, fehlendeParameter: fehlend } : activation;
+  });
   const mandantIds = [...new Set(activations.map((a) => a.mandantId))];
   const leistungIds = [...new Set(activations.map((a) => a.leistungId))];
   const oeIds = [...new Set(activations.map((a) => a.zustaendigeStelleId))];

@@ -44,6 +44,11 @@ export interface GateActivation {
   leistungId: string;
   /** the zuständige Stelle, an Organisationseinheit */
   zustaendigeStelleId: string;
+  /**
+   * Required Prozessparameter the process declares and the activation lacks (no value, no default). Absent in
+   * gate data loaded before processes declared parameters, which then reports nothing here.
+   */
+  fehlendeParameter?: readonly string[];
 }
 
 export type GateFailureCode =
@@ -57,7 +62,8 @@ export type GateFailureCode =
   | 'mandant-missing'
   | 'impressum-missing'
   | 'logo-missing'
-  | 'datenschutzbeauftragter-missing';
+  | 'datenschutzbeauftragter-missing'
+  | 'prozessparameter-missing';
 
 export interface GateFailure {
   code: GateFailureCode;
@@ -116,6 +122,14 @@ export function gateCheck(activation: GateActivation, data: GateMasterData): Gat
     } else if (!konten.some((b) => b.aktiv)) {
       add('behoerdenkonto-inactive', `Das Behördenkonto der zuständigen Stelle „${oe.name}“ ist nicht aktiv.`);
     }
+  }
+
+  if (activation.fehlendeParameter && activation.fehlendeParameter.length > 0) {
+    add(
+      'prozessparameter-missing',
+      `Für die Aktivierung bei ${activation.mandantId} fehlen Pflicht-Prozessparameter: ` +
+        `${activation.fehlendeParameter.join(', ')}.`,
+    );
   }
 
   const mandant = data.mandanten.find((m) => m.id === activation.mandantId);

@@ -4,12 +4,14 @@ import { createHash } from 'node:crypto';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { renderAntragPdf, type AntragPdfInput } from '../../activities/antrag/pdf';
-import { findFormular } from '../../domain/formulare';
+import { formularAnsicht } from '../../domain/formular/ansicht';
+import { hundesteuerDefinition } from '../../domain/formular/demo-definitionen';
+import { definitionSchema } from '../../domain/formular/format';
 
 const input: AntragPdfInput = {
   vorgangsnummer: 'HUN-2026-000042',
   eingegangenAm: '2026-11-03T09:15:00.000Z',
-  formular: findFormular('hundesteuer', '1.0')!,
+  formular: formularAnsicht(definitionSchema.parse(hundesteuerDefinition), '1.0'),
   mandantName: 'Gemeinde Nebelschütz / Njebjelčicy',
   daten: {
     hund: { name: 'Łobuz', rasse: 'Český fousek', geboren: '2024-05-01', chipnummer: '276098106543210' },

@@ -4,8 +4,6 @@ import { z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { findAktivierung } from '../../../db/stores/aktivierung';
 import { findSubmission, insertAntrag } from '../../../db/stores/antrag';
-import { parseFields } from '../../../domain/field-errors';
-import { findFormular } from '../../../domain/formulare';
 import { antragWorkflowId } from '../../../domain/vorgangsnummer';
 import type { AntragInput } from '../../../messages/antrag';
 import {
@@ -17,6 +15,7 @@ import {
 import { statusToken, vorgangsnummerFor } from '../../../runtime/tokens';
 import { antragEingabe, antragMultipart, canonical, dateienAus, pruefeAnlagen, sha256 } from '../../antrag-eingabe';
 import { currentUser } from '../../auth';
+import { formularFuerAntrag } from '../../formular';
 import type { ApiDeps } from '../../deps';
 import { badRequest, HttpProblem, toInvalidParams } from '../../problem';
 import { apiRoute, openapiEitherBody, router } from '../../route';
@@ -70,7 +69,8 @@ export function einreichungRoutes(deps: ApiDeps) {
     // With two media types the library types each target as either schema's output; each holds its own.
     const form = multipart ? (c.req.valid('form') as z.output<typeof antragMultipart>) : undefined;
     const eingabe = form ? form.antrag : (c.req.valid('json') as z.output<typeof antragEingabe>);
-    const anlagen = pruefeAnlagen(await dateienAus(eingabe, ([] as File[]).concat(form?.anlage ?? [])));
+    const dateien = await dateienAus(eingabe, ([] as File[]).concat(form?.anlage ?? []));
+    const anlagen = pruefeAnlagen(dateien);
     if (eingabe.test && !user.roles.includes('prozesseigner')) {
       throw new HttpProblem(403, 'Keine Berechtigung', 'Only a Prozesseigner submits test Anträge');
     }
@@ -93,14 +93,22 @@ export function einreichungRoutes(deps: ApiDeps) {
         'Dieser Onlinedienst wird gerade gewartet. Bitte versuchen Sie es später erneut.';
       throw new HttpProblem(503, 'Wartungsmodus', text, {}, { 'retry-after': '3600' });
     }
-    const formular = findFormular(aktivierung.onlinedienst_id, eingabe.formularVersion);
+    const formular = await formularFuerAntrag(deps.db, aktivierung.onlinedienst_id, {
+      test: eingabe.test,
+      version: eingabe.formularVersion,
+    });
     if (!formular) {
       const name = `${aktivierung.onlinedienst_id}${eingabe.formularVersion ? `@${eingabe.formularVersion}` : ''}`;
       throw new HttpProblem(422, 'Formular unbekannt', `No form ${name}`, {
         invalidParams: [{ name: 'formularVersion', reason: 'unbekannt' }],
       });
     }
-    const daten = parseFields(formular.schema, eingabe.daten);
+    // A datei field names an attachment by the name it was uploaded with or the name it is stored under.
+    const anlageInfos = dateien.flatMap((d, i) => [
+      { name: d.name, mediaType: anlagen[i]!.mediaType, size: anlagen[i]!.content.length },
+      { name: anlagen[i]!.fileName, mediaType: anlagen[i]!.mediaType, size: anlagen[i]!.content.length },
+    ]);
+    const daten = formular.kompiliert.validiere(eingabe.daten, { anlagen: anlageInfos });
     if (!daten.ok) {
       throw badRequest(
         toInvalidParams(daten.fieldErrors, '').map((p) => ({ ...p, name: p.name ? `daten.${p.name}` : 'daten' })),
@@ -111,7 +119,7 @@ export function einreichungRoutes(deps: ApiDeps) {
     const payloadHash = sha256(
       canonical({
         aktivierungId: aktivierung.id,
-        formularVersion: formular.version,
+        formularVersion: formular.row.version,
         daten: daten.data,
         antragsteller: eingabe.antragsteller,
         test: eingabe.test,
@@ -129,7 +137,7 @@ export function einreichungRoutes(deps: ApiDeps) {
         aktivierungId: aktivierung.id,
         onlinedienstId: aktivierung.onlinedienst_id,
         mandantId: aktivierung.mandant_id,
-        formularVersion: formular.version,
+        formularVersion: formular.row.version,
         payloadHash,
         daten: daten.data as Record<string, unknown>,
         antragsteller: eingabe.antragsteller,

@@ -1,6 +1,7 @@
 // The Onlinedienst lifecycle over HTTP: list what the caller may see, the task inbox, the live state and the audit
 // trail. Mounted here too: starting a lifecycle (start.ts), tasks and the shutdown (aufgaben.ts), events
-// (ereignisse.ts), the activations (aktivierungen.ts) and their Prozessparameter (prozessparameter.ts).
+// (ereignisse.ts), the activations (aktivierungen.ts) and their Prozessparameter (prozessparameter.ts), the
+// modeller's form+process versions and stages (formulare.ts).
 import { z } from '@hono/zod-openapi';
 import { listOnlinedienstAudit } from '../../../db/stores/audit';
 import { listLifecycles, listOpenTasks } from '../../../db/stores/onlinedienst';
@@ -15,6 +16,7 @@ import { canSee, idParams, READERS, scopedView, visibleLifecycle } from './acces
 import { aktivierungenRoutes } from './aktivierungen';
 import { aufgabenRoutes } from './aufgaben';
 import { ereignisseRoutes } from './ereignisse';
+import { formulareRoutes } from './formulare';
 import { prozessparameterRoutes } from './prozessparameter';
 import { startRoutes } from './start';
 
@@ -127,5 +129,6 @@ export function onlinediensteRoutes(deps: ApiDeps) {
   app.route('/', ereignisseRoutes(deps));
   app.route('/', aktivierungenRoutes(deps));
   app.route('/', prozessparameterRoutes(deps));
+  app.route('/', formulareRoutes(deps));
   return app;
 }

@@ -9,11 +9,13 @@ import {
   type Prozessparameter,
 } from '../../../db/stores/aktivierung';
 import { appendAudit } from '../../../db/stores/audit';
+import { massgeblicheVersion } from '../../../db/stores/formular';
+import { pruefeParameter } from '../../../domain/formular/parameter';
 import { lifecycleWorkflowId, prozessparameterChangedSignal } from '../../../messages/onlinedienst';
 import { encryptParameter } from '../../../runtime/secrets';
 import { canAccessMandant, currentUser, type User } from '../../auth';
 import type { ApiDeps } from '../../deps';
-import { HttpProblem } from '../../problem';
+import { badRequest, HttpProblem } from '../../problem';
 import { apiRoute, json, jsonBody, router } from '../../route';
 import { parameterListSchema } from '../../schemas/aktivierung';
 import { aktivierungParams, visibleLifecycle } from './access';
@@ -49,7 +51,10 @@ export const putParameterRoute = apiRoute({
   tag: 'Aktivierungen',
   roles: ['mandant-admin'],
   summary:
-    "Sets Prozessparameter of the Mandant's own activation; protected values are stored encrypted (AES-256-GCM), never returned or logged",
+    "Sets Prozessparameter of the Mandant's own activation; protected values are stored encrypted (AES-256-GCM), " +
+    'never returned or logged. Only keys the process declares, with values of their type (invalidParams name the ' +
+    'key); without a definition yet, keys in the standard namespaces (gebuehr., epaybl., zustellung., fitconnect., ' +
+    'frist.) must be standard parameters.',
   request: { params: aktivierungParams, body: jsonBody(parameterBody) },
   responses: { 200: json(parameterListSchema, 'the parameters (protected masked)') },
   problems: [404, 503],
@@ -95,13 +100,16 @@ export function prozessparameterRoutes(deps: ApiDeps) {
       );
     }
     const { parameter } = c.req.valid('json');
+    const version = await massgeblicheVersion(deps.db, id);
+    const pruefung = pruefeParameter(parameter, version ? version.definition.prozess.parameter : null);
+    if (pruefung.probleme.length > 0) throw badRequest(pruefung.probleme, 'body');
     const keys = parameter.map((p) => p.key);
     await deps.db.transaction().execute(async (trx) => {
       await saveProzessparameter(
         trx,
         a.id,
         parameter.map((p) =>
-          p.geschuetzt
+          pruefung.geschuetzt.has(p.key)
             ? { key: p.key, protected: true, encrypted: encryptParameter(key, p.wert) }
             : { key: p.key, protected: false, value: p.wert },
         ),
@@ -113,7 +121,7 @@ export function prozessparameterRoutes(deps: ApiDeps) {
         subjectId: id,
         mandantId: a.mandant_id,
         // Keys only: values (and protected ones above all) stay out of the audit trail.
-        details: { aktivierungId: a.id, keys, geschuetzt: parameter.filter((p) => p.geschuetzt).map((p) => p.key) },
+        details: { aktivierungId: a.id, keys, geschuetzt: keys.filter((k) => pruefung.geschuetzt.has(k)) },
         idempotencyKey: `api:${c.get('requestId')}`,
       });
     });
