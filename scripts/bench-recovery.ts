@@ -83,7 +83,12 @@ async function main() {
 
     say(`${COUNT} paid Anträge: submitting…`);
     await concurrently(COUNT, 16, (i) => submit(api.url, MIT_GEBUEHR, `recovery-${i}`).then(() => undefined));
-    while ((await count(db, 'kassenzeichen')) < COUNT) await new Promise((r) => setTimeout(r, 200));
+    say(`submitted; waiting for ${COUNT} Kassenzeichen…`);
+    for (let last = -1, n = 0; n < COUNT; n = await count(db, 'kassenzeichen')) {
+      if (n !== last && n % 100 < last % 100) say(`${n} Kassenzeichen`);
+      last = n;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     const kassenzeichen = await db
       .selectFrom('zahlung')
       .select(['kassenzeichen'])

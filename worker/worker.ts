@@ -128,9 +128,6 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     // Let running activities finish on shutdown, but never hang when the server is already gone.
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '20 seconds',
-    // Activities beat every third of their heartbeat timeout (activities/heartbeat.ts); the SDK would otherwise
-    // hold a beat back for up to 0.8 of the timeout, which leaves a 10 s timeout no room for a late one.
-    maxHeartbeatThrottleInterval: '3 seconds',
     // The payment and FIT-Connect waits are long activities that hold a slot for as long as the citizen takes, so
     // the SDK's 100 slots would let 100 unpaid Anträge starve every other activity (receipts, deliveries). They
     // sleep between polls, so a slot costs a timer; WORKER_MAX_CONCURRENT_ACTIVITIES must exceed the Anträge
