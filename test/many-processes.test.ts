@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
+import { temporal } from '@temporalio/proto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
 import { anwohnerparken, antragStack, antragsteller } from './harness/antrag';
@@ -44,7 +45,7 @@ function authorityPickup(share: string) {
 const identity = (child: ChildProcess) => `${child.pid}@${os.hostname()}`;
 
 describe('two workers, two APIs', () => {
-  it('spreads the load, survives a killed worker and does nothing twice', { timeout: 150_000 }, async () => {
+  it('spreads the load, survives a killed worker and does nothing twice', { timeout: 240_000 }, async () => {
     const aktivierung = await s.aktivierung({ 'zustellung.modus': 'transfer-plain' });
     const [w1, w2] = [s.spawnWorkerProcess(), s.spawnWorkerProcess()];
     const pickup = authorityPickup(path.join(s.transferRoot, aktivierung));
@@ -68,6 +69,20 @@ describe('two workers, two APIs', () => {
           .execute()
       ).length;
 
+    // Both workers polling first (each loads for seconds on a busy machine), so neither takes the whole first half.
+    await eventually(
+      async () => {
+        const { pollers } = await s.client.workflowService.describeTaskQueue({
+          namespace: s.client.options.namespace,
+          taskQueue: { name: s.taskQueue },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        });
+        const polling = new Set((pollers ?? []).map((p) => p.identity));
+        return polling.has(identity(w1)) && polling.has(identity(w2));
+      },
+      90_000,
+      'both workers polling',
+    );
     // First half, then SIGKILL to one worker once both have taken work; the second half lands meanwhile.
     for (let i = 0; i < COUNT / 2; i++) {
       const res = await submit(i);
