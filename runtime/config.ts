@@ -6,6 +6,7 @@ import { telemetryConfig, telemetryEnv } from './telemetry-config';
 import { resolveTemporalConnection, TemporalConnectionError, type TemporalConnection } from './temporal-connection';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const count = z.coerce.number().int().min(1, 'must be a whole number of at least 1');
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -71,6 +72,12 @@ const schema = z
     RESTART_LIMIT: z.coerce.number().int().min(1).default(5),
     WORKER_HEALTH_PORT: port.optional(),
     WORKER_HEALTH_HOST: z.string().min(1).optional(),
+    // Worker tuning (README "Scaling out"); unset: the Temporal SDK's defaults.
+    WORKER_MAX_CACHED_WORKFLOWS: count.optional(),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count.optional(),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: count.optional(),
+    WORKER_WORKFLOW_POLLERS: count.optional(),
+    WORKER_ACTIVITY_POLLERS: count.optional(),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: port.default(3000),
     API_MAX_BODY_BYTES: z.coerce
@@ -188,7 +195,17 @@ function toConfig(env: z.infer<typeof schema>, cwd: string, connection: Temporal
       maxBodyBytes: env.API_MAX_BODY_BYTES,
     },
     /** The worker's health endpoint (off unless WORKER_HEALTH_PORT is set; `npm start` sets it). */
-    worker: { healthPort: env.WORKER_HEALTH_PORT, healthHost: env.WORKER_HEALTH_HOST ?? env.API_HOST },
+    worker: {
+      healthPort: env.WORKER_HEALTH_PORT,
+      healthHost: env.WORKER_HEALTH_HOST ?? env.API_HOST,
+      tuning: {
+        maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+        maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        maxConcurrentWorkflowTaskPolls: env.WORKER_WORKFLOW_POLLERS,
+        maxConcurrentActivityTaskPolls: env.WORKER_ACTIVITY_POLLERS,
+      },
+    },
     supervisor: env.AMT24_SUPERVISOR === '1',
     /** `npm start` gives up on a child that crashed this many times in a row. */
     restartLimit: env.RESTART_LIMIT,

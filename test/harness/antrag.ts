@@ -15,10 +15,14 @@ export const SCHEMA = 'urn:xoev-de:xfall:standard:antrag';
 
 export type AntragStack = Awaited<ReturnType<typeof antragStack>>;
 
-export async function antragStack(opts: { endpointAlertAfterMs?: number; log?: Logger; app?: Partial<ApiDeps> } = {}) {
+export async function antragStack(
+  opts: { endpointAlertAfterMs?: number; log?: Logger; app?: Partial<ApiDeps>; worker?: boolean; api?: boolean } = {},
+) {
   const s = await startStack({
     name: 'antrag',
     externals: true,
+    ...(opts.worker === false ? { worker: false } : {}),
+    ...(opts.api === false ? { api: false } : {}),
     app: { deliveryMaxRetryInterval: '2s', ...opts.app },
     ...(opts.endpointAlertAfterMs !== undefined ? { endpointAlertAfterMs: opts.endpointAlertAfterMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),

@@ -153,6 +153,9 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   sicht.zustellung.status = 'laeuft';
   const zustellung = proxyActivities<Activities>({
     startToCloseTimeout: '5 minutes',
+    // The activity beats while it runs (activities/heartbeat.ts): a delivery in flight on a killed worker is
+    // retried elsewhere after 10 s instead of at the end of the 5 minutes. Idempotent: a retry finds it delivered.
+    heartbeatTimeout: '10 seconds',
     // An outage delays, never loses: no attempt limit (the default when maximumAttempts is unset), back-off up
     // to the configured interval.
     retry: {
