@@ -16,6 +16,7 @@ import { defaultHook } from './validation';
 import type { AppEnv } from './route';
 import { healthRoutes } from './routes/health';
 import { mandantenRoutes } from './routes/mandanten';
+import { leistungenRoutes } from './routes/behoerdenkonten';
 import { meRoutes } from './routes/me';
 import { onlinediensteRoutes } from './routes/onlinedienste/index';
 import { releasesRoutes } from './routes/releases';
@@ -64,6 +65,7 @@ export function createApi(deps: ApiDeps): Api {
   app.route('/', healthRoutes(deps));
   app.route('/api', meRoutes());
   app.route('/api/mandanten', mandantenRoutes(deps));
+  app.route('/api/leistungen', leistungenRoutes(deps));
   app.route('/api/onlinedienste', onlinediensteRoutes(deps));
   app.route('/api/rollout-tickets', rolloutRoutes(deps));
   app.route('/api/releases', releasesRoutes(deps));

@@ -36,6 +36,9 @@ export interface OrganisationseinheitTable {
   /** The Behördenkonto set as communication channel of this OE; null when none is set. */
   behoerdenkonto_id: string | null;
   email: string | null;
+  telefon: string | null;
+  /** shown to citizens as zuständige Stelle (migration 0014) */
+  veroeffentlicht: Generated<boolean>;
   created_at: Timestamp;
 }
 

@@ -11,13 +11,17 @@ import { registerAntraege } from './pages/antraege';
 import { registerBarrierefreiheit } from './pages/barrierefreiheit';
 import { registerDatenschutz } from './pages/datenschutz';
 import { registerFormular } from './pages/formular';
+import { registerAktivierung } from './pages/aktivierung';
 import { registerAufgabe } from './pages/aufgabe';
 import { registerAufgaben } from './pages/aufgaben';
 import { registerBetrieb } from './pages/betrieb';
+import { registerEreignis } from './pages/ereignis';
 import { registerImpressum } from './pages/impressum';
 import { registerMails } from './pages/mails';
+import { registerMandanten } from './pages/mandanten';
 import { registerOnlinedienst } from './pages/onlinedienst';
 import { registerOnlinedienste } from './pages/onlinedienste';
+import { registerOrganisationseinheit } from './pages/organisationseinheit';
 import { registerStart } from './pages/start';
 import { registerStatistik } from './pages/statistik';
 import { registerStatus } from './pages/status';
@@ -37,6 +41,8 @@ const UI_PATHS = [
   '/onlinedienste/*',
   '/antraege',
   '/antraege/*',
+  '/mandanten',
+  '/mandanten/*',
   '/rollout/*',
   '/formular/*',
   '/status',
@@ -67,6 +73,10 @@ export function uiRoutes(deps: ApiDeps, fetchApi: ApiFetch) {
   registerBetrieb(app, ui);
   registerOnlinedienste(app, ui);
   registerOnlinedienst(app, ui);
+  registerAktivierung(app, ui);
+  registerEreignis(app, ui);
+  registerMandanten(app, ui);
+  registerOrganisationseinheit(app, ui);
   registerAntraege(app, ui);
   registerAntrag(app, ui);
   registerStatistik(app, ui);

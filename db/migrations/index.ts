@@ -7,6 +7,7 @@ import * as m0010 from './0010_fitconnect_callback';
 import * as m0011 from './0011_stoerung';
 import * as m0012 from './0012_transfer_abholung';
 import * as m0013 from './0013_formular';
+import * as m0014 from './0014_organisationseinheit_kommunikation';
 import * as m0017 from './0017_entwurf';
 
 export const migrations: Record<string, Migration> = {
@@ -17,5 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0011_stoerung': m0011,
   '0012_transfer_abholung': m0012,
   '0013_formular': m0013,
+  '0014_organisationseinheit_kommunikation': m0014,
   '0017_entwurf': m0017,
 };

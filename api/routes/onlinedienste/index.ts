@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { listOnlinedienstAudit } from '../../../db/stores/audit';
 import { listLifecycles, listOpenTasks } from '../../../db/stores/onlinedienst';
+import { withGateLinks } from '../../../domain/onlinedienst/gate-links';
 import { PHASE_IDS } from '../../../domain/onlinedienst/phases';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../../../messages/onlinedienst';
 import { canAccessMandant, currentUser } from '../../auth';
@@ -115,7 +116,9 @@ export function onlinediensteRoutes(deps: ApiDeps) {
     const view = await query(`Onlinedienst ${id}`, () =>
       deps.temporal.workflow.getHandle(workflowId).query(lifecycleStateQuery),
     );
-    return c.json({ ...scopedView(user, view), temporalUiUrl: workflowUiUrl(deps, workflowId) }, 200);
+    const scoped = scopedView(user, view);
+    const gate = { ...scoped.gate, last: scoped.gate.last ? withGateLinks(id, scoped.gate.last) : null };
+    return c.json({ ...scoped, gate, temporalUiUrl: workflowUiUrl(deps, workflowId) }, 200);
   });
 
   app.openapi(auditRoute, async (c) => {
