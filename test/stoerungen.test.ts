@@ -67,7 +67,18 @@ describe('a Prozessparameter typo', () => {
           ],
         },
       });
-    await h.waitFor('lifecycle visible', async () => (await put('30,50')).status === 200);
+    await h.waitFor('lifecycle visible', async () => (await put('3050')).status === 200);
+    // Today the API refuses the typo, naming the key; a value stored before it checked types (or written around
+    // it) still reaches the Antrag, and that is what becomes the Störung.
+    const refused = await put('30,50');
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body.invalidParams)).toContain('gebuehr.betragCent');
+    await h.db
+      .updateTable('prozessparameter')
+      .set({ value: '30,50' })
+      .where('aktivierung_id', '=', AKT)
+      .where('key', '=', 'gebuehr.betragCent')
+      .execute();
 
     const vns: string[] = [];
     const statusTokens: string[] = [];
