@@ -15,6 +15,11 @@ const ALLOWED: Record<string, (b: Buffer) => boolean> = {
   'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
 };
 
+/** The media type the bytes are (PDF, PNG or JPEG), whatever name or type they claim; undefined for any other. */
+export function dateitypAus(content: Buffer): string | undefined {
+  return Object.keys(ALLOWED).find((t) => ALLOWED[t]!(content));
+}
+
 export const antragsteller = z.object({
   name: z.string().trim().min(2).max(200),
   email: z.email(),
@@ -123,7 +128,7 @@ export function pruefeAnlagen(dateien: Datei[]): Anlage[] {
         },
       );
     }
-    const detected = Object.keys(ALLOWED).find((t) => ALLOWED[t]!(d.content));
+    const detected = dateitypAus(d.content);
     if (!detected) {
       throw new HttpProblem(415, 'Dateityp nicht erlaubt', `${where}: only PDF, PNG and JPEG are accepted`, {
         invalidParams: [{ name: where, reason: 'nur PDF, PNG, JPEG' }],

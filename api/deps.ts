@@ -25,8 +25,12 @@ export interface ApiDeps {
   /** Base URL of the Temporal Web UI, for links from API answers (absent for a remote cluster). */
   temporalUiUrl?: string;
   readiness: ReadinessCheck[];
+  /** Days a draft of a form ("Zwischenspeichern") is kept after its last save (ENTWURF_TAGE; default 30). */
+  entwurfTage?: number;
   /** Upper bound of the back-off between delivery attempts, passed to new Antrag workflows (e.g. "1h"). */
   deliveryMaxRetryInterval?: string;
+  /** How long a temporary failure of an Antrag's step may last before it is a Störung, passed to new Anträge. */
+  stoerungNach?: string;
   version: string;
   /** Largest request body of a route that declares no larger one (API_MAX_BODY_BYTES; default 1 MiB). */
   maxBodyBytes?: number;
@@ -40,6 +44,11 @@ export interface ApiDeps {
   uiDemoSignIn?: boolean;
   /** When set, GET /metrics wants `Authorization: Bearer <metricsToken>` (METRICS_TOKEN). */
   metricsToken?: string;
+  /**
+   * Secrets of FIT-Connect's callbacks to us (FITCONNECT_CALLBACK_SECRET, newest first while one is rotated);
+   * without one, the callback route refuses every callback (401) and only polling learns the authority's answer.
+   */
+  fitconnectCallbackSecrets?: string[];
   /** OpenTelemetry is on (OTEL_EXPORTER_OTLP_ENDPOINT): every request gets a server span. */
   tracing?: boolean;
 }

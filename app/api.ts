@@ -68,6 +68,9 @@ const app = createApp({
   temporalUiUrl: config.temporal.uiUrl,
   version,
   deliveryMaxRetryInterval: config.deliveryMaxRetryInterval,
+  stoerungNach: config.stoerungAfter,
+  fitconnectCallbackSecrets: config.fitconnect.callbackSecrets,
+  entwurfTage: config.entwurfTage,
   parameterKey: parameterKey(config.parameterKey),
   // `npm start` hands its loopback mail server to this process as SMTP_URL; a relay elsewhere has no view of ours.
   mailViewUrl:

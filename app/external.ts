@@ -5,6 +5,8 @@ import { FitConnectSender } from '../integrations/fitconnect/client';
 import type { Config } from '../runtime/config';
 
 export const FITCONNECT_SIM_SENDER = { clientId: 'amt24-sender', clientSecret: 'amt24-sender-dev-secret' };
+/** The simulator's callbacks to `npm start`'s API are signed with this unless FITCONNECT_CALLBACK_SECRET is set. */
+export const FITCONNECT_SIM_CALLBACK_SECRET = 'amt24-fitconnect-callback-dev-secret-0123456789';
 
 export function epayblBaseUrl(config: Config): string {
   return config.epaybl.url ?? `http://127.0.0.1:${config.epaybl.simulatorPort}`;
@@ -32,8 +34,14 @@ export function createFitConnect(config: Config): FitConnectSender {
       submissionApiUrl: fc.submissionUrl ?? new URL('/', fc.tokenUrl).toString().replace(/\/$/, ''),
       clientId: fc.clientId!,
       clientSecret: fc.clientSecret!,
+      apiPrefix: fc.apiPrefix,
     });
   }
   const base = `http://127.0.0.1:${fc.simulatorPort}`;
-  return new FitConnectSender({ tokenUrl: `${base}/token`, submissionApiUrl: base, ...FITCONNECT_SIM_SENDER });
+  return new FitConnectSender({
+    tokenUrl: `${base}/token`,
+    submissionApiUrl: base,
+    apiPrefix: fc.apiPrefix,
+    ...FITCONNECT_SIM_SENDER,
+  });
 }

@@ -1,4 +1,5 @@
 // The worker process: runs workflow code and activities against the configured Temporal, PostgreSQL and SMTP.
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createDb, migrateToLatest } from '../db/client';
@@ -75,6 +76,8 @@ const worker = await createWorker({
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   payloadCodec: new EncryptionCodec(config.payloadKeys),
+  tuning: config.worker.tuning,
+  bundleCacheDir: path.join(config.dataDir, 'workflow-bundles'),
   buildId,
   tracing,
   deps: {

@@ -1,15 +1,24 @@
-// The one description of every table; Kysely types every query against it.
+// The one description of every table; Kysely types every query against it. The lifecycle projections and the form
+// definitions are described beside it (schema-lifecycle.ts, schema-formular.ts).
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Befund } from '../domain/formular/befund';
-import type { Definition } from '../domain/formular/format';
-import type { PhaseId, Role } from '../domain/onlinedienst/phases';
-import type { RecheckClassification, RecheckResult } from '../domain/release/campaign';
-import type { SlaState } from '../domain/rollout/sla';
-import type { RolloutTicketStatus } from '../domain/rollout/ticket';
+import type {
+  EntwurfTable,
+  FormularDefinitionTable,
+  FormularStageTable,
+  FormularZertifizierungTable,
+} from './schema-formular';
+import type {
+  LifecycleTable,
+  LifecycleTaskTable,
+  ReleaseCampaignTable,
+  ReleaseRecheckTable,
+  RolloutTicketTable,
+} from './schema-lifecycle';
+import type { BehebbarDurch, StoerungArt } from '../domain/antrag/stoerung';
 
 // Insert may omit (database default now()); select gives a Date.
-type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-type Json<T> = ColumnType<T, T | string, T | string>;
+export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+export type Json<T> = ColumnType<T, T | string, T | string>;
 
 export interface DatenschutzbeauftragteR {
   name: string;
@@ -35,6 +44,9 @@ export interface OrganisationseinheitTable {
   /** The Behördenkonto set as communication channel of this OE; null when none is set. */
   behoerdenkonto_id: string | null;
   email: string | null;
+  telefon: string | null;
+  /** shown to citizens as zuständige Stelle (migration 0014) */
+  veroeffentlicht: Generated<boolean>;
   created_at: Timestamp;
 }
 
@@ -207,6 +219,13 @@ export interface ZustellungTable {
   abgeholt_am: Date | null;
 }
 
+/** A FIT-Connect callback answered 200: its retries are duplicates (migration 0010). */
+export interface FitconnectCallbackTable {
+  id: string;
+  submission_ids: Json<string[]>;
+  received_at: Timestamp;
+}
+
 export interface EndpunktStatusTable {
   endpunkt: string;
   down_since: Date | null;
@@ -238,6 +257,7 @@ export interface Database {
   antrag_ereignis: AntragEreignisTable;
   zahlung: ZahlungTable;
   zustellung: ZustellungTable;
+  fitconnect_callback: FitconnectCallbackTable;
   endpunkt_status: EndpunktStatusTable;
   aufgabe: AufgabeTable;
   mail_outbox: MailOutboxTable;
@@ -256,9 +276,12 @@ export interface Database {
   rollout_ticket: RolloutTicketTable;
   release_campaign: ReleaseCampaignTable;
   release_recheck: ReleaseRecheckTable;
+  stoerung_ursache: StoerungUrsacheTable;
+  stoerung: StoerungTable;
   formular_definition: FormularDefinitionTable;
   formular_zertifizierung: FormularZertifizierungTable;
   formular_stage: FormularStageTable;
+  entwurf: EntwurfTable;
 }
 
 export type Mandant = Selectable<MandantTable>;
@@ -267,144 +290,35 @@ export type MandantUpdate = Updateable<MandantTable>;
 export type Aktivierung = Selectable<AktivierungTable>;
 export type AuditEntry = Selectable<AuditLogTable>;
 
-// Onlinedienst lifecycle projections (migration 0003), written by the lifecycle activities.
-type JsonDefault<T> = ColumnType<T, T | string | undefined, T | string>;
-
-export interface DomainClockJson {
-  scale: number;
-  originReal: number;
-  originVirtual: number;
-}
-
-export interface LifecycleTable {
-  onlinedienst_id: string;
-  workflow_id: string;
-  name: string;
-  /** the Mandant that owns the Onlinedienst (Träger) */
-  mandant_id: string;
-  prozesseigner: string;
-  kontakte: JsonDefault<Record<string, string>>;
-  feature_tags: JsonDefault<string[]>;
-  /** planned and activated Mandanten */
-  mandanten: JsonDefault<string[]>;
-  phase: PhaseId;
-  phase_entry: Generated<number>;
-  recertification: Generated<boolean>;
-  gate: Json<Record<string, unknown> | null>;
-  release_check_state: string | null;
-  clock: JsonDefault<DomainClockJson>;
-  seq: Generated<number>;
-  started_at: Timestamp;
-  ended_at: Date | null;
-  updated_at: Timestamp;
-}
-
-export interface LifecycleTaskTable {
-  onlinedienst_id: string;
-  task_id: string;
-  entry: number;
-  attempt: number;
-  template_id: string;
-  phase: PhaseId;
-  role: Role;
-  mandant_id: string | null;
-  title: string;
-  blocking: boolean;
-  opened_at: Date;
-  due_at: Date;
-  status: 'offen' | 'erledigt' | 'entfallen';
-  completed_by: string | null;
-  completed_at: Date | null;
-  late: boolean | null;
-  reminders: Generated<number>;
-}
-
-export interface RolloutTicketTable {
-  workflow_id: string;
-  onlinedienst_id: string;
-  ticket_id: string;
-  mandant_id: string;
-  prozess: Json<{ name: string; version: string }>;
-  formular: Json<{ name: string; version: string }>;
-  zertifizierungs_referenz: string;
-  status: RolloutTicketStatus;
-  assignee: string | null;
-  requested_by: string;
-  requested_at: Date;
-  sla_state: SlaState;
-  /** bigint: read as a string */
-  sla_elapsed_ms: ColumnType<string, number | string, number | string>;
-  sla_breach_at: Date | null;
-  seq: number;
-  updated_at: Timestamp;
-}
-
-export interface ReleaseCampaignTable {
-  version: string;
-  workflow_id: string;
-  release_date: string;
-  changes: Json<Array<{ id: string; title: string; tags: string[]; breaking: boolean; description?: string }>>;
-  policy: Json<Record<string, unknown>>;
-  clock: Json<DomainClockJson>;
-  created_by: string;
-  created_at: Date;
-  status: 'planung' | 'verteilung' | 'laufend' | 'abgeschlossen';
-  total: Generated<number>;
-  signalled: Generated<number>;
-  finished_at: Date | null;
-}
-
-export interface ReleaseRecheckTable {
-  version: string;
-  onlinedienst_id: string;
-  name: string;
-  prozesseigner: string | null;
-  classification: RecheckClassification;
-  matching_change_ids: Json<string[]>;
-  breaking_change_ids: Json<string[]>;
-  due_at: Date;
-  signalled_at: Date | null;
-  opened_at: Date | null;
-  not_applicable: string | null;
-  result: RecheckResult | null;
-  finding: string | null;
-  reported_at: Date | null;
-  reported_by: string | null;
-  reminders: Generated<number>;
-  last_reminder_at: Date | null;
-}
-
-// Form+process definitions (migration 0013): versions, certification evidence, stages.
-export type Stage = 'entwicklung' | 'produktion';
-
-export interface FormularDefinitionTable {
-  onlinedienst_id: string;
-  version: string;
-  definition: Json<Definition>;
-  content_hash: string;
-  zertifiziert_hash: string | null;
-  created_by: string;
+// Störungen (migration 0011): Anträge stuck on a cause, written by the Antrag's activities.
+export interface StoerungUrsacheTable {
+  id: string;
+  ursache_key: string;
+  folge: Generated<number>;
+  offen: Generated<boolean>;
+  eroeffnet_von: string | null;
   created_at: Timestamp;
-  updated_at: Timestamp;
 }
 
-export interface FormularZertifizierungTable {
-  id: Generated<number>;
+export interface StoerungTable {
+  vorgangsnummer: string;
+  ursache_id: string;
+  ursache_key: string;
+  art: StoerungArt;
+  schritt: string;
+  fehler_typ: string;
+  was: string;
+  details: string;
+  mandant_id: string;
   onlinedienst_id: string;
-  version: string;
-  content_hash: string;
-  regelwerk: string;
-  bestanden: boolean;
-  befunde: Json<Befund[]>;
-  geprueft_von: string;
-  geprueft_am: Timestamp;
+  aktivierung_id: string;
+  behebbar_durch: BehebbarDurch;
+  status: 'offen' | 'behoben';
+  seit: Timestamp;
+  zuletzt: Timestamp;
+  meldungen: Generated<number>;
+  behoben_am: Date | null;
 }
 
-export interface FormularStageTable {
-  onlinedienst_id: string;
-  stage: Stage;
-  version: string;
-  content_hash: string;
-  deployed_by: string;
-  deployed_at: Timestamp;
-}
+export type * from './schema-lifecycle';
+export type * from './schema-formular';

@@ -12,6 +12,8 @@ export interface AntragInput {
   eingegangenAm?: string;
   /** Upper bound of the back-off between delivery attempts (e.g. "1h"); attempts themselves are unlimited. */
   zustellungMaxIntervall?: string;
+  /** How long a temporary failure may last before it becomes a Störung (e.g. "4h"). */
+  stoerungNach?: string;
 }
 
 export type { AntragPhase } from '../domain/antrag/phases';
@@ -54,6 +56,8 @@ export interface AntragSicht {
   /** `perPost`: it could not go out electronically; a person sends it (task "per Post versenden"). */
   bescheid?: { dateiId: string; zugestelltAm: string; widerspruchBis: string; perPost?: boolean };
   personendatenGeloescht: boolean;
+  /** The Störung a step waits on (what failed, since when); absent while none. */
+  stoerung?: { schritt: string; art: string; typ: string; seit: string };
 }
 
 export interface Bearbeitungsmeldung {
@@ -70,6 +74,8 @@ export const nachforderungAntwortUpdate = defineUpdate<AntragSicht, [{ actor: st
 export const bescheidUpdate = defineUpdate<AntragSicht, [{ dateiId: string; actor: string }]>('bescheid');
 /** The citizen came back from the pay page: look at ePayBL now (the back-link itself proves nothing). */
 export const zahlungPruefenSignal = defineSignal('zahlungPruefen');
+/** FIT-Connect called back: the case's event log has news, read it now instead of at the next poll. */
+export const fitconnectNeuigkeitenSignal = defineSignal('fitconnectNeuigkeiten');
 /** The Mandant switched Wartungsmodus off: held Anträge go on. */
 export const wartungBeendetSignal = defineSignal('wartungBeendet');
 export const antragQuery = defineQuery<AntragSicht>('antrag');

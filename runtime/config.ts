@@ -6,6 +6,7 @@ import { telemetryConfig, telemetryEnv } from './telemetry-config';
 import { resolveTemporalConnection, TemporalConnectionError, type TemporalConnection } from './temporal-connection';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const count = z.coerce.number().int().min(1, 'must be a whole number of at least 1');
 const optionalUrl = (protocols: string[]) =>
   z
     .string()
@@ -71,6 +72,12 @@ const schema = z
     RESTART_LIMIT: z.coerce.number().int().min(1).default(5),
     WORKER_HEALTH_PORT: port.optional(),
     WORKER_HEALTH_HOST: z.string().min(1).optional(),
+    // Worker tuning (README "Scaling out"); unset: the Temporal SDK's defaults.
+    WORKER_MAX_CACHED_WORKFLOWS: count.optional(),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count.optional(),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: count.optional(),
+    WORKER_WORKFLOW_POLLERS: count.optional(),
+    WORKER_ACTIVITY_POLLERS: count.optional(),
     API_HOST: z.string().min(1).default('127.0.0.1'),
     API_PORT: port.default(3000),
     API_MAX_BODY_BYTES: z.coerce
@@ -99,8 +106,22 @@ const schema = z
     FITCONNECT_CLIENT_ID: z.string().optional(),
     FITCONNECT_CLIENT_SECRET: z.string().optional(),
     FITCONNECT_SIM_PORT: port.default(8092),
+    FITCONNECT_API_PREFIX: z
+      .string()
+      .regex(/^\/v\d+$/, 'must be the Submission API version prefix, /v1 or /v2')
+      .default('/v1'),
+    FITCONNECT_CALLBACK_SECRET: z
+      .string()
+      .refine((value) => secretList(value).every((s) => s.length >= 32), {
+        message: 'must be at least 32 characters (each of a comma-separated list, newest first)',
+      })
+      .optional(),
     AWB_EMAIL: z.email().default('awb@sid.sachsen.de'),
     ENDPOINT_ALERT_AFTER: z
+      .string()
+      .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
+      .default('4h'),
+    STOERUNG_AFTER: z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
       .default('4h'),
@@ -108,6 +129,12 @@ const schema = z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
       .default('1h'),
+    ENTWURF_TAGE: z.coerce
+      .number()
+      .int()
+      .min(1, 'must be at least 1 (days)')
+      .max(365, 'must be at most 365 (days)')
+      .default(30),
     /** One-click sign-in as any demo user in the web UI: `npm start` and docker-compose.yml set it, nothing else. */
     DEMO_LOGIN: z.enum(['0', '1'], 'must be 1 (demo sign-in on) or 0').optional(),
     PATH: z.string().optional(),
@@ -168,7 +195,17 @@ function toConfig(env: z.infer<typeof schema>, cwd: string, connection: Temporal
       maxBodyBytes: env.API_MAX_BODY_BYTES,
     },
     /** The worker's health endpoint (off unless WORKER_HEALTH_PORT is set; `npm start` sets it). */
-    worker: { healthPort: env.WORKER_HEALTH_PORT, healthHost: env.WORKER_HEALTH_HOST ?? env.API_HOST },
+    worker: {
+      healthPort: env.WORKER_HEALTH_PORT,
+      healthHost: env.WORKER_HEALTH_HOST ?? env.API_HOST,
+      tuning: {
+        maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+        maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+        maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+        maxConcurrentWorkflowTaskPolls: env.WORKER_WORKFLOW_POLLERS,
+        maxConcurrentActivityTaskPolls: env.WORKER_ACTIVITY_POLLERS,
+      },
+    },
     supervisor: env.AMT24_SUPERVISOR === '1',
     /** `npm start` gives up on a child that crashed this many times in a row. */
     restartLimit: env.RESTART_LIMIT,
@@ -191,10 +228,16 @@ function toConfig(env: z.infer<typeof schema>, cwd: string, connection: Temporal
       clientId: env.FITCONNECT_CLIENT_ID,
       clientSecret: env.FITCONNECT_CLIENT_SECRET,
       simulatorPort: env.FITCONNECT_SIM_PORT,
+      apiPrefix: env.FITCONNECT_API_PREFIX,
+      /** Secrets of the callbacks to `/api/fitconnect/callback`, newest first; none: polling only. */
+      callbackSecrets: env.FITCONNECT_CALLBACK_SECRET ? secretList(env.FITCONNECT_CALLBACK_SECRET) : [],
     },
     awbEmail: env.AWB_EMAIL,
     endpointAlertAfter: env.ENDPOINT_ALERT_AFTER,
     deliveryMaxRetryInterval: env.DELIVERY_MAX_RETRY_INTERVAL,
+    stoerungAfter: env.STOERUNG_AFTER,
+    /** Days a citizen's draft of a form is kept after its last save. */
+    entwurfTage: env.ENTWURF_TAGE,
     auth: {
       /** Masters of every signing key, newest first (runtime/keys.ts derives one key per purpose from each). */
       secrets: secretList(env.AUTH_SECRET ?? DEV_AUTH_SECRET),

@@ -7,7 +7,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
 import { loadConfigOrExit } from '../runtime/config';
-import { startStack, until, type Stack } from './stack';
+import { STACK_CALLBACK_SECRET, startStack, until, type Stack } from './stack';
+import {
+  gebuehr,
+  pdf,
+  aktivierung,
+  call,
+  submit,
+  kassenzeichen,
+  zugestellt,
+  fcDestination,
+  submissionId,
+} from './record-antrag-helpers';
 
 const out = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/histories/antrag');
 const config = loadConfigOrExit();
@@ -16,125 +27,6 @@ const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
-
-const daten = {
-  kennzeichen: 'L-AB 1234',
-  halter: 'selbst',
-  zone: 'A3',
-  gueltigAb: '2026-12-01',
-  wohnadresse: { strasse: 'Karl-Liebknecht-Straße', hausnummer: '12', plz: '04107', ort: 'Leipzig' },
-};
-const kurz = {
-  'frist.aufbewahrung': '1s',
-  'frist.transferLoeschen': '1s',
-  'frist.bescheidWartezeit': '30s',
-  'frist.zahlungAbfrage': '200ms',
-};
-const gebuehr = {
-  'gebuehr.betragCent': '3050',
-  'epaybl.mandantNr': '014',
-  'epaybl.bewirtschafterNr': 'L-ORD',
-  'epaybl.haushaltsstelle': '1220.1100',
-  'epaybl.buchungstext': 'Bewohnerparkausweis',
-};
-const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n').toString('base64');
-
-async function aktivierung(s: Stack, id: string, params: Record<string, string>, wartung?: 'hold') {
-  await s.db
-    .insertInto('organisationseinheit')
-    .values({
-      id: `oe-${id}`,
-      mandant_id: 'leipzig',
-      name: id,
-      behoerdenkonto_id: 'bk-leipzig-ordnungsamt',
-      email: null,
-    })
-    .execute();
-  await s.db
-    .insertInto('aktivierung')
-    .values({
-      id,
-      onlinedienst_id: 'anwohnerparken',
-      mandant_id: 'leipzig',
-      oe_id: `oe-${id}`,
-      leistung_id: '99102013000000',
-      status: 'aktiv',
-      wartungsmodus: wartung !== undefined,
-      wartungsmodus_art: wartung ?? 'refuse',
-      wartungsmodus_text: null,
-    })
-    .execute();
-  await s.db
-    .insertInto('prozessparameter')
-    .values(
-      Object.entries({ ...kurz, ...params }).map(([key, value]) => ({
-        aktivierung_id: id,
-        key,
-        value,
-        value_encrypted: null,
-        protected: false,
-      })),
-    )
-    .execute();
-  fs.mkdirSync(path.join(s.transferRoot, id), { recursive: true });
-}
-
-async function call(s: Stack, method: string, p: string, token: string | undefined, body?: unknown) {
-  const res = await fetch(`${s.base}${p}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
-async function submit(s: Stack, aktivierungId: string, key: string) {
-  return call(s, 'POST', '/api/antraege', s.tokens['buerger-anna'], {
-    aktivierungId,
-    daten,
-    antragsteller: { name: 'Anna Bürger', email: 'anna@example.org' },
-  })
-    .then((r) => r as { vorgangsnummer: string; statusToken: string })
-    .catch((err) => {
-      throw new Error(`${key}: ${err}`);
-    });
-}
-
-const kassenzeichen = (s: Stack, vn: string) =>
-  until(
-    async () =>
-      (await s.db.selectFrom('zahlung').select('kassenzeichen').where('vorgangsnummer', '=', vn).executeTakeFirst())
-        ?.kassenzeichen,
-    'Kassenzeichen',
-  );
-const zugestellt = (s: Stack, vn: string) =>
-  until(
-    async () =>
-      (await s.db.selectFrom('zustellung').select('zugestellt_am').where('vorgangsnummer', '=', vn).executeTakeFirst())
-        ?.zugestellt_am,
-    'delivery',
-  );
-
-const fcDestination = (s: Stack) =>
-  s.fitconnect.createDestination({
-    services: [
-      {
-        identifier: 'urn:de:fim:leika:leistung:99102013000000',
-        submissionSchemas: [{ schemaUri: 'urn:xoev-de:xfall:standard:antrag', mimeType: 'application/json' }],
-      },
-    ],
-  });
-const submissionId = async (s: Stack, vn: string) => {
-  await zugestellt(s, vn);
-  const z = await s.db
-    .selectFrom('zustellung')
-    .select('referenz')
-    .where('vorgangsnummer', '=', vn)
-    .executeTakeFirstOrThrow();
-  return (JSON.parse(z.referenz!) as { submissionId: string }).submissionId;
-};
 
 const scenarios: Record<string, (s: Stack) => Promise<string>> = {
   async 'bezahlt-zugestellt-nachforderung-bescheid'(s) {
@@ -300,6 +192,40 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
     });
     return vn;
   },
+  // Polling every hour: the rejection can only arrive through the callback to our API.
+  async 'fitconnect-callback-abgelehnt-bezahlt'(s) {
+    const dest = await fcDestination(s);
+    s.fitconnect.setSenderCallback(dest.destinationId, {
+      url: `${s.base}/api/fitconnect/callback`,
+      secret: STACK_CALLBACK_SECRET,
+    });
+    await aktivierung(s, 'rec-fc-cb', {
+      ...gebuehr,
+      'zustellung.modus': 'fitconnect',
+      'fitconnect.destinationId': dest.destinationId,
+      'frist.fitconnectAbfrage': '1h',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-fc-cb', 'fc-cb');
+    const kz = await kassenzeichen(s, vn);
+    s.epaybl.zahlung(kz, 3050, 'GIROPAY');
+    const id = await submissionId(s, vn);
+    // Only once the poll's first look is over (it heartbeats before it sleeps) is the callback the one that tells.
+    await until(async () => {
+      const { raw } = await s.client.workflow.getHandle(antragWorkflowId(vn)).describe();
+      return raw.pendingActivities?.some(
+        (a) => a.activityType?.name === 'fitconnectErgebnisAbwarten' && a.lastHeartbeatTime,
+      );
+    }, 'first poll');
+    await s.fitconnect.rejectSubmission(id, [
+      { type: 'https://schema.fitko.de/fit-connect/events/problems/service-mismatch', title: 'Unzuständig' },
+    ]);
+    await until(
+      () => s.db.selectFrom('aufgabe').select('id').where('id', '=', `${vn}:storno`).executeTakeFirst(),
+      'storno task',
+    );
+    s.epaybl.storno(kz);
+    return vn;
+  },
   async 'wartung-gehalten-ohne-gebuehr'(s) {
     await aktivierung(
       s,
@@ -318,6 +244,48 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
     return vn;
   },
 };
+
+/** The cause an Antrag waits on, once its Störung is recorded. */
+const stoerungVon = (s: Stack, vn: string) =>
+  until(
+    async () =>
+      (await s.db.selectFrom('stoerung').select('ursache_id').where('vorgangsnummer', '=', vn).executeTakeFirst())
+        ?.ursache_id,
+    'Störung',
+  );
+
+Object.assign(scenarios, {
+  /** A typo in the fee waits as a Störung; fixed, retried in bulk, paid, delivered. */
+  async 'stoerung-prozessparameter'(s: Stack) {
+    await aktivierung(s, 'rec-stoerung-pp', {
+      ...gebuehr,
+      'gebuehr.betragCent': '30,50',
+      'frist.bescheidWartezeit': '1s',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-stoerung-pp', 'stoerung-pp');
+    const id = await stoerungVon(s, vn);
+    await s.db
+      .updateTable('prozessparameter')
+      .set({ value: '3050' })
+      .where('aktivierung_id', '=', 'rec-stoerung-pp')
+      .where('key', '=', 'gebuehr.betragCent')
+      .execute();
+    await call(s, 'POST', `/api/stoerungen/${id}/wiederholen`, s.tokens['awb-sid'], {});
+    s.epaybl.zahlung(await kassenzeichen(s, vn), 3050, 'GIROPAY');
+    return vn;
+  },
+  /** ePayBL -0611 waits as a Störung for the AWB; cleared, this one Antrag retried, paid, delivered. */
+  async 'stoerung-epaybl-konfiguration'(s: Stack) {
+    await aktivierung(s, 'rec-stoerung-0611', { ...gebuehr, 'frist.bescheidWartezeit': '1s' });
+    s.epaybl.failNext('lesenTransaktion', '-0611', 100);
+    const { vorgangsnummer: vn } = await submit(s, 'rec-stoerung-0611', 'stoerung-0611');
+    const id = await stoerungVon(s, vn);
+    s.epaybl.clearFaults();
+    await call(s, 'POST', `/api/stoerungen/${id}/wiederholen`, s.tokens['awb-sid'], { vorgangsnummer: vn });
+    s.epaybl.zahlung(await kassenzeichen(s, vn), 3050, 'GIROPAY');
+    return vn;
+  },
+} satisfies Record<string, (s: Stack) => Promise<string>>);
 
 const fileOf = (name: string) => path.join(out, `${name}${suffix}.json`);
 const chosen = Object.keys(scenarios).filter((name) => !only || only.includes(name));

@@ -29,6 +29,8 @@ import { freePort } from '../test/harness/ports';
 import { createWorker } from '../worker/worker';
 
 export const STACK_SECRET = 'stack-secret-0123456789abcdef0123456789';
+/** The secret FIT-Connect's callbacks to the stack's API are signed with (set per destination at the simulator). */
+export const STACK_CALLBACK_SECRET = 'stack-fitconnect-callback-secret-0123456789';
 const SENDER = { clientId: 'stack-sender', clientSecret: 'stack-sender-secret' };
 
 export async function startStack(config: Config, opts: { lifecycle?: LifecycleApiSettings } = {}) {
@@ -73,6 +75,7 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
     version: 'stack',
     readiness: [],
     deliveryMaxRetryInterval: '2s',
+    fitconnectCallbackSecrets: [STACK_CALLBACK_SECRET],
     parameterKey: key,
     ...(opts.lifecycle ? { lifecycle: opts.lifecycle } : {}),
   });

@@ -14,7 +14,7 @@ import { StartupError } from '../runtime/startup-error';
 import { supervise, type Supervised } from '../runtime/supervisor';
 import { describeConnection } from '../runtime/temporal-connection';
 import { startTemporal } from '../runtime/temporal-server';
-import { FITCONNECT_SIM_SENDER } from '../app/external';
+import { FITCONNECT_SIM_CALLBACK_SECRET, FITCONNECT_SIM_SENDER } from '../app/external';
 import { startEpayblSimulator } from '../simulators/epaybl/server';
 import { startFitConnectSimulator } from '../simulators/fitconnect/server';
 
@@ -103,6 +103,7 @@ async function main() {
     stops.push(epaybl.close);
     simulators.push(`  ePayBL (sim)    ${epaybl.url}   (pay page, /_sim/ control API)`);
   }
+  let simCallbackSecret: string | undefined;
   if (!config.fitconnect.tokenUrl) {
     const fitconnect = await startFitConnectSimulator({
       port: config.fitconnect.simulatorPort,
@@ -119,6 +120,12 @@ async function main() {
           submissionSchemas: [{ schemaUri: 'urn:xoev-de:xfall:standard:antrag', mimeType: 'application/json' }],
         },
       ],
+    });
+    // Its callbacks to senders come to our API (the simulator takes plain http to loopback only).
+    simCallbackSecret = config.fitconnect.callbackSecrets[0] ?? FITCONNECT_SIM_CALLBACK_SECRET;
+    fitconnect.setSenderCallback('demo-destination', {
+      url: `http://127.0.0.1:${config.api.port}/api/fitconnect/callback`,
+      secret: simCallbackSecret,
     });
     stops.push(fitconnect.close);
     simulators.push(`  FIT-Connect    ${fitconnect.url}   (simulator, destination demo-destination)`);
@@ -145,6 +152,7 @@ async function main() {
     DATABASE_URL: postgres.url,
     SMTP_URL: mail?.smtpUrl ?? config.mail.url,
     WORKER_HEALTH_PORT: String(workerHealthPort),
+    ...(simCallbackSecret ? { FITCONNECT_CALLBACK_SECRET: simCallbackSecret } : {}),
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
   });
   superviseChild('worker', 'app/worker.ts', childEnv);

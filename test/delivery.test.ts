@@ -265,7 +265,7 @@ describe('FIT-Connect', () => {
     const result = await sender.deliver(makePackage('AMT24-2025-000101'), target());
     await sim.rejectSubmission(result.submissionId, [
       {
-        type: 'https://schema.fitko.de/fit-connect/events/problems/invalid-data',
+        type: 'https://schema.fitko.de/fit-connect/events/problems/schema-violation',
         title: 'Fachdaten ungültig',
         detail: 'PLZ fehlt',
       },
@@ -274,7 +274,7 @@ describe('FIT-Connect', () => {
     expect(status.status).toBe('rejected');
     expect(status.problems).toEqual([
       {
-        type: 'https://schema.fitko.de/fit-connect/events/problems/invalid-data',
+        type: 'https://schema.fitko.de/fit-connect/events/problems/schema-violation',
         title: 'Fachdaten ungültig',
         detail: 'PLZ fehlt',
       },

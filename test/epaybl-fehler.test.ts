@@ -76,7 +76,7 @@ describe('SOAP faults', () => {
     expect(err.message).toContain('soapenv:Server');
     expect(classifyEpayblError(err)).toMatchObject({
       type: EPAYBL_FAILURE_TYPES.voruebergehend,
-      nonRetryable: false,
+      final: false,
       details: { operation: 'anlegenKassenzeichen', code: 'SOAP_FAULT', ePaymentId: null },
     });
     expect(await client.lesenTransaktion({ mandantNr: MANDANT, eShopTransaktionsNr: tx })).toBeNull();
@@ -91,7 +91,7 @@ describe('SOAP faults', () => {
       expect(err).toMatchObject({ code: 'SOAP_FAULT', retryable: false, operation: 'isAlive' });
       expect(err.message).toContain('soapenv:Client');
       const f = classifyEpayblError(err);
-      expect(f).toMatchObject({ type: EPAYBL_FAILURE_TYPES.schnittstelle, nonRetryable: true });
+      expect(f).toMatchObject({ type: EPAYBL_FAILURE_TYPES.schnittstelle, final: true });
       expect(f.details.zustaendig).toBe('awb');
     }
     expect((await client.isAlive(MANDANT)).ok).toBe(true);
@@ -110,7 +110,7 @@ describe('istOk=false', () => {
     sim.failNext('lesenTransaktion', code);
     const err = await rejection(client.lesenTransaktion({ mandantNr: MANDANT, eShopTransaktionsNr: unique('TX') }));
     const f = classifyEpayblError(err);
-    expect(f).toMatchObject({ type: 'EpayblVoruebergehend', nonRetryable: false, details: { code } });
+    expect(f).toMatchObject({ type: 'EpayblFehler', final: false, details: { code } });
     expect(f.details.ePaymentId).toMatch(/^EP\d{12}$/);
   });
 
@@ -121,11 +121,11 @@ describe('istOk=false', () => {
         client.anlegenKunde({ mandantNr: MANDANT, bewirtschafterNr: '42', kunde: { eShopKundenNr: unique('K') } }),
       ),
     );
-    expect(injected).toMatchObject({ type: 'EpayblKonfigurationsfehler', nonRetryable: true });
+    expect(injected).toMatchObject({ type: 'EpayblKonfiguration', final: true });
     expect(injected.details).toMatchObject({ code: '-0611', zustaendig: 'awb', operation: 'anlegenKunde' });
     expect(injected.details.ePaymentId).toMatch(/^EP\d{12}$/);
     const unknown = classifyEpayblError(await rejection(client.isAlive('9999999999')));
-    expect(unknown.type).toBe('EpayblKonfigurationsfehler');
+    expect(unknown.type).toBe('EpayblKonfiguration');
   });
 
   it('every other code is final: a field too long, a blocked or unknown customer, an unknown Kassenzeichen', async () => {
@@ -147,22 +147,25 @@ describe('istOk=false', () => {
     const unknownKz = await rejection(client.lesenKassenzeichenInfo({ mandantNr: MANDANT, kassenzeichen: '0' }));
     sim.failNext('isAlive', '-0401'); // a bank-account problem: documented, and nothing a retry changes
     const bank = await rejection(client.isAlive(MANDANT));
-    for (const err of [tooLong, blocked, unknownKunde, unknownKz, bank]) {
+    // A field we send from the Prozessparameter is the Mandant's to fix; the rest the operator's, through the AWB.
+    const mandant = classifyEpayblError(tooLong);
+    expect(mandant).toMatchObject({ type: 'EpayblDatenAbgelehnt', final: true, details: { zustaendig: 'mandant' } });
+    for (const err of [blocked, unknownKunde, unknownKz, bank]) {
       const f = classifyEpayblError(err);
-      expect(f, err.code).toMatchObject({ type: 'EpayblAbgelehnt', nonRetryable: true, details: { code: err.code } });
+      expect(f, err.code).toMatchObject({ type: 'EpayblAbgelehnt', final: true, details: { code: err.code } });
       expect(f.details.ePaymentId, err.code).toMatch(/^EP\d{12}$/);
-      expect(f.details.zustaendig).toBe('mandant');
+      expect(f.details.zustaendig).toBe('awb');
     }
   });
 
   it('one list of final type names, and only those are final', () => {
     expect([...EPAYBL_FINAL_FAILURE_TYPES].sort()).toEqual(
-      ['EpayblAbgelehnt', 'EpayblKonfigurationsfehler', 'EpayblSchnittstellenfehler'].sort(),
+      ['EpayblAbgelehnt', 'EpayblDatenAbgelehnt', 'EpayblKonfiguration', 'EpayblSchnittstellenfehler'].sort(),
     );
     expect(Object.values(EPAYBL_FAILURE_TYPES).filter(isFinalEpayblFailureType)).toEqual([
       ...EPAYBL_FINAL_FAILURE_TYPES,
     ]);
-    expect(isFinalEpayblFailureType('EpayblVoruebergehend')).toBe(false);
+    expect(isFinalEpayblFailureType('EpayblFehler')).toBe(false);
     expect(isFinalEpayblFailureType(undefined)).toBe(false);
   });
 });
@@ -174,7 +177,7 @@ describe('transport', () => {
     await sim.setOutage('refused');
     const refused = classifyEpayblError(await rejection(client.isAlive(MANDANT)));
     await sim.setOutage(false);
-    expect(unavailable).toMatchObject({ type: 'EpayblVoruebergehend', details: { code: 'HTTP_503' } });
-    expect(refused).toMatchObject({ type: 'EpayblVoruebergehend', details: { code: 'TRANSPORT' } });
+    expect(unavailable).toMatchObject({ type: 'EpayblFehler', details: { code: 'HTTP_503' } });
+    expect(refused).toMatchObject({ type: 'EpayblFehler', details: { code: 'TRANSPORT' } });
   });
 });

@@ -559,6 +559,7 @@ describe('Onlinedienst lifecycle workflow', () => {
       {
         code: 'aktivierung-fehlt',
         message: 'Es ist noch keine Aktivierung (Mandant, zuständige Stelle, Leistung) erfasst.',
+        link: `/onlinedienste/${id}#akt-h`,
       },
     ]);
 
@@ -591,8 +592,8 @@ describe('Onlinedienst lifecycle workflow', () => {
     // Other roles cannot push the phase past the gate by completing the task again.
     expect((await h.complete(id, 'prototyp-bereitstellen', { user: 'pe-smk' })).status).toBe(403);
 
-    // The Mandant maintains its master data: Impressum, Logo, Datenschutzbeauftragte (through the API), the
-    // Behördenkonto as channel of the zuständige Stelle and the link to the Leistung.
+    // The Mandant maintains its master data through the API: Impressum, Logo, Datenschutzbeauftragte, a
+    // Behördenkonto, the Behördenkonto as channel of the zuständige Stelle and the link to the Leistung.
     const stammdaten = await h.api('PUT', '/api/mandanten/dresden', {
       user: 'admin-dresden',
       body: {
@@ -603,32 +604,24 @@ describe('Onlinedienst lifecycle workflow', () => {
       },
     });
     expect(stammdaten.status).toBe(200);
-    await h.db
-      .insertInto('behoerdenkonto')
-      .values({
-        id: 'bk-dresden-buergeramt',
-        mandant_id: 'dresden',
-        bezeichnung: 'Bürgeramt',
-        postfach_handle: 'bk:dresden:buergeramt',
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
+    const konto = await h.api('POST', '/api/mandanten/dresden/behoerdenkonten', {
+      user: 'admin-dresden',
+      body: { id: 'bk-dresden-buergeramt', bezeichnung: 'Bürgeramt', postfachHandle: 'bk:dresden:buergeramt' },
+    });
+    expect(konto.status).toBe(201);
     held = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, { user: 'admin-dresden' });
     expect(held.status).toBe(202);
     expect(held.body.gate.activations[0].failures.map((f: any) => f.code)).toEqual([
       'leistung-not-linked',
       'behoerdenkonto-not-channel',
     ]);
-    await h.db
-      .updateTable('organisationseinheit')
-      .set({ behoerdenkonto_id: 'bk-dresden-buergeramt' })
-      .where('id', '=', 'oe-dresden-buergeramt')
-      .execute();
-    await h.db
-      .insertInto('leistung_oe')
-      .values({ leistung_id: '99102013000000', oe_id: 'oe-dresden-buergeramt' })
-      .onConflict((oc) => oc.columns(['leistung_id', 'oe_id']).doNothing())
-      .execute();
+    const oe = '/api/mandanten/dresden/organisationseinheiten/oe-dresden-buergeramt';
+    const kanal = await h.api('PUT', `${oe}/kanal`, {
+      user: 'admin-dresden',
+      body: { behoerdenkontoId: 'bk-dresden-buergeramt' },
+    });
+    expect(kanal.status).toBe(200);
+    expect((await h.api('PUT', `${oe}/zustaendigkeiten/99102013000000`, { user: 'admin-dresden' })).status).toBe(200);
     const passed = await h.api('POST', `/api/onlinedienste/${id}/gate-pruefung`, { user: 'admin-dresden' });
     expect(passed.status).toBe(200);
     expect(passed.body).toMatchObject({ status: 'erledigt', phase: 'test', gate: { passed: true } });

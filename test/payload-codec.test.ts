@@ -41,6 +41,9 @@ function payloadsIn(json: unknown): JsonPayload[] {
       found.push({ metadata: o.metadata as Record<string, string>, data: (o.data as string | undefined) ?? '' });
       return;
     }
+    // Search attributes are indexed in clear by design; a patch marker's details ({id, deprecated}) are written by
+    // the SDK's core, not through the codec, and hold nothing but the patch's name.
+    if (o.markerName === 'core_patch') return;
     for (const [k, v] of Object.entries(o)) if (k !== 'searchAttributes') walk(v);
   };
   walk(json);

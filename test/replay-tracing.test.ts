@@ -8,6 +8,8 @@ import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
 import proto from '@temporalio/proto';
 import { Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../runtime/config';
+import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
 import { bundleWorkflows } from '../worker/worker';
 
 const quiet = () => {};
@@ -32,7 +34,10 @@ describe('replay with tracing on', () => {
     }));
     expect(histories.length).toBeGreaterThan(10);
     const failures: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowBundle: bundle, sinks: { exporter } }, histories)) {
+    // Through the production codec, as replay.test.ts: the newer recordings hold encrypted payloads.
+    const converter = dataConverter(new EncryptionCodec(loadConfig({}).payloadKeys));
+    const options = { workflowBundle: bundle, sinks: { exporter }, dataConverter: converter };
+    for await (const result of Worker.runReplayHistories(options, histories)) {
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }
     expect(failures).toEqual([]);

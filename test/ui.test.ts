@@ -379,18 +379,26 @@ afterAll(async () => {
 });
 
 describe('signing in and seeing only what the role may see', () => {
-  const pages = ['/aufgaben', '/betrieb', '/onlinedienste', '/antraege', '/statistik', '/entwicklung/mails'];
+  const pages = [
+    '/aufgaben',
+    '/betrieb',
+    '/onlinedienste',
+    '/antraege',
+    '/mandanten',
+    '/statistik',
+    '/entwicklung/mails',
+  ];
   const allowed: Record<string, string[]> = {
     'buerger-anna': [],
     'pe-smk': ['/aufgaben', '/onlinedienste'],
     'pm-seitenbau': ['/aufgaben', '/onlinedienste'],
     'zert-pruefstelle': ['/aufgaben', '/onlinedienste'],
-    'awb-sid': ['/aufgaben', '/betrieb', '/onlinedienste', '/statistik', '/entwicklung/mails'],
-    'admin-leipzig': ['/aufgaben', '/onlinedienste', '/antraege', '/statistik'],
-    'admin-dresden': ['/aufgaben', '/onlinedienste', '/antraege', '/statistik'],
+    'awb-sid': ['/aufgaben', '/betrieb', '/onlinedienste', '/mandanten', '/statistik', '/entwicklung/mails'],
+    'admin-leipzig': ['/aufgaben', '/onlinedienste', '/antraege', '/mandanten', '/statistik'],
+    'admin-dresden': ['/aufgaben', '/onlinedienste', '/antraege', '/mandanten', '/statistik'],
     'sb-leipzig': ['/aufgaben', '/antraege'],
     'redaktion-sk': ['/aufgaben', '/onlinedienste'],
-    'pl-sk': ['/aufgaben', '/betrieb', '/onlinedienste', '/statistik'],
+    'pl-sk': ['/aufgaben', '/betrieb', '/onlinedienste', '/mandanten', '/statistik'],
     'tt-sid': ['/aufgaben', '/onlinedienste'],
   };
 

@@ -41,8 +41,27 @@ export function apiClient(_deps: ApiDeps, fetchApi: ApiFetch) {
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
   }
 
+  /** A multipart call (uploads, a submission with attachments); extra headers such as Idempotency-Key. */
+  async function callForm<T>(
+    c: UiContext,
+    method: string,
+    path: string,
+    form: FormData,
+    extra: Record<string, string> = {},
+  ): Promise<ApiAnswer<T>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...extra };
+    const token = c.get('token');
+    if (token) headers.authorization = `Bearer ${token}`;
+    const requestId = c.get('requestId');
+    if (requestId) headers['x-request-id'] = requestId;
+    const res = await fetchApi(new Request(`http://ui.internal${path}`, { method, headers, body: form }));
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : {}) as T };
+  }
+
   return {
     call,
+    callForm,
     /** GET that must succeed: an API refusal becomes the page's refusal. */
     async get<T>(c: UiContext, path: string): Promise<T> {
       const res = await call<T>(c, 'GET', path);

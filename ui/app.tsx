@@ -10,13 +10,18 @@ import { registerAntrag } from './pages/antrag';
 import { registerAntraege } from './pages/antraege';
 import { registerBarrierefreiheit } from './pages/barrierefreiheit';
 import { registerDatenschutz } from './pages/datenschutz';
+import { registerFormular } from './pages/formular';
+import { registerAktivierung } from './pages/aktivierung';
 import { registerAufgabe } from './pages/aufgabe';
 import { registerAufgaben } from './pages/aufgaben';
 import { registerBetrieb } from './pages/betrieb';
+import { registerEreignis } from './pages/ereignis';
 import { registerImpressum } from './pages/impressum';
 import { registerMails } from './pages/mails';
+import { registerMandanten } from './pages/mandanten';
 import { registerOnlinedienst } from './pages/onlinedienst';
 import { registerOnlinedienste } from './pages/onlinedienste';
+import { registerOrganisationseinheit } from './pages/organisationseinheit';
 import { registerStart } from './pages/start';
 import { registerStatistik } from './pages/statistik';
 import { registerStatus } from './pages/status';
@@ -36,7 +41,10 @@ const UI_PATHS = [
   '/onlinedienste/*',
   '/antraege',
   '/antraege/*',
+  '/mandanten',
+  '/mandanten/*',
   '/rollout/*',
+  '/formular/*',
   '/status',
   '/status/*',
   '/statistik',
@@ -59,11 +67,16 @@ export function uiRoutes(deps: ApiDeps, fetchApi: ApiFetch) {
   registerStart(app, ui);
   registerAnmelden(app, ui);
   registerStatus(app, ui);
+  registerFormular(app, ui);
   registerAufgaben(app, ui);
   registerAufgabe(app, ui);
   registerBetrieb(app, ui);
   registerOnlinedienste(app, ui);
   registerOnlinedienst(app, ui);
+  registerAktivierung(app, ui);
+  registerEreignis(app, ui);
+  registerMandanten(app, ui);
+  registerOrganisationseinheit(app, ui);
   registerAntraege(app, ui);
   registerAntrag(app, ui);
   registerStatistik(app, ui);

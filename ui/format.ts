@@ -74,6 +74,8 @@ export const ANTRAG_STATUS: Record<string, string> = {
   zahlungserinnerung: 'Zahlungserinnerung',
   bezahlt: 'Bezahlt',
   'zustellung-verzoegert': 'Zustellung verzögert',
+  verzoegert: 'Verzögert (technische Störung)',
+  fortgesetzt: 'Fortgesetzt nach Störung',
   zugestellt: 'Der Behörde zugestellt',
   abgeholt: 'Von der Behörde abgeholt',
   'ungeholt-geloescht': 'Nicht abgeholt, gelöscht',

@@ -19,6 +19,7 @@ export const NAV: { href: string; label: string; roles: Role[]; dev?: boolean }[
   { href: '/betrieb', label: 'Betrieb (AWB)', roles: ['awb', 'projektleitung'] },
   { href: '/onlinedienste', label: 'Onlinedienste', roles: LIFECYCLE_READERS },
   { href: '/antraege', label: 'Anträge', roles: ['sachbearbeitung', 'mandant-admin'] },
+  { href: '/mandanten', label: 'Stammdaten', roles: ['mandant-admin', 'awb', 'projektleitung'] },
   { href: '/statistik', label: 'Statistik', roles: ['awb', 'projektleitung', 'mandant-admin'] },
   { href: '/entwicklung/mails', label: 'Mails (Entwicklung)', roles: ['awb'], dev: true },
 ];

@@ -43,6 +43,8 @@ function leaf(name: string, key: string, s: JsonSchema, required: boolean): Fiel
   if (s.type === 'string' && s.enum) return { kind: 'select', name, label, required, options: s.enum };
   if (s.type === 'string' && s.format === 'date')
     return { kind: 'date', name, label, required, hint: 'Datum (TT.MM.JJJJ)' };
+  if (s.type === 'string' && s.format === 'date-time')
+    return { kind: 'text', name, label, required, hint: 'Zeitpunkt mit Zeitzone, z. B. 2026-12-04T09:30:00+01:00' };
   if (s.type === 'string')
     return {
       kind: 'text',
@@ -76,7 +78,12 @@ function leaf(name: string, key: string, s: JsonSchema, required: boolean): Fiel
 }
 
 export function fieldSpecs(template: TaskTemplate): FieldSpec[] {
-  const schema = z.toJSONSchema(template.fields(), { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return schemaFieldSpecs(template.fields());
+}
+
+/** The fields of any object schema the API validates with (task fields, Betrieb events, the shutdown decision). */
+export function schemaFieldSpecs(fields: z.ZodType): FieldSpec[] {
+  const schema = z.toJSONSchema(fields, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
   return Object.entries(schema.properties ?? {}).map(([k, v]) => leaf(k, k, v, (schema.required ?? []).includes(k)));
 }
 

@@ -2,6 +2,7 @@
 // of workflows/) and the activities built over their dependencies. The benches pass an entry and activities of
 // their own (workflows/bench/, scripts/bench/): the production workflows plus their reference workflows.
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import {
@@ -16,6 +17,7 @@ import { createActivities, type ActivityDeps } from '../activities';
 import type { Logger } from '../runtime/logger';
 import { dataConverter } from '../runtime/payload-codec';
 import { tracingClientInterceptors, type Tracing } from '../runtime/tracing';
+import { cachedBundle } from './bundle-cache';
 import { PRELOAD_MODULES } from './preload';
 import { tracingWorkerOptions, workflowTracingModule } from './tracing';
 
@@ -71,13 +73,38 @@ export interface CreateWorkerOptions {
   /** Encrypts every payload the worker sends (runtime/payload-codec.ts); required so no worker forgets it. */
   payloadCodec: PayloadCodec;
   /** A pre-built bundle (tests); otherwise the workflows are bundled now. */
-  workflowBundle?: WorkflowBundleWithSourceMap | { codePath: string };
+  workflowBundle?: { code: string } | { codePath: string };
+  /** Keep the bundle here between starts (worker/bundle-cache.ts); unset: bundle on every start. */
+  bundleCacheDir?: string;
   /** Benches only: their bundle entry (it re-exports the production workflows) and their activities. */
   bench?: { workflowsPath: string; activities: ExtraActivities };
   /** shown by the task queue's pollers and recorded on each workflow task (no versioning-based routing) */
   buildId?: string;
   /** OpenTelemetry spans for workflows and activities (runtime/tracing.ts) */
   tracing?: Tracing;
+  /** Cache, slots and pollers (WORKER_* variables); unset fields keep the SDK's defaults. */
+  tuning?: WorkerTuning;
+}
+
+/** Activity slots of a worker unless WORKER_MAX_CONCURRENT_ACTIVITIES says otherwise (see createWorker). */
+export const DEFAULT_ACTIVITY_SLOTS = 2000;
+
+export interface WorkerTuning {
+  maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskPolls?: number;
+  maxConcurrentActivityTaskPolls?: number;
+}
+
+async function workflowBundle(opts: CreateWorkerOptions): Promise<{ code: string }> {
+  const options: BundleOptions = { workflowsPath: opts.bench?.workflowsPath, tracing: Boolean(opts.tracing) };
+  if (!opts.bundleCacheDir) return bundleWorkflows(options);
+  const key = {
+    ...options,
+    workflowsPath: path.relative(path.dirname(workflowsPath), options.workflowsPath ?? workflowsPath),
+  };
+  return cachedBundle(opts.bundleCacheDir, key, () => bundleWorkflows(options));
 }
 
 export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
@@ -95,14 +122,18 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
     namespace: opts.namespace,
     dataConverter: converter,
     taskQueue: opts.taskQueue,
-    workflowBundle:
-      opts.workflowBundle ??
-      (await bundleWorkflows({ workflowsPath: opts.bench?.workflowsPath, tracing: Boolean(opts.tracing) })),
+    workflowBundle: opts.workflowBundle ?? (await workflowBundle(opts)),
     // Activities that signal other workflows use the worker's own connection unless the caller passes a client.
     activities: { ...createActivities({ ...opts.deps, temporal }), ...opts.bench?.activities },
     // Let running activities finish on shutdown, but never hang when the server is already gone.
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '20 seconds',
+    // The payment and FIT-Connect waits are long activities that hold a slot for as long as the citizen takes, so
+    // the SDK's 100 slots would let 100 unpaid Anträge starve every other activity (receipts, deliveries). They
+    // sleep between polls, so a slot costs a timer; WORKER_MAX_CONCURRENT_ACTIVITIES must exceed the Anträge
+    // waiting at once on this worker plus headroom.
+    maxConcurrentActivityTaskExecutions: DEFAULT_ACTIVITY_SLOTS,
+    ...Object.fromEntries(Object.entries(opts.tuning ?? {}).filter(([, v]) => v !== undefined)),
     // The id only (Worker Versioning stays off: no build-id based routing).
     ...(opts.buildId ? { buildId: opts.buildId } : {}),
     ...(opts.tracing ? tracingWorkerOptions(opts.tracing) : {}),

@@ -4,3 +4,4 @@ export { antragWorkflow } from './antrag/workflow';
 export { onlinedienstLifecycleWorkflow } from './onlinedienst/workflow';
 export { rolloutTicketWorkflow } from './rollout/workflow';
 export { releaseCampaignWorkflow } from './release';
+export { stoerungAktionWorkflow } from './stoerung-aktion';

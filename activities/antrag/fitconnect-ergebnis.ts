@@ -1,6 +1,7 @@
 // After a FIT-Connect submission: the authority's accept or reject, or the service's own rejection after 14 days
 // unpicked, read from the case's signed event log (every token verified by the client). Polled with back-off in one
-// long activity with heartbeats — one Temporal action however long the authority takes.
+// long activity with heartbeats — one Temporal action however long the authority takes; a callback's "go and look"
+// makes the workflow read once more at once (fitconnectStatusLesen).
 import { Context, sleep } from '@temporalio/activity';
 import type { ActivityDeps } from '../deps';
 import { mustExist, required } from '../deps';
@@ -14,45 +15,77 @@ export type FitConnectErgebnis =
 const MAX_ABSTAND_MS = 60 * 60_000;
 const HERZSCHLAG_MS = 30_000;
 
+/** Where a submission stands now; the authority's answer is written to the technical lane once. */
+async function lesen(deps: ActivityDeps, vn: string, ref: SubmissionRef): Promise<FitConnectErgebnis | undefined> {
+  const { status, problems } = await required(deps, 'fitconnect').getStatus(ref);
+  if (status === 'accepted') {
+    await appendEreignis(deps.db, {
+      vorgangsnummer: vn,
+      spur: 'technisch',
+      status: 'angenommen',
+      key: `${vn}:fitconnect-angenommen`,
+      text: 'Die Behörde hat den Antrag angenommen.',
+      details: { submissionId: ref.submissionId },
+    });
+    return { status: 'angenommen' };
+  }
+  if (status === 'rejected' || status === 'deleted') {
+    const gruende = problems.map((p) => [p.title, p.detail].filter(Boolean).join(': ') || p.type);
+    if (gruende.length === 0) gruende.push(status === 'deleted' ? 'vom Dienst gelöscht' : 'abgelehnt');
+    await appendEreignis(deps.db, {
+      vorgangsnummer: vn,
+      spur: 'technisch',
+      status: 'abgelehnt',
+      key: `${vn}:fitconnect-abgelehnt`,
+      text: `Die Behörde hat den Antrag nicht angenommen: ${gruende.join('; ')}`,
+      details: { submissionId: ref.submissionId, gruende, problems: problems.map((p) => ({ ...p })) },
+    });
+    return { status: 'abgelehnt', gruende };
+  }
+  return undefined;
+}
+
+async function einreichung(deps: ActivityDeps, vn: string): Promise<SubmissionRef> {
+  const zustellung = mustExist(await findZustellung(deps.db, vn), `Zustellung ${vn}`);
+  return JSON.parse(mustExist(zustellung.referenz ?? undefined, `FIT-Connect-Referenz ${vn}`)) as SubmissionRef;
+}
+
+/**
+ * One look at the event log, when a callback said there is news. `offen` also when the log cannot be read now:
+ * the polling beside it is the safety net, so this never blocks the workflow with retries.
+ */
+export async function fitconnectStatusLesen(
+  deps: ActivityDeps,
+  input: { vorgangsnummer: string },
+): Promise<FitConnectErgebnis | { status: 'offen' }> {
+  const vn = input.vorgangsnummer;
+  const ref = await einreichung(deps, vn);
+  try {
+    return (await lesen(deps, vn, ref)) ?? { status: 'offen' };
+  } catch (err) {
+    deps.log.warn(
+      { vorgangsnummer: vn, err: (err as Error).message },
+      'FIT-Connect event log unreadable after a callback',
+    );
+    return { status: 'offen' };
+  }
+}
+
 export async function fitconnectErgebnisAbwarten(
   deps: ActivityDeps,
   input: { vorgangsnummer: string; bis: string; abfrageMs: number },
 ): Promise<FitConnectErgebnis> {
   const vn = input.vorgangsnummer;
-  const sender = required(deps, 'fitconnect');
+  required(deps, 'fitconnect');
   const ctx = Context.current();
-  const zustellung = mustExist(await findZustellung(deps.db, vn), `Zustellung ${vn}`);
-  const ref = JSON.parse(mustExist(zustellung.referenz ?? undefined, `FIT-Connect-Referenz ${vn}`)) as SubmissionRef;
+  const ref = await einreichung(deps, vn);
   const bis = Date.parse(input.bis);
   // Back-off survives a retry of this activity through its heartbeat.
   let abstand = (ctx.info.heartbeatDetails as { abstand?: number } | undefined)?.abstand ?? input.abfrageMs;
   for (;;) {
     try {
-      const { status, problems } = await sender.getStatus(ref);
-      if (status === 'accepted') {
-        await appendEreignis(deps.db, {
-          vorgangsnummer: vn,
-          spur: 'technisch',
-          status: 'angenommen',
-          key: `${vn}:fitconnect-angenommen`,
-          text: 'Die Behörde hat den Antrag angenommen.',
-          details: { submissionId: ref.submissionId },
-        });
-        return { status: 'angenommen' };
-      }
-      if (status === 'rejected' || status === 'deleted') {
-        const gruende = problems.map((p) => [p.title, p.detail].filter(Boolean).join(': ') || p.type);
-        if (gruende.length === 0) gruende.push(status === 'deleted' ? 'vom Dienst gelöscht' : 'abgelehnt');
-        await appendEreignis(deps.db, {
-          vorgangsnummer: vn,
-          spur: 'technisch',
-          status: 'abgelehnt',
-          key: `${vn}:fitconnect-abgelehnt`,
-          text: `Die Behörde hat den Antrag nicht angenommen: ${gruende.join('; ')}`,
-          details: { submissionId: ref.submissionId, gruende },
-        });
-        return { status: 'abgelehnt', gruende };
-      }
+      const ergebnis = await lesen(deps, vn, ref);
+      if (ergebnis) return ergebnis;
     } catch (err) {
       deps.log.warn(
         { vorgangsnummer: vn, err: (err as Error).message },

@@ -29,21 +29,22 @@ import {
 } from '../../db/stores/zahlung';
 import { statusUrl } from './eingang';
 
-// istOk=false is final unless its code is one of the temporary ones (external-systems.md): a final one is raised as a
-// non-retryable failure of its own type (integrations/epaybl/errors.ts), so the Antrag waits for a person instead of
-// retrying a request ePayBL will refuse for ever. Every failure is logged with its code and the ePayment id the
-// operator asks for.
+// istOk=false is final unless its code is one of the temporary ones (external-systems.md): a final one is raised with
+// a type of its own (integrations/epaybl/errors.ts), which the workflow's retry policy does not retry, so the Antrag
+// waits on a Störung for the person who can fix it (domain/antrag/stoerung.ts). The failure itself stays retryable:
+// runs from before Störungen existed keep retrying as they did instead of failing. Every failure is logged with its
+// code and the ePayment id the operator asks for.
 function asFailure(deps: ActivityDeps, vorgangsnummer: string, err: unknown): never {
   if (!(err instanceof EpayblError)) throw err;
   const f = classifyEpayblError(err);
-  deps.log[f.nonRetryable ? 'error' : 'warn'](
+  deps.log[f.final ? 'error' : 'warn'](
     { vorgangsnummer, type: f.type, ...f.details },
-    f.nonRetryable ? 'ePayBL refused the call: final, a person has to act' : 'ePayBL call failed; retried',
+    f.final ? 'ePayBL refused the call: final, a person has to act' : 'ePayBL call failed; retried',
   );
   throw ApplicationFailure.create({
     message: f.message,
     type: f.type,
-    nonRetryable: f.nonRetryable,
+    nonRetryable: false,
     details: [f.details],
     cause: err,
   });

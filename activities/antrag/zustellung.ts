@@ -13,9 +13,9 @@ import { deliverXFall } from '../../integrations/transfer/xfall';
 import { safeFolderName } from '../../integrations/transfer/filenames';
 import { LEDGER_DIR } from '../../integrations/transfer/cleanup';
 import { isDeliveryError, type AntragPackage, type DeliveryResult } from '../../integrations/transfer/types';
-import type { SubmissionRef } from '../../integrations/fitconnect/client';
+import { paymentInformation, type SubmissionRef } from '../../integrations/fitconnect/client';
 import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
-import { findAntrag, findZustellung } from '../../db/stores/antrag';
+import { findAntrag, findZahlung, findZustellung } from '../../db/stores/antrag';
 import { findAktivierung } from '../../db/stores/aktivierung';
 import { listZustellDateien } from '../../db/stores/antrag-dokumente';
 import {
@@ -96,12 +96,25 @@ export async function zustellen(
       const sender = required(deps, 'fitconnect');
       const fc = z.fitconnect!;
       const existing = before.referenz ? (JSON.parse(before.referenz) as SubmissionRef) : undefined;
+      // The fee, as the authority needs it to see that it is paid (no row: the Onlinedienst charges none).
+      const zahlung = await findZahlung(db, vn);
       const delivered = await sender.deliverOrResume(
         pkg,
         {
           destinationId: fc.destinationId,
           schemaUri: fc.schemaUri,
           serviceIdentifier: `urn:de:fim:leika:leistung:${fc.leistungId}`,
+          ...(zahlung
+            ? {
+                paymentInformation: paymentInformation({
+                  kassenzeichen: zahlung.kassenzeichen,
+                  transaktionsnummer: zahlung.transaktionsnummer,
+                  status: zahlung.status,
+                  betragCent: zahlung.betrag_cent,
+                  zahlverfahren: zahlung.zahlverfahren,
+                }),
+              }
+            : {}),
         },
         {
           existing,

@@ -1,4 +1,5 @@
-// Mandanten and their master data (Impressum, Datenschutzbeauftragte/r, Logo). Scoped: a Mandant-Admin sees
+// Mandanten and their master data (Impressum, Datenschutzbeauftragte/r, Logo); their Organisationseinheiten and
+// Behördenkonten are mounted here too (organisationseinheiten.ts, behoerdenkonten.ts). Scoped: a Mandant-Admin sees
 // and maintains only its own Mandant; AWB and Projektleitung see all.
 //
 // The example of a declared router: each route is declared once with apiRoute() (path, roles, request, responses)
@@ -12,6 +13,8 @@ import { assertMandantAccess, canAccessMandant, currentUser } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
 import { apiRoute, json, jsonBody, router } from '../route';
+import { behoerdenkontenRoutes } from './behoerdenkonten';
+import { organisationseinheitenRoutes } from './organisationseinheiten';
 import { datenschutzbeauftragteRSchema, mandantListSchema, mandantSchema, type MandantView } from '../schemas/mandant';
 
 const READERS = ['awb', 'projektleitung', 'mandant-admin', 'sachbearbeitung', 'prozesseigner'] as const;
@@ -115,5 +118,7 @@ export function mandantenRoutes(deps: ApiDeps) {
     return c.json(view(row), 200);
   });
 
+  app.route('/', organisationseinheitenRoutes(deps));
+  app.route('/', behoerdenkontenRoutes(deps));
   return app;
 }

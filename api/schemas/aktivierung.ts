@@ -22,6 +22,8 @@ export const aktivierungItemSchema = z.object({
   leistungId: z.string(),
   status: aktivierungStatus,
   wartungsmodus: z.boolean(),
+  /** refuse: 503 with the text; hold: accepted, processed when switched off */
+  wartungsmodusArt: z.enum(['refuse', 'hold']),
   wartungsmodusText: z.string().nullable(),
   prozessparameter: z.array(parameterSchema),
 });

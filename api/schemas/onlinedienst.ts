@@ -60,6 +60,12 @@ export const inboxTaskSchema = z.object({
 
 export const inboxSchema = z.object({ items: z.array(inboxTaskSchema) });
 
+/** the web UI page that fixes the finding (a path on this server) */
+const gateLink = z
+  .string()
+  .optional()
+  .openapi({ description: 'the web UI page that fixes the finding', example: '/mandanten/dresden#stammdaten' });
+
 export const gateReportSchema = z
   .object({
     gate: z.enum(['vor-test', 'vor-go-live']),
@@ -71,10 +77,12 @@ export const gateReportSchema = z
         leistungId: z.string(),
         zustaendigeStelleId: z.string(),
         passed: z.boolean(),
-        failures: z.array(z.object({ code: z.string(), message: z.string() })),
+        failures: z.array(z.object({ code: z.string(), message: z.string(), link: gateLink })),
       }),
     ),
-    failures: z.array(z.object({ code: z.string(), mandantId: z.string().optional(), message: z.string() })),
+    failures: z.array(
+      z.object({ code: z.string(), mandantId: z.string().optional(), message: z.string(), link: gateLink }),
+    ),
   })
   .openapi('GateReport');
 

@@ -34,3 +34,4 @@ export {
 } from './callback';
 export { fitConnectAttachmentId, jweAuthenticationTag } from './crypto';
 export { FitConnectSender } from './sender';
+export { paymentInformation, type PaidClaim } from './payment';

@@ -33,6 +33,8 @@ export interface FitConnectClientConfig {
   clientId: string;
   clientSecret: string;
   scope?: string;
+  /** Path prefix of the Submission API: `/v1` as documented (default), `/v2` as current clients report. */
+  apiPrefix?: string;
   /** Per request; a hung endpoint is an outage (retryable). Default 30 s. */
   requestTimeoutMs?: number;
   /** Minimum RSA modulus of a destination's encryption key. Default 4096. */

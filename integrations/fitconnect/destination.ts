@@ -6,7 +6,7 @@ import { importEncryptionKey } from './crypto';
 import { httpFailure, type SubmissionApi } from './http';
 
 export async function fetchDestination(api: SubmissionApi, destinationId: string): Promise<DestinationInfo> {
-  const res = await api.request('get destination', 'GET', `/v1/destinations/${encodeURIComponent(destinationId)}`);
+  const res = await api.request('get destination', 'GET', `/destinations/${encodeURIComponent(destinationId)}`);
   if (res.status === 404) {
     await res.body?.cancel();
     throw new DeliveryError('destination-unknown', `FIT-Connect destination ${destinationId} unknown`, {
@@ -28,7 +28,7 @@ export async function fetchEncryptionKey(
   const jwk = await api.json<JWK>(
     'get key',
     'GET',
-    `/v1/destinations/${encodeURIComponent(destinationId)}/keys/${encodeURIComponent(kid)}`,
+    `/destinations/${encodeURIComponent(destinationId)}/keys/${encodeURIComponent(kid)}`,
   );
   return importEncryptionKey(jwk, { destinationId, kid, minKeyBits });
 }

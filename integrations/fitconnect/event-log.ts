@@ -31,7 +31,10 @@ export class EventLog {
 
   private async serviceKeys(refresh: boolean): Promise<ReturnType<typeof createLocalJWKSet>> {
     if (!this.serviceJwks || refresh) {
-      const jwks = await this.api.json<JSONWebKeySet>('get jwks', 'GET', '/.well-known/jwks.json', { auth: false });
+      const jwks = await this.api.json<JSONWebKeySet>('get jwks', 'GET', '/.well-known/jwks.json', {
+        auth: false,
+        unversioned: true,
+      });
       this.serviceJwks = createLocalJWKSet(jwks);
     }
     return this.serviceJwks;
@@ -44,7 +47,7 @@ export class EventLog {
     const jwk = await this.api.json<JWK>(
       'get signing key',
       'GET',
-      `/v1/destinations/${encodeURIComponent(destinationId)}/keys/${encodeURIComponent(kid)}`,
+      `/destinations/${encodeURIComponent(destinationId)}/keys/${encodeURIComponent(kid)}`,
     );
     if (jwk.kty !== 'RSA' || (jwk.alg !== undefined && jwk.alg !== SET_ALG)) {
       throw new DeliveryError('key-invalid', `Signing key ${kid} of ${destinationId} is not a ${SET_ALG} key`, {
@@ -116,7 +119,7 @@ export class EventLog {
 
   /** The case's event log, every token verified; oldest first. */
   async read(caseId: string, options: { destinationId?: string } = {}): Promise<VerifiedEvent[]> {
-    const body = await this.api.json<{ eventLog?: string[] }>('get event log', 'GET', `/v1/cases/${caseId}/events`);
+    const body = await this.api.json<{ eventLog?: string[] }>('get event log', 'GET', `/cases/${caseId}/events`);
     const verified: VerifiedEvent[] = [];
     for (const token of body.eventLog ?? []) {
       verified.push(await this.verifyEventToken(token, { caseId, ...options }));
@@ -138,7 +141,8 @@ function statusAfter(event: string, current: SubmissionStatus): SubmissionStatus
     case FIT_CONNECT_EVENTS.reject:
       return 'rejected';
     case FIT_CONNECT_EVENTS.delete:
-      return 'deleted';
+      // The service removes an answered submission's content later; that does not undo the answer.
+      return current === 'accepted' || current === 'rejected' ? current : 'deleted';
     default:
       return current;
   }

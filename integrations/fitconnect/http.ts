@@ -5,6 +5,9 @@ import type { FitConnectClientConfig } from './contract';
 
 export type ResolvedConfig = Required<Omit<FitConnectClientConfig, 'scope'>> & { scope?: string };
 
+/** The documented prefix; current clients report `/v2` with the same shapes, so it is configurable. */
+export const DEFAULT_API_PREFIX = '/v1';
+
 export function unavailable(step: string, cause: unknown): DeliveryError {
   return new DeliveryError('endpoint-unavailable', `FIT-Connect ${step}: endpoint not reachable`, {
     retryable: true,
@@ -42,15 +45,19 @@ export interface RequestOptions {
   contentType?: string;
   accept?: string;
   auth?: boolean;
+  /** A path outside the versioned API (the JWKS under /.well-known). */
+  unversioned?: boolean;
 }
 
 export class SubmissionApi {
   /** Base URL without trailing slash; also the issuer of the service's own event tokens. */
   readonly apiUrl: string;
+  private readonly prefix: string;
   private token: { value: string; expiresAt: number } | undefined;
 
   constructor(private readonly config: ResolvedConfig) {
     this.apiUrl = config.submissionApiUrl.replace(/\/+$/, '');
+    this.prefix = `/${config.apiPrefix.replace(/^\/+|\/+$/g, '')}`.replace(/^\/$/, '');
   }
 
   /** OAuth2 client credentials; the token is reused until shortly before it expires. */
@@ -93,7 +100,7 @@ export class SubmissionApi {
       if (auth) headers.authorization = `Bearer ${await this.getAccessToken()}`;
       let res: Response;
       try {
-        res = await this.config.fetch(`${this.apiUrl}${path}`, {
+        res = await this.config.fetch(`${this.apiUrl}${options.unversioned ? '' : this.prefix}${path}`, {
           method,
           headers,
           ...(options.body === undefined ? {} : { body: options.body }),

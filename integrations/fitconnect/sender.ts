@@ -19,7 +19,7 @@ import {
 import { encryptJwe } from './crypto';
 import { fetchDestination, fetchEncryptionKey } from './destination';
 import { EventLog, statusFromEvents } from './event-log';
-import { httpFailure, SubmissionApi, type ResolvedConfig } from './http';
+import { DEFAULT_API_PREFIX, httpFailure, SubmissionApi, type ResolvedConfig } from './http';
 import { acceptedSchema, buildMetadata, planAttachments } from './submission';
 
 export class FitConnectSender {
@@ -30,6 +30,7 @@ export class FitConnectSender {
   constructor(config: FitConnectClientConfig) {
     this.config = {
       requestTimeoutMs: 30_000,
+      apiPrefix: DEFAULT_API_PREFIX,
       minKeyBits: 4096,
       fetch: globalThis.fetch.bind(globalThis),
       now: Date.now,
@@ -79,7 +80,7 @@ export class FitConnectSender {
   /** Announces the submission and its attachment ids. Persist the returned ref before anything else. */
   async createSubmission(prepared: PreparedSubmission): Promise<SubmissionRef> {
     const { target } = prepared;
-    const res = await this.api.request('create submission', 'POST', '/v1/submissions', {
+    const res = await this.api.request('create submission', 'POST', '/submissions', {
       contentType: 'application/json',
       body: JSON.stringify({
         destinationId: target.destinationId,
@@ -122,7 +123,7 @@ export class FitConnectSender {
     for (const attachment of prepared.attachments) {
       if (wanted && !wanted.has(attachment.attachmentId)) continue;
       const jwe = await this.encrypt(prepared, attachment.content, attachment.mimeType);
-      const path = `/v1/submissions/${ref.submissionId}/attachments/${attachment.attachmentId}`;
+      const path = `/submissions/${ref.submissionId}/attachments/${attachment.attachmentId}`;
       const res = await this.api.request('upload attachment', 'PUT', path, {
         contentType: 'application/jose',
         body: jwe,
@@ -139,7 +140,7 @@ export class FitConnectSender {
     const metadata = new TextEncoder().encode(JSON.stringify(prepared.metadata));
     const encryptedMetadata = await this.encrypt(prepared, metadata, 'application/json');
     const encryptedData = await this.encrypt(prepared, prepared.data, 'application/json');
-    const res = await this.api.request('submit', 'PUT', `/v1/submissions/${ref.submissionId}`, {
+    const res = await this.api.request('submit', 'PUT', `/submissions/${ref.submissionId}`, {
       contentType: 'application/json',
       body: JSON.stringify({ encryptedMetadata, encryptedData }),
     });
@@ -156,7 +157,7 @@ export class FitConnectSender {
 
   /** The sender's view of a submission; undefined where the service does not show it to senders. */
   async getSubmission(submissionId: string): Promise<SenderSubmissionView | undefined> {
-    const res = await this.api.request('get submission', 'GET', `/v1/submissions/${submissionId}`);
+    const res = await this.api.request('get submission', 'GET', `/submissions/${submissionId}`);
     if (res.status === 404) {
       await res.body?.cancel();
       throw new DeliveryError('submission-gone', `FIT-Connect submission ${submissionId} no longer exists`, {

@@ -1,5 +1,6 @@
 // The worker process of `npm run bench:antrag`: app/worker.ts with the bench bundle entry (production workflows
 // plus the minimal reference workflow) and the bench activities; configured from the environment like production.
+import path from 'node:path';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createEpaybl, createFitConnect } from '../../app/external';
 import { createDb, migrateToLatest } from '../../db/client';
@@ -33,6 +34,8 @@ const worker = await createWorker({
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   payloadCodec: new EncryptionCodec(config.payloadKeys),
+  tuning: config.worker.tuning,
+  bundleCacheDir: path.join(config.dataDir, 'workflow-bundles'),
   deps: {
     db,
     mailer,

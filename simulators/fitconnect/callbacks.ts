@@ -19,7 +19,8 @@ export class Callbacks {
     private readonly retryDelaysMs: readonly number[],
   ) {}
 
-  send(target: CallbackTarget, payload: Record<string, unknown>, attempt = 1): void {
+  /** `onAnswered` runs once, when the receiver has answered 200. */
+  send(target: CallbackTarget, payload: Record<string, unknown>, onAnswered?: () => unknown, attempt = 1): void {
     if (this.closed) return;
     const body = JSON.stringify(payload);
     const timestamp = Math.floor(this.now() / 1000);
@@ -36,7 +37,7 @@ export class Callbacks {
       if (delay === undefined || this.closed) return;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        this.send(target, payload, attempt + 1);
+        this.send(target, payload, onAnswered, attempt + 1);
       }, delay);
       timer.unref();
       this.timers.add(timer);
@@ -56,6 +57,7 @@ export class Callbacks {
         await res.body?.cancel();
         // Only 200 counts as answered, not any 2xx.
         if (res.status !== 200) retry();
+        else void Promise.resolve(onAnswered?.()).catch(() => undefined);
       },
       (err: unknown) => {
         record.error = err instanceof Error ? err.message : String(err);

@@ -34,6 +34,9 @@ export async function handleControl(
     if ('callback' in patch) {
       sim.setDestinationCallback(id, (patch.callback as { url: string; secret: string } | null) ?? undefined);
     }
+    if ('senderCallback' in patch) {
+      sim.setSenderCallback(id, (patch.senderCallback as { url: string; secret: string } | null) ?? undefined);
+    }
     return sendJson(res, 200, publicDestination(destination));
   }
   if (resource === 'faults' && method === 'POST') {
@@ -60,6 +63,7 @@ export async function handleControl(
       const problems = ((await body()).problems as SimProblem[] | undefined) ?? [];
       await sim.rejectSubmission(id, problems);
     } else if (action === 'forward') await sim.forwardSubmission(id);
+    else if (action === 'delete') await sim.deleteSubmission(id);
     else throw notFound();
     return sendJson(res, 200, { submissionId: id, status: deps.state.submissionOf(id).status });
   }

@@ -7,6 +7,7 @@ import type { Callbacks } from './callbacks';
 import { conflict, notFound, unprocessable } from './http';
 import { authTag, type KeyPair } from './jose';
 import type { DestinationState, FitConnectState, SubmissionState } from './state';
+import { problemsRefused } from './problems';
 import type { SimSubmissionStatus } from './types';
 import { CALLBACK_NEW_EVENTS, EVENTS, SET_ALG, SET_SCHEMA, SET_TYP } from './vocabulary';
 
@@ -84,14 +85,23 @@ export class EventLog {
     const transition = DESTINATION_EVENTS[event];
     if (!transition) throw unprocessable(`event ${event} not allowed for a destination`);
     if (!transition.from.includes(submission.status)) throw conflict(`submission is ${submission.status}`);
+    if (event === EVENTS.reject) {
+      const problems = ((payload.events as Record<string, { problems?: unknown }>)[event] ?? {}).problems;
+      if (!Array.isArray(problems) || problems.length === 0) throw unprocessable('a rejection names its problems');
+      const refused = problemsRefused(problems);
+      if (refused) throw unprocessable(refused);
+    }
     submission.status = transition.to;
+    if (transition.to !== 'forwarded') submission.answeredAt = this.now();
     this.append(submission, token, true);
   }
 
   private append(sub: SubmissionState, token: string, tellSender: boolean): void {
     this.state.cases.get(sub.caseId)!.push(token);
-    if (tellSender && sub.callback) {
-      this.callbacks.send(sub.callback, {
+    // The callback given with the submission, else the one configured for senders to its destination.
+    const callback = sub.callback ?? this.state.destinations.get(sub.destinationId)?.senderCallback;
+    if (tellSender && callback) {
+      this.callbacks.send(callback, {
         type: CALLBACK_NEW_EVENTS,
         submissions: [{ destinationId: sub.destinationId, submissionId: sub.submissionId, caseId: sub.caseId }],
       });

@@ -6,6 +6,11 @@ export const DAY_MS = 86_400_000;
 export const PICKUP_REMINDER_AFTER_MS = 3 * DAY_MS;
 /** A submission still `submitted` after this long is rejected by the service. */
 export const AUTO_REJECT_AFTER_MS = 14 * DAY_MS;
+/**
+ * The content of an accepted or rejected submission is deleted this long after the answer. An assumption: the
+ * service deletes, the period is not in our documentation.
+ */
+export const DELETE_AFTER_ANSWER_MS = 7 * DAY_MS;
 /** Lifetime of an access token in seconds (FIT-Connect: 1800). */
 export const TOKEN_LIFETIME_SECONDS = 1800;
 /** Modulus of every RSA key FIT-Connect hands out. */

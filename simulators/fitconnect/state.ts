@@ -2,6 +2,7 @@
 // submissions and each case's event log. In memory only: a restart is a fresh service.
 import { randomUUID } from 'node:crypto';
 import { conflict, notFound } from './http';
+import { checkCallback } from './callback-url';
 import { newKeyPair, type KeyPair } from './jose';
 import type { SimClient, SimDestination, SimDestinationInput, SimSubmissionStatus } from './types';
 import { METADATA_VERSIONS } from './vocabulary';
@@ -11,7 +12,10 @@ export type Role = 'sender' | 'subscriber';
 export interface DestinationState extends SimDestination {
   encryption: KeyPair;
   signing: KeyPair;
+  /** Where new submissions are announced to the receiver (NEW_SUBMISSIONS). */
   callback?: { url: string; secret: string };
+  /** Where senders to this destination hear of new events (NEW_EVENTS), as configured for the destination. */
+  senderCallback?: { url: string; secret: string };
   replyChannels: Record<string, unknown>;
 }
 
@@ -30,8 +34,13 @@ export interface SubmissionState {
   createdAt: number;
   submittedAt?: number;
   pickedUpAt?: number;
+  /** When it was accepted or rejected. */
+  answeredAt?: number;
   reminded: boolean;
+  /** Given at creation; else the destination's sender callback applies. */
   callback?: { url: string; secret: string };
+  /** When the service deleted the content (the event log stays). */
+  deletedAt?: number;
 }
 
 const DEFAULT_SERVICE = {
@@ -92,7 +101,8 @@ export class FitConnectState {
       services: input.services ?? [structuredClone(DEFAULT_SERVICE)],
       encryption,
       signing,
-      ...(input.callback ? { callback: input.callback } : {}),
+      ...(input.callback ? { callback: checkCallback(input.callback) } : {}),
+      ...(input.senderCallback ? { senderCallback: checkCallback(input.senderCallback) } : {}),
       replyChannels: input.replyChannels ?? { eMail: { usePgp: false } },
     };
     this.destinations.set(destinationId, destination);

@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context } from './context';
 import { authenticationTags } from './events';
 import { HttpProblem, conflict, forbidden, notFound, page, parseJson, readBody, sendJson, unprocessable } from './http';
+import { checkCallback } from './callback-url';
 import { checkJweHeader, isCompactJwe } from './jose';
 import type { SubmissionState } from './state';
 import { CALLBACK_NEW_SUBMISSIONS, EVENTS, JSON_CTY } from './vocabulary';
@@ -27,7 +28,7 @@ export async function createSubmission(ctx: Context, req: IncomingMessage, res: 
   if (!destination.services.some((s) => s.identifier === serviceType.identifier)) {
     throw unprocessable(`service ${serviceType.identifier} not offered`);
   }
-  const callback = body.callback as { url?: unknown; secret?: unknown } | undefined;
+  const callback = body.callback ? checkCallback(body.callback as { url?: unknown; secret?: unknown }) : undefined;
   const submission: SubmissionState = {
     submissionId: randomUUID(),
     caseId: randomUUID(),
@@ -43,9 +44,7 @@ export async function createSubmission(ctx: Context, req: IncomingMessage, res: 
     status: 'incomplete',
     createdAt: ctx.now(),
     reminded: false,
-    ...(typeof callback?.url === 'string' && typeof callback.secret === 'string'
-      ? { callback: { url: callback.url, secret: callback.secret } }
-      : {}),
+    ...(callback ? { callback } : {}),
   };
   ctx.state.submissions.set(submission.submissionId, submission);
   ctx.state.cases.set(submission.caseId, []);
@@ -94,7 +93,10 @@ export async function submitSubmission(ctx: Context, req: IncomingMessage, res: 
   if (destination.callback) {
     const entry = { destinationId: submission.destinationId, submissionId: id, caseId: submission.caseId };
     const payload = { type: CALLBACK_NEW_SUBMISSIONS, submissionIds: [id], submissions: [entry] };
-    ctx.callbacks.send(destination.callback, payload);
+    // Once the receiver has heard of it, the log says so (and the sender is told: not its own change).
+    ctx.callbacks.send(destination.callback, payload, () =>
+      ctx.events.service(submission, EVENTS.notify, {}, 'service'),
+    );
   }
   sendJson(res, 202, { destinationId: submission.destinationId, submissionId: id, caseId: submission.caseId });
 }
@@ -115,6 +117,7 @@ export function getSubmission(ctx: Context, req: IncomingMessage, res: ServerRes
     return;
   }
   if (submission.status === 'incomplete') throw notFound('submission not submitted');
+  if (submission.deletedAt !== undefined) throw notFound('submission deleted');
   submission.pickedUpAt ??= ctx.now();
   sendJson(res, 200, {
     ...ids,

@@ -28,8 +28,10 @@ export interface SimDestinationInput {
   destinationId?: string;
   status?: SimDestinationStatus;
   services?: SimService[];
-  /** Where new submissions are announced (HMAC-SHA512 signed). */
+  /** Where new submissions are announced (HMAC-SHA512 signed). HTTPS; http only to loopback (simulator). */
   callback?: { url: string; secret: string };
+  /** Where senders to this destination hear of new events (NEW_EVENTS); same rules. */
+  senderCallback?: { url: string; secret: string };
   replyChannels?: Record<string, unknown>;
 }
 
@@ -54,6 +56,8 @@ export interface FitConnectSimulatorOptions {
   pickupReminderAfterMs?: number;
   /** Still `submitted` after this long: rejected by the service (FIT-Connect: 14 days). */
   autoRejectAfterMs?: number;
+  /** An answered (accepted or rejected) submission's content is deleted this long after the answer. */
+  deleteAfterMs?: number;
   /** How often reminders and auto-rejects run; 0 = only via `runMaintenance`. */
   maintenanceIntervalMs?: number;
   /** Delays before the 2nd, 3rd ... callback attempt; the last repeats until the receiver answers 200. */
@@ -99,6 +103,8 @@ export interface FitConnectSimulator {
   createDestination(input?: SimDestinationInput): Promise<SimDestination>;
   setDestinationStatus(destinationId: string, status: SimDestinationStatus): void;
   setDestinationCallback(destinationId: string, callback: { url: string; secret: string } | undefined): void;
+  /** The sender callback (NEW_EVENTS) configured for a destination; HTTPS, or http to loopback. */
+  setSenderCallback(destinationId: string, callback: { url: string; secret: string } | undefined): void;
   /** `unavailable`: every API call answers 503; `refused`: the port stops accepting connections. */
   setOutage(mode: OutageMode): Promise<void>;
   setLatency(ms: number): void;
@@ -112,6 +118,8 @@ export interface FitConnectSimulator {
   acceptSubmission(submissionId: string): Promise<void>;
   rejectSubmission(submissionId: string, problems: SimProblem[]): Promise<void>;
   forwardSubmission(submissionId: string): Promise<void>;
+  /** The service deletes the submission's content (event delete-submission); the log stays. */
+  deleteSubmission(submissionId: string): Promise<void>;
   eventLog(caseId: string): string[];
   readonly callbackDeliveries: CallbackDelivery[];
   readonly reminders: { submissionId: string; destinationId: string; at: string }[];

@@ -3,10 +3,16 @@
 
 const EVENT_BASE = 'https://schema.fitko.de/fit-connect/events/';
 
-/** The events of a submission's life: incomplete → submitted → (forwarded) → accepted | rejected. */
+/**
+ * The events of a submission's life: incomplete → submitted → (forwarded) → accepted | rejected. The service adds
+ * notify-submission once the receiver has been told of it (its callback answered), and delete-submission when it
+ * removes the content of an answered submission (the event log stays).
+ */
 export const EVENTS = {
   create: `${EVENT_BASE}create-submission`,
   submit: `${EVENT_BASE}submit-submission`,
+  notify: `${EVENT_BASE}notify-submission`,
+  delete: `${EVENT_BASE}delete-submission`,
   forward: `${EVENT_BASE}forward-submission`,
   accept: `${EVENT_BASE}accept-submission`,
   reject: `${EVENT_BASE}reject-submission`,
@@ -21,6 +27,7 @@ export const CALLBACK_NEW_EVENTS = 'https://schema.fitko.de/fit-connect/submissi
  * problem catalogue entry is not in our documentation, so the name is ours.
  */
 export const PROBLEM_NOT_PICKED_UP = `${EVENT_BASE}problems/submission-not-picked-up`;
+// (The receiver's catalogue is in problems.ts; this one is the service's own and not part of it.)
 
 /** Attachments, metadata and data are JWEs with these algorithms, for the destination's encryption key. */
 export const JWE_ALG = 'RSA-OAEP-256';

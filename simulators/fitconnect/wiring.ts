@@ -8,7 +8,8 @@ import { Authority } from './authority';
 import { Callbacks } from './callbacks';
 import type { Context } from './context';
 import { handleControl } from './control';
-import { runDeadlines, type Reminder } from './deadlines';
+import { checkCallback } from './callback-url';
+import { deleteContent, runDeadlines, type Reminder } from './deadlines';
 import { EventLog } from './events';
 import { HttpProblem, sendJson, sendProblem } from './http';
 import { newKeyPair } from './jose';
@@ -25,6 +26,7 @@ export async function startFitConnectSimulator(options: FitConnectSimulatorOptio
   const deadlines = {
     reminderAfterMs: options.pickupReminderAfterMs ?? limits.PICKUP_REMINDER_AFTER_MS,
     autoRejectAfterMs: options.autoRejectAfterMs ?? limits.AUTO_REJECT_AFTER_MS,
+    deleteAfterMs: options.deleteAfterMs ?? limits.DELETE_AFTER_ANSWER_MS,
   };
   const sender = options.sender ?? newClient();
   const subscriber = options.subscriber ?? newClient();
@@ -118,8 +120,13 @@ export async function startFitConnectSimulator(options: FitConnectSimulatorOptio
     },
     setDestinationCallback(destinationId, callback) {
       const destination = state.destinationOf(destinationId);
-      if (callback) destination.callback = callback;
+      if (callback) destination.callback = checkCallback(callback);
       else delete destination.callback;
+    },
+    setSenderCallback(destinationId, callback) {
+      const destination = state.destinationOf(destinationId);
+      if (callback) destination.senderCallback = checkCallback(callback);
+      else delete destination.senderCallback;
     },
     setOutage,
     setLatency(ms) {
@@ -148,6 +155,7 @@ export async function startFitConnectSimulator(options: FitConnectSimulatorOptio
     acceptSubmission: (submissionId) => authority.accept(submissionId),
     rejectSubmission: (submissionId, problems) => authority.reject(submissionId, problems),
     forwardSubmission: (submissionId) => authority.forward(submissionId),
+    deleteSubmission: (submissionId) => deleteContent(events, state.submissionOf(submissionId), now()),
     eventLog: (caseId) => [...(state.cases.get(caseId) ?? [])],
     callbackDeliveries: callbacks.deliveries,
     reminders,

@@ -2,6 +2,7 @@
 // Prozessparameter a test needs, the fee parameters, submitting over HTTP, and reading the workflow and its rows.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ApiDeps } from '../../api/deps';
 import { antragWorkflowId } from '../../domain/vorgangsnummer';
 import { antragQuery } from '../../messages/antrag';
 import type { Logger } from '../../runtime/logger';
@@ -14,11 +15,15 @@ export const SCHEMA = 'urn:xoev-de:xfall:standard:antrag';
 
 export type AntragStack = Awaited<ReturnType<typeof antragStack>>;
 
-export async function antragStack(opts: { endpointAlertAfterMs?: number; log?: Logger } = {}) {
+export async function antragStack(
+  opts: { endpointAlertAfterMs?: number; log?: Logger; app?: Partial<ApiDeps>; worker?: boolean; api?: boolean } = {},
+) {
   const s = await startStack({
     name: 'antrag',
     externals: true,
-    app: { deliveryMaxRetryInterval: '2s' },
+    ...(opts.worker === false ? { worker: false } : {}),
+    ...(opts.api === false ? { api: false } : {}),
+    app: { deliveryMaxRetryInterval: '2s', ...opts.app },
     ...(opts.endpointAlertAfterMs !== undefined ? { endpointAlertAfterMs: opts.endpointAlertAfterMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),
   });

@@ -23,6 +23,7 @@ import { startEpayblSimulator } from '../../simulators/epaybl/server';
 import { startFitConnectSimulator } from '../../simulators/fitconnect/server';
 import { watchGeld } from './geld';
 import { demoToken, httpClient, type Api } from './http';
+import { freePort } from './ports';
 import {
   createTestDatabase,
   PAYLOAD_KEYS,
@@ -35,6 +36,7 @@ import {
   type RunningWorker,
   type WorkerDeps,
 } from './servers';
+import { eventually } from './wait';
 
 /** The master (AUTH_SECRET) of every stack's keys: bearer tokens, CSRF, status links and payment back-links. */
 export const SECRET = 'test-secret-0123456789abcdef0123456789';
@@ -174,10 +176,19 @@ export async function startStack(opts: StackOptions) {
    * to it (e.g. WORKER_METRICS_PORT: its Prometheus endpoint is off unless a test asks, so processes never collide).
    */
   function spawnWorkerProcess(env: Record<string, string> = {}): ChildProcess {
-    const dataDir = path.join(inject('testDataDir'), uniqueId('worker-data'));
+    return spawnProcess('app/worker.ts', 'worker-data', env);
+  }
+
+  /** The process environment of a worker or API child: this stack's servers, keys and task queue. */
+  function spawnProcess(entry: string, dataPrefix: string, env: Record<string, string>): ChildProcess {
+    const dataDir = path.join(inject('testDataDir'), uniqueId(dataPrefix));
     fs.mkdirSync(dataDir, { recursive: true });
     if (externals) fs.symlinkSync(externals.transferRoot, path.join(dataDir, 'transfer'));
-    const child = spawn(process.execPath, ['--import', 'tsx', 'app/worker.ts'], {
+    // One workflow bundle for every worker process of the run: the first builds it, the others read it.
+    const bundles = path.join(inject('testDataDir'), 'workflow-bundles');
+    fs.mkdirSync(bundles, { recursive: true });
+    fs.symlinkSync(bundles, path.join(dataDir, 'workflow-bundles'));
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
       env: {
         PATH: process.env.PATH,
         LOG_LEVEL: 'warn',
@@ -202,6 +213,29 @@ export async function startStack(opts: StackOptions) {
     return child;
   }
 
+  /** The real API entry point as a child process on a port of its own, once its /readyz answers. */
+  async function spawnApiProcess(env: Record<string, string> = {}): Promise<ServedApp & { child: ChildProcess }> {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const child = spawnProcess('app/api.ts', 'api-data', {
+      API_PORT: String(port),
+      PUBLIC_BASE_URL: base,
+      ...env,
+    });
+    await eventually(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the API process exited with ${child.exitCode}`);
+        return fetch(`${base}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+      },
+      60_000,
+      'API process ready',
+    );
+    return { base, api: httpClient(base, SECRET), child };
+  }
+
   return {
     db,
     databaseUrl,
@@ -222,6 +256,7 @@ export async function startStack(opts: StackOptions) {
     token: (userId: string) => demoToken(SECRET, userId),
     serveApp,
     spawnWorkerProcess,
+    spawnApiProcess,
     async stopWorker() {
       await worker?.stop();
       worker = undefined;

@@ -1,12 +1,12 @@
 // The activations of an Onlinedienst per Mandant, with their Prozessparameter: a protected value is never shown (the
-// API does not return it either), only that it is set.
+// API does not return it either), only that it is set. Each links to its page (Prozessparameter, Wartungsmodus).
 import type { AktivierungItem } from '../../api/schemas/aktivierung';
 import { humanize } from '../format';
 import { Badge } from '../layout';
 
 export const MASK = '••••••';
 
-export function Aktivierungen({ items }: { items: AktivierungItem[] }) {
+export function Aktivierungen({ items, onlinedienstId }: { items: AktivierungItem[]; onlinedienstId: string }) {
   return (
     <section aria-labelledby="akt-h">
       <h2 id="akt-h">Aktivierungen</h2>
@@ -27,7 +27,14 @@ export function Aktivierungen({ items }: { items: AktivierungItem[] }) {
           <tbody>
             {items.map((a) => (
               <tr>
-                <td>{a.mandantId}</td>
+                <td>
+                  <a
+                    href={`/onlinedienste/${encodeURIComponent(onlinedienstId)}/aktivierungen/${encodeURIComponent(a.mandantId)}`}
+                  >
+                    {a.mandantId}
+                    <span class="visually-hidden">: Aktivierung, Prozessparameter und Wartungsmodus</span>
+                  </a>
+                </td>
                 <td>{a.organisationseinheitId}</td>
                 <td>{a.leistungId}</td>
                 <td>{humanize(a.status)}</td>

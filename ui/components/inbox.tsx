@@ -60,7 +60,14 @@ export function LifecycleTasks({ tasks, views }: { tasks: InboxTask[]; views: Ma
                 <td>
                   Phase {phaseLabel(t.phase)}
                   {template ? <span class="hint">{template.description}</span> : null}
-                  {live?.heldByGate ? <span class="hint">Wartet auf die Gate-Prüfung.</span> : null}
+                  {live?.heldByGate ? (
+                    <span class="hint">
+                      Wartet auf die Gate-Prüfung:{' '}
+                      <a href={`/onlinedienste/${encodeURIComponent(t.onlinedienstId)}#gate`}>
+                        Befunde und wo sie behoben werden<span class="visually-hidden"> ({t.name})</span>
+                      </a>
+                    </span>
+                  ) : null}
                 </td>
                 <td>{live ? <time datetime={isoOf(live.openedAt)}>{formatDateTime(live.openedAt)}</time> : '–'}</td>
                 <td>

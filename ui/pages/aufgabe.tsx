@@ -128,7 +128,9 @@ export function registerAufgabe(app: Hono<UiEnv>, ui: Ui) {
       fields,
     );
     if (res.status === 200) return c.redirect('/aufgaben?ok=aufgabe', 303);
-    if (res.status === 202) return c.redirect('/aufgaben?ok=gehalten', 303);
+    // Held by the gate: the Onlinedienst's page lists the findings, each with the page that fixes it.
+    if (res.status === 202)
+      return c.redirect(`/onlinedienste/${encodeURIComponent(c.req.param('id'))}?ok=gehalten#gate`, 303);
     return taskPage(c, posted, res.body, res.status === 400 ? 400 : res.status === 403 ? 403 : 409);
   });
 }

@@ -1,5 +1,6 @@
 // The AWB board: every Onlinedienst by phase, rollout tickets with their SLA clock, the current release campaign,
-// and the Fachverfahren endpoints that are down with the number of Anträge waiting on them. No Antrag contents.
+// the Fachverfahren endpoints that are down with the number of Anträge waiting on them, and the Störungen Anträge
+// wait on (with a bulk retry once fixed). No Antrag contents.
 import type { Hono } from 'hono';
 import { requireRole } from '../../api/auth';
 import { workflowUiUrl } from '../../api/deps';
@@ -8,9 +9,12 @@ import type { endpunktListSchema } from '../../api/schemas/betrieb';
 import type { lifecycleListSchema } from '../../api/schemas/onlinedienst';
 import type { Campaign, releaseListSchema } from '../../api/schemas/release';
 import type { rolloutTicketListSchema } from '../../api/schemas/rollout';
+import type { stoerungListSchema } from '../../api/schemas/stoerung';
 import { CLASSIFICATION_LABELS } from '../../domain/release/campaign';
 import { ROLLOUT_STATUS_LABELS } from '../../domain/rollout/ticket';
 import { Pipeline } from '../components/pipeline';
+import { Stoerungen } from '../components/stoerungen';
+import { refusal } from '../api-client';
 import { render, type Ui } from '../context';
 import { formatDateTime, formatDuration, isoOf, SLA_LABELS } from '../format';
 import { Badge, TemporalLink } from '../layout';
@@ -34,11 +38,12 @@ export function slaBadge(state: string) {
 
 export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
   app.get('/betrieb', requireRole('awb', 'projektleitung'), async (c) => {
-    const [lifecycles, tickets, endpunkte, releases] = await Promise.all([
+    const [lifecycles, tickets, endpunkte, releases, stoerungen] = await Promise.all([
       ui.api.get<z.infer<typeof lifecycleListSchema>>(c, '/api/onlinedienste'),
       ui.api.get<z.infer<typeof rolloutTicketListSchema>>(c, '/api/rollout-tickets'),
       ui.api.get<z.infer<typeof endpunktListSchema>>(c, '/api/endpunkte'),
       ui.api.get<z.infer<typeof releaseListSchema>>(c, '/api/releases'),
+      ui.api.get<z.infer<typeof stoerungListSchema>>(c, '/api/stoerungen'),
     ]);
     const current = releases.items.find((r) => r.status !== 'abgeschlossen') ?? releases.items[0];
     const campaign = current
@@ -47,7 +52,7 @@ export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
     const down = endpunkte.items.filter((e) => !e.erreichbar);
     const open = tickets.items.filter((t) => t.status !== 'confirmed');
 
-    return render(ui, c, 'Betrieb (AWB)', () => (
+    return render(ui, c, 'Betrieb (AWB)', (frame) => (
       <>
         <ul class="kpis" aria-label="Kennzahlen">
           <li>
@@ -62,7 +67,19 @@ export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
           <li>
             <strong>{down.length}</strong> Fachverfahren nicht erreichbar
           </li>
+          <li>
+            <strong>{stoerungen.items.reduce((n, s) => n + s.anzahlAntraege, 0)}</strong> Anträge warten auf eine
+            Störung
+          </li>
         </ul>
+
+        <section aria-labelledby="stoerungen-h">
+          <h2 id="stoerungen-h">Störungen</h2>
+          {c.req.query('ok') === 'wiederholen' ? (
+            <p role="status">Die Anträge werden wiederholt; der Fortschritt steht in der Temporal Web UI.</p>
+          ) : null}
+          <Stoerungen items={stoerungen.items} frame={frame} canRetry={frame.user?.roles.includes('awb') ?? false} />
+        </section>
 
         <section aria-labelledby="pipeline-h">
           <h2 id="pipeline-h">Onlinedienste nach Phase</h2>
@@ -225,6 +242,17 @@ export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
         </section>
       </>
     ));
+  });
+
+  app.post('/betrieb/stoerungen/:id/wiederholen', requireRole('awb'), async (c) => {
+    const res = await ui.api.call(
+      c,
+      'POST',
+      `/api/stoerungen/${encodeURIComponent(c.req.param('id'))}/wiederholen`,
+      {},
+    );
+    if (res.status >= 400) throw refusal(res);
+    return c.redirect('/betrieb?ok=wiederholen', 303);
   });
 
   app.get('/betrieb/releases/:version/pruefungen.csv', requireRole('awb', 'projektleitung'), async (c) => {

@@ -1,18 +1,31 @@
 // One Onlinedienst's page: its life as an SVG timeline (phases with dates), open tasks, activations with
 // Prozessparameter (protected values masked), audit log — from the API's live view and lists.
 import type { Hono } from 'hono';
-import { requireRole } from '../../api/auth';
+import { currentUser, requireRole, type Role } from '../../api/auth';
 import type { z } from 'zod';
 import { LIFECYCLE_READERS } from '../../api/lifecycle-api';
 import type { aktivierungListSchema } from '../../api/schemas/aktivierung';
 import type { auditListSchema, LifecycleDetail } from '../../api/schemas/onlinedienst';
 import { workflowUiUrl } from '../../api/deps';
+import { EVENT_ROLES, EVENT_TYPES } from '../../domain/onlinedienst/events';
+import { refusal, type Problem } from '../api-client';
 import { Aktivierungen } from '../components/aktivierungen';
+import { GateBefunde } from '../components/gate-befunde';
 import { PhaseTimeline, type Stay } from '../components/timeline';
 import { render, type Ui } from '../context';
 import { formatDateTime, formatDuration, isoOf, phaseLabel, roleLabel } from '../format';
-import { Badge, TemporalLink } from '../layout';
+import { Badge, Notice, TemporalLink } from '../layout';
 import type { UiEnv } from '../session';
+import { EVENT_TITLES } from './ereignis';
+
+const GATE_ROLES: Role[] = ['prozesseigner', 'mandant-admin', 'projektleitung', 'awb'];
+
+const OK: Record<string, string> = {
+  ereignis: 'Gemeldet: die Aufgabe dazu ist geöffnet.',
+  abschaltung: 'Die Abschaltung hat begonnen.',
+  bestanden: 'Die Gate-Prüfung ist bestanden; die Phase geht weiter.',
+  gehalten: 'Die Gate-Prüfung ist noch nicht bestanden: die Befunde stehen unten.',
+};
 
 const KIND: Record<string, string> = {
   start: 'Start',
@@ -53,8 +66,12 @@ export function registerOnlinedienst(app: Hono<UiEnv>, ui: Ui) {
     const alle = c.req.query('audit') === 'alle';
     const auditItems = audit.status === 200 ? [...audit.body.items].reverse() : [];
     const auditRows = alle ? auditItems : auditItems.slice(0, 12);
-    return render(ui, c, view.name, () => (
+    const user = currentUser(c);
+    const may = (roles: readonly Role[]) => user.roles.some((r) => roles.includes(r));
+    const ok = OK[c.req.query('ok') ?? ''];
+    return render(ui, c, view.name, (frame) => (
       <>
+        {ok ? <Notice ok text={ok} /> : null}
         <p class="lead">
           Phase <strong>{phaseLabel(view.phase)}</strong>
           {view.recertification ? ' (Rezertifizierung)' : ''}
@@ -159,7 +176,27 @@ export function registerOnlinedienst(app: Hono<UiEnv>, ui: Ui) {
           ) : null}
         </section>
 
-        <Aktivierungen items={aktivierungen.items} />
+        <GateBefunde view={view} frame={frame} canRetry={may(GATE_ROLES)} />
+
+        <Aktivierungen items={aktivierungen.items} onlinedienstId={view.onlinedienstId} />
+
+        {view.phase === 'betrieb' && !view.ended ? (
+          <section aria-labelledby="betrieb-h">
+            <h2 id="betrieb-h">Im Betrieb</h2>
+            <ul>
+              {EVENT_TYPES.filter((t) => may(EVENT_ROLES[t])).map((t) => (
+                <li>
+                  <a href={`/onlinedienste/${id}/ereignisse/${t}`}>{EVENT_TITLES[t]}</a>
+                </li>
+              ))}
+              {may(['prozesseigner']) ? (
+                <li>
+                  <a href={`/onlinedienste/${id}/abschaltung`}>Abschaltung entscheiden</a>
+                </li>
+              ) : null}
+            </ul>
+          </section>
+        ) : null}
 
         <section aria-labelledby="audit-h">
           <h2 id="audit-h">Audit-Log</h2>
@@ -200,5 +237,13 @@ export function registerOnlinedienst(app: Hono<UiEnv>, ui: Ui) {
         </section>
       </>
     ));
+  });
+
+  app.post('/onlinedienste/:id/gate-pruefung', requireRole(...GATE_ROLES), async (c) => {
+    const id = encodeURIComponent(c.req.param('id'));
+    const res = await ui.api.call<Problem | null>(c, 'POST', `/api/onlinedienste/${id}/gate-pruefung`);
+    if (res.status === 200) return c.redirect(`/onlinedienste/${id}?ok=bestanden`, 303);
+    if (res.status === 202) return c.redirect(`/onlinedienste/${id}?ok=gehalten#gate`, 303);
+    throw refusal(res);
   });
 }

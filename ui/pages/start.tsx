@@ -10,6 +10,8 @@ const WHAT: Record<string, string> = {
     'Alle Onlinedienste nach Phase, Rollout-Tickets mit SLA, die laufende Release-Kampagne, gestörte Fachverfahren.',
   '/onlinedienste': 'Die Onlinedienste, die Sie sehen dürfen, mit Lebenslauf, Aktivierungen und Audit-Log.',
   '/antraege': 'Anträge Ihres Mandanten: Stand, Zustellung, Bearbeitung und Bescheid.',
+  '/mandanten':
+    'Impressum, Datenschutz, Behördenkonten, Organisationseinheiten und Zuständigkeiten – was die Gate-Prüfung verlangt.',
   '/statistik': 'Anträge je Leistung, Mandant und Monat; Durchlaufzeiten je Phase – als Diagramm, Tabelle und CSV.',
   '/entwicklung/mails': 'Alle Mails, die der lokale Mailserver in der Entwicklung empfangen hat.',
 };

@@ -1,12 +1,23 @@
 // Watching a FIT-Connect submission after it left: one long-polling activity beside the processing, ended when the
-// authority has answered or the processing is over. Histories recorded before this existed took no such step.
-import { CancellationScope, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
+// authority has answered or the processing is over. A callback ("go and look") makes the workflow read the event
+// log at once; the polling stays as the safety net for a callback that never comes. Histories recorded before
+// either existed took no such step (patched ids below).
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { AktivierungsKonfiguration } from '../../activities/antrag';
+import type { AktivierungsKonfiguration, FitConnectErgebnis } from '../../activities/antrag';
 import { dauerMs } from '../../domain/dauer';
-import type { AntragSicht } from '../../messages/antrag';
+import { fitconnectNeuigkeitenSignal, type AntragSicht } from '../../messages/antrag';
+import { kurz } from './activities';
 
 export const FITCONNECT_AUSGANG_PATCH = 'fitconnect-ausgang';
+export const FITCONNECT_CALLBACK_PATCH = 'fitconnect-callback';
 
 export interface FitConnectAusgang {
   /** The authority's reasons once it rejected; undefined while none. */
@@ -28,6 +39,12 @@ export function fitconnectAusgangBeobachten(
     retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
   });
   let grund: string | undefined;
+  let entschieden = false;
+  const uebernehmen = (e: FitConnectErgebnis | { status: 'offen' }) => {
+    if (e.status === 'angenommen') sicht.zustellung.angenommen = true;
+    if (e.status === 'abgelehnt') grund = e.gruende.join('; ');
+    if (e.status === 'angenommen' || e.status === 'abgelehnt') entschieden = true;
+  };
   const scope = new CancellationScope();
   const lauf = scope
     .run(() =>
@@ -37,20 +54,50 @@ export function fitconnectAusgangBeobachten(
         abfrageMs: dauerMs(k.fristen.fitconnectAbfrage ?? '1m'),
       }),
     )
-    .then(
-      (e) => {
-        if (e.status === 'angenommen') sicht.zustellung.angenommen = true;
-        if (e.status === 'abgelehnt') grund = e.gruende.join('; ');
-      },
-      (err: unknown) => {
-        if (!isCancellation(err)) throw err;
-      },
-    );
+    .then(uebernehmen, (err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
+  const rueckrufe = rueckrufeBeantworten(vn, uebernehmen, () => entschieden, scope);
   return {
     abgelehnt: () => grund,
     async beenden() {
       scope.cancel();
+      rueckrufe?.scope.cancel();
       await lauf;
+      await rueckrufe?.lauf;
     },
   };
+}
+
+/**
+ * Each callback reads the event log once (several at a time become one read); an answer found this way ends the
+ * polling. Signals that came before this point wait in the workflow's buffer until the handler exists.
+ */
+function rueckrufeBeantworten(
+  vn: string,
+  uebernehmen: (e: FitConnectErgebnis | { status: 'offen' }) => void,
+  entschieden: () => boolean,
+  abfrage: CancellationScope,
+): { scope: CancellationScope; lauf: Promise<void> } | undefined {
+  if (!patched(FITCONNECT_CALLBACK_PATCH)) return undefined;
+  let neu = false;
+  setHandler(fitconnectNeuigkeitenSignal, () => void (neu = true));
+  const scope = new CancellationScope();
+  const lauf = scope
+    .run(async () => {
+      for (;;) {
+        await condition(() => neu || entschieden());
+        if (entschieden()) return;
+        neu = false;
+        uebernehmen(await kurz.fitconnectStatusLesen({ vorgangsnummer: vn }));
+        if (entschieden()) {
+          abfrage.cancel();
+          return;
+        }
+      }
+    })
+    .catch((err: unknown) => {
+      if (!isCancellation(err)) throw err;
+    });
+  return { scope, lauf };
 }

@@ -32,6 +32,7 @@ import { transferAbholungBeobachten } from './abholung';
 import { erstatten, erstattungNoetig, type Erstattung } from './erstattung';
 import { fitconnectAusgangBeobachten } from './fitconnect';
 import { fristenNachZustellungBeobachten } from './fristen';
+import { stoerungsfest } from './stoerung';
 import { zahlungAbwarten } from './zahlung';
 
 export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
@@ -60,9 +61,13 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
 
   const lauf: AntragLauf = { vn, sicht, phase };
   setBearbeitungHandlers(lauf);
+  // Receipt, the Wartungsmodus check and the Kassenzeichen wait on a Störung instead of retrying for ever.
+  const schritt = stoerungsfest(vn, sicht, input.stoerungNach);
 
   const eingang = Date.parse(sicht.eingegangenAm!);
-  const erg = await kurz.antragEingang({ vorgangsnummer: vn, eingegangenAm: sicht.eingegangenAm! });
+  const erg = await schritt('eingang', (a) =>
+    a.antragEingang({ vorgangsnummer: vn, eingegangenAm: sicht.eingegangenAm! }),
+  );
   lauf.konfiguration = erg.konfiguration;
   const k = erg.konfiguration;
   sicht.phase = 'eingegangen';
@@ -73,7 +78,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
     for (;;) {
       await condition(() => wartungBeendet, dauerMs(k.fristen.wartungPruefen));
       wartungBeendet = false;
-      const wartung = await kurz.wartungsmodus({ aktivierungId: input.aktivierungId });
+      const wartung = await schritt('wartung', (a) => a.wartungsmodus({ aktivierungId: input.aktivierungId }));
       if (!wartung.aktiv) break;
     }
   }
@@ -81,7 +86,9 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   let bezahlt = false;
   let ueberzahlung: Promise<void> | undefined; // an overpayment's refund runs beside delivery and processing
   if (k.gebuehr) {
-    const { kassenzeichen } = await kurz.zahlungAnlegen({ vorgangsnummer: vn, gebuehr: k.gebuehr });
+    const { kassenzeichen } = await schritt('zahlung', (a) =>
+      a.zahlungAnlegen({ vorgangsnummer: vn, gebuehr: k.gebuehr! }),
+    );
     sicht.zahlung = { kassenzeichen, status: 'offen', erinnert: false };
     phase('zahlung-offen');
     const erinnerungAm = eingang + dauerMs(k.fristen.zahlungErinnerung);
@@ -146,6 +153,9 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   sicht.zustellung.status = 'laeuft';
   const zustellung = proxyActivities<Activities>({
     startToCloseTimeout: '5 minutes',
+    // The activity beats while it runs (activities/heartbeat.ts): a delivery in flight on a killed worker is
+    // retried elsewhere after 10 s instead of at the end of the 5 minutes. Idempotent: a retry finds it delivered.
+    heartbeatTimeout: '10 seconds',
     // An outage delays, never loses: no attempt limit (the default when maximumAttempts is unset), back-off up
     // to the configured interval.
     retry: {

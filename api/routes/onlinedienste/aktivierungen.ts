@@ -67,6 +67,7 @@ export function aktivierungenRoutes(deps: ApiDeps) {
       leistungId: a.leistung_id,
       status: a.status,
       wartungsmodus: a.wartungsmodus,
+      wartungsmodusArt: a.wartungsmodus_art,
       wartungsmodusText: a.wartungsmodus_text,
       prozessparameter: params.filter((p) => p.aktivierung_id === a.id).map(masked),
     }));

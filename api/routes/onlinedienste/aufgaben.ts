@@ -3,11 +3,13 @@
 // again, decide the shutdown.
 import { z } from '@hono/zod-openapi';
 import { abschaltungSchema } from '../../../domain/onlinedienst/events';
+import { withGateLinks } from '../../../domain/onlinedienst/gate-links';
 import {
   completeTaskUpdate,
   decideShutdownUpdate,
   lifecycleWorkflowId,
   recheckGateUpdate,
+  type TaskUpdateResult,
 } from '../../../messages/onlinedienst';
 import { currentUser } from '../../auth';
 import type { ApiDeps } from '../../deps';
@@ -64,6 +66,10 @@ export const abschaltungRoute = apiRoute({
   problems: [404, 409],
 });
 
+/** A result's gate report with the page that fixes each finding. */
+const linked = (id: string, result: TaskUpdateResult) =>
+  result.gate ? { ...result, gate: withGateLinks(id, result.gate) } : result;
+
 export function aufgabenRoutes(deps: ApiDeps) {
   const app = router();
   const handle = (id: string) => deps.temporal.workflow.getHandle(lifecycleWorkflowId(id));
@@ -77,7 +83,7 @@ export function aufgabenRoutes(deps: ApiDeps) {
     const result = await command(`Onlinedienst ${id}`, () =>
       handle(id).executeUpdate(completeTaskUpdate, { args: [{ taskId, actor: actorOf(user), fields }] }),
     );
-    return result.status === 'gehalten' ? c.json(result, 202) : c.json(result, 200);
+    return result.status === 'gehalten' ? c.json(linked(id, result), 202) : c.json(linked(id, result), 200);
   });
 
   app.openapi(gateRoute, async (c) => {
@@ -87,7 +93,8 @@ export function aufgabenRoutes(deps: ApiDeps) {
     const result = await command(`Onlinedienst ${id}`, () =>
       handle(id).executeUpdate(recheckGateUpdate, { args: [{ actor: actorOf(user) }] }),
     );
-    return result?.status === 'gehalten' ? c.json(result, 202) : c.json(result, 200);
+    if (result === null) return c.json(null, 200);
+    return result.status === 'gehalten' ? c.json(linked(id, result), 202) : c.json(linked(id, result), 200);
   });
 
   app.openapi(abschaltungRoute, async (c) => {

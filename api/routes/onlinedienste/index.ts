@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { listOnlinedienstAudit } from '../../../db/stores/audit';
 import { listLifecycles, listOpenTasks } from '../../../db/stores/onlinedienst';
+import { withGateLinks } from '../../../domain/onlinedienst/gate-links';
 import { PHASE_IDS } from '../../../domain/onlinedienst/phases';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../../../messages/onlinedienst';
 import { canAccessMandant, currentUser } from '../../auth';
@@ -117,7 +118,8 @@ export function onlinediensteRoutes(deps: ApiDeps) {
       deps.temporal.workflow.getHandle(workflowId).query(lifecycleStateQuery),
     );
     const shown = await mitAutomatischenBefunden(deps.db, id, scopedView(user, view));
-    return c.json({ ...shown, temporalUiUrl: workflowUiUrl(deps, workflowId) }, 200);
+    const gate = { ...shown.gate, last: shown.gate.last ? withGateLinks(id, shown.gate.last) : null };
+    return c.json({ ...shown, gate, temporalUiUrl: workflowUiUrl(deps, workflowId) }, 200);
   });
 
   app.openapi(auditRoute, async (c) => {
