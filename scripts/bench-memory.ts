@@ -1,0 +1,238 @@
+// npm run bench:memory [-- --antraege 10000 --lifecycles 1200 --cache 1000]
+//
+// P5: the worker's resident memory while 10,000 Anträge wait for their payment and 1,200 lifecycles run in
+// Betrieb, and what one cached workflow of each type costs. Everything real and local: a Temporal dev server,
+// embedded PostgreSQL, SMTP and the ePayBL simulator (nobody pays, so every Antrag waits); the worker is
+// production's (scripts/bench/worker.ts) in a child process, tuned only through WORKER_MAX_CACHED_WORKFLOWS
+// (`--cache`; unset: the SDK's default). Its RSS is read from /proc. Evicted workflows must still answer their
+// queries: the bench queries a sample of both types at the end. The last line of output is one line of JSON.
+import fs from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { sql } from 'kysely';
+import { insertAntrag } from '../db/stores/antrag';
+import { antragWorkflowId } from '../domain/vorgangsnummer';
+import { antragQuery, type AntragInput } from '../messages/antrag';
+import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
+import { loadConfigOrExit } from '../runtime/config';
+import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
+import { pool, round, say } from './bench/load';
+import { importLifecycles } from './bench/release-import';
+import { MIT_GEBUEHR, startBenchServices, type BenchDb } from './bench/services';
+
+const arg = (name: string, fallback?: number) => {
+  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  return raw === undefined ? fallback : Number(raw);
+};
+const ANTRAEGE = arg('antraege', 10_000)!;
+const LIFECYCLES = arg('lifecycles', 1_200)!;
+const CACHE = arg('cache');
+const TARGET_MB = 400;
+const AKTIVIERUNG = MIT_GEBUEHR; // with a fee: every Antrag waits for its payment
+
+const config = loadConfigOrExit();
+type Db = BenchDb;
+
+function rssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function until(what: string, done: () => Promise<boolean>, timeoutMs = 1_800_000): Promise<void> {
+  const t0 = Date.now();
+  while (!(await done())) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+const count = async (db: Db, query: ReturnType<typeof sql<{ n: string }>>) =>
+  Number((await query.execute(db)).rows[0]!.n);
+
+/** RSS once it has stopped growing for 5 s (GC and the cache have settled), and the peak seen meanwhile. */
+async function settledRss(pid: number): Promise<{ settled: number; peak: number }> {
+  let peak = 0;
+  let last = rssMb(pid);
+  let stable = 0;
+  while (stable < 5) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const now = rssMb(pid);
+    peak = Math.max(peak, now);
+    stable = now > last + 2 ? 0 : stable + 1;
+    last = now;
+  }
+  return { settled: last, peak };
+}
+
+async function main() {
+  say('starting Temporal, PostgreSQL, SMTP, ePayBL simulator…');
+  const services = await startBenchServices(config);
+  const stops: (() => Promise<void>)[] = [services.stop];
+  const { db, temporal } = services;
+  try {
+    // A waiting Antrag asks ePayBL now and then; at the bench services' 200 ms, 10,000 of them would be a poll load
+    // this box cannot carry. The citizen's return from the pay page triggers the check anyway.
+    await db
+      .updateTable('prozessparameter')
+      .set({ value: '1h' })
+      .where('aktivierung_id', '=', AKTIVIERUNG)
+      .where('key', '=', 'frist.zahlungAbfrage')
+      .execute();
+    // Every waiting Antrag holds an activity slot (its long payment poll): slots for all of them, plus headroom.
+    const worker = services.spawnChild('scripts/bench/worker.ts', {
+      WORKER_MAX_CONCURRENT_ACTIVITIES: String(ANTRAEGE + 500),
+      ...(CACHE !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) } : {}),
+    });
+    const workerPid = worker.pid!;
+    const exited = new Promise<never>((_, reject) =>
+      worker.once('exit', (code, signal) => reject(new Error(`worker ended (${code ?? signal})`))),
+    );
+    exited.catch(() => undefined);
+    const connection = await Connection.connect({ address: temporal.address });
+    stops.unshift(() => connection.close());
+    const client = new Client({ connection, dataConverter: dataConverter(new EncryptionCodec(config.payloadKeys)) });
+
+    await Promise.race([
+      client.workflow.execute('minimalWorkflow', { workflowId: 'warmup', taskQueue: 'amt24', args: [2] }),
+      exited,
+    ]);
+    const baseline = await settledRss(workerPid);
+    say(`worker up, RSS ${round(baseline.settled)} MB`);
+
+    say(`${LIFECYCLES} lifecycles in Betrieb…`);
+    const ids = Array.from({ length: LIFECYCLES }, (_, i) => `mem-${String(i).padStart(5, '0')}`);
+    await importLifecycles({ db, client, ids, prefix: 'mem', taskQueue: 'amt24', concurrency: 32 });
+    await until('lifecycle starts', async () => {
+      const n = await count(
+        db,
+        sql<{ n: string }>`select count(*) as n from audit_log where action = 'onlinedienst.lebenszyklus.gestartet'`,
+      );
+      return n >= LIFECYCLES;
+    });
+    const afterLifecycles = await settledRss(workerPid);
+    say(`lifecycles running, RSS ${round(afterLifecycles.settled)} MB`);
+
+    say(`${ANTRAEGE} Anträge waiting for their payment…`);
+    const vn = (i: number) => `A24-MEM${String(i).padStart(7, '0')}`;
+    for (let i = 0; i < ANTRAEGE; i++) {
+      await insertAntrag(
+        db,
+        {
+          vorgangsnummer: vn(i),
+          aktivierungId: AKTIVIERUNG,
+          onlinedienstId: 'anwohnerparken',
+          mandantId: 'leipzig',
+          formularVersion: '1.0',
+          payloadHash: `mem-${i}`,
+          daten: {
+            kennzeichen: 'L-AB 123',
+            halter: 'selbst',
+            wohnadresse: { strasse: 'Markt', hausnummer: '1', plz: '04109', ort: 'Leipzig' },
+            zone: 'A1',
+            gueltigAb: '2027-01-01',
+          },
+          antragsteller: { name: 'Bench Mark', email: 'bench@example.org' },
+          test: false,
+        },
+        [],
+      );
+    }
+    const started = performance.now();
+    await pool(
+      Array.from({ length: ANTRAEGE }, (_, i) => i),
+      32,
+      async (i) => {
+        const input: AntragInput = {
+          vorgangsnummer: vn(i),
+          aktivierungId: AKTIVIERUNG,
+          onlinedienstId: 'anwohnerparken',
+          mandantId: 'leipzig',
+          test: false,
+          eingegangenAm: new Date().toISOString(),
+        };
+        await client.workflow.start('antragWorkflow', {
+          workflowId: antragWorkflowId(vn(i)),
+          taskQueue: 'amt24',
+          args: [input],
+        });
+      },
+    );
+    let peakDuring = 0;
+    await until('Anträge waiting for payment', async () => {
+      peakDuring = Math.max(peakDuring, rssMb(workerPid));
+      const n = await count(db, sql<{ n: string }>`select count(*) as n from zahlung where status = 'offen'`);
+      return n >= ANTRAEGE;
+    });
+    const waitingAfterS = (performance.now() - started) / 1000;
+    const afterAntraege = await settledRss(workerPid);
+    say(`Anträge waiting after ${round(waitingAfterS)} s, RSS ${round(afterAntraege.settled)} MB`);
+
+    // Evicted or not, every workflow answers: a sample of each type, spread over the whole range.
+    const sample = 100;
+    let answered = 0;
+    const q0 = performance.now();
+    await pool(
+      Array.from({ length: sample }, (_, k) => k),
+      8,
+      async (k) => {
+        const a = await client.workflow
+          .getHandle(antragWorkflowId(vn(Math.floor((k * ANTRAEGE) / sample))))
+          .query(antragQuery);
+        const l = await client.workflow
+          .getHandle(lifecycleWorkflowId(ids[Math.floor((k * LIFECYCLES) / sample)]!))
+          .query(lifecycleStateQuery);
+        if (a.phase === 'zahlung-offen' && l.phase === 'betrieb') answered += 2;
+      },
+    );
+    const queryMs = (performance.now() - q0) / (2 * sample);
+    const afterQueries = await settledRss(workerPid);
+    const peak = Math.max(baseline.peak, afterLifecycles.peak, peakDuring, afterAntraege.peak, afterQueries.peak);
+
+    const cached = (n: number) => (CACHE === undefined ? n : Math.min(n, CACHE));
+    const perLifecycleKb = ((afterLifecycles.settled - baseline.settled) * 1024) / cached(LIFECYCLES);
+    const perAntragKb =
+      ((afterAntraege.settled - afterLifecycles.settled) * 1024) /
+      Math.max(1, cached(LIFECYCLES + ANTRAEGE) - cached(LIFECYCLES));
+    say('');
+    say(`| moment | worker RSS |`);
+    say(`| --- | --- |`);
+    say(`| idle | ${round(baseline.settled)} MB |`);
+    say(`| ${LIFECYCLES} lifecycles | ${round(afterLifecycles.settled)} MB |`);
+    say(`| + ${ANTRAEGE} waiting Anträge | ${round(afterAntraege.settled)} MB (target ≤ ${TARGET_MB} MB) |`);
+    say(`| after ${2 * sample} queries | ${round(afterQueries.settled)} MB |`);
+    say(`| peak | ${round(peak)} MB |`);
+    say(
+      `cache: ${CACHE ?? 'SDK default'}; per cached lifecycle ≈ ${round(perLifecycleKb)} kB, per cached Antrag ≈ ${round(perAntragKb)} kB`,
+    );
+    say(`queries answered ${answered}/${2 * sample}, ${round(queryMs)} ms each on average`);
+    console.log(
+      JSON.stringify({
+        bench: 'memory',
+        antraege: ANTRAEGE,
+        lifecycles: LIFECYCLES,
+        maxCachedWorkflows: CACHE ?? null,
+        rssMb: {
+          idle: round(baseline.settled),
+          lifecycles: round(afterLifecycles.settled),
+          waiting: round(afterAntraege.settled),
+          afterQueries: round(afterQueries.settled),
+          peak: round(peak),
+        },
+        targetMb: TARGET_MB,
+        met: Math.max(afterAntraege.settled, afterQueries.settled) <= TARGET_MB,
+        perCachedKb: { lifecycle: round(perLifecycleKb), antrag: round(perAntragKb) },
+        queries: { answered, asked: 2 * sample, avgMs: round(queryMs) },
+        waitingAfterS: round(waitingAfterS),
+      }),
+    );
+  } finally {
+    for (const stop of stops) await stop().catch(() => {});
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
