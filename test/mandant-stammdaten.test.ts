@@ -224,7 +224,9 @@ describe('Mandant master data', () => {
     ).toBe('Die Leistung 1 ist im System nicht vorhanden.');
 
     const list = await h.api('GET', '/api/mandanten/leipzig/organisationseinheiten', { user: 'admin-leipzig' });
+    // Leipzig's seeded offices (the Amt für Schule receives the demo Schulanmeldung), none of another Mandant.
     expect(list.body.items.map((o: any) => [o.id, o.veroeffentlicht, o.kommunikation.behoerdenkontoId])).toEqual([
+      ['oe-leipzig-schulamt', true, 'bk-leipzig-schulamt'],
       ['oe-leipzig-buergeramt', true, null],
       ['oe-leipzig-ordnungsamt', true, 'bk-leipzig-ordnungsamt'],
     ]);
