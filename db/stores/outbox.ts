@@ -10,6 +10,14 @@ export interface MailClaim {
   subject: string;
 }
 
+/**
+ * Holds the key until the transaction ends: a second attempt at the same mail (an activity retried while the first
+ * attempt still runs, after missed heartbeats) waits here and then finds it sent. A process that dies lets go.
+ */
+export async function lockMailKey(db: Kysely<Database>, idempotencyKey: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${idempotencyKey}, 0))`.execute(db);
+}
+
 /** Claims the key for sending; a second claim of the same key changes nothing. */
 export async function claimMail(db: Kysely<Database>, claim: MailClaim): Promise<void> {
   await db
