@@ -59,30 +59,13 @@ export function Behoerdenkonten({
           />
           <PostForm frame={frame} action={action} label="Behördenkonto erfassen">
             <TextField
-              form="konto"
-              name="id"
+              {...konto.field('id')}
               label="Kennung"
               required
               hint="Kleinbuchstaben, Ziffern und -, z. B. bk-dresden-buergeramt"
-              value={konto.values.id}
-              error={konto.errors.id}
             />
-            <TextField
-              form="konto"
-              name="bezeichnung"
-              label="Bezeichnung"
-              required
-              value={konto.values.bezeichnung}
-              error={konto.errors.bezeichnung}
-            />
-            <TextField
-              form="konto"
-              name="postfachHandle"
-              label="Postfach-Kennung"
-              required
-              value={konto.values.postfachHandle}
-              error={konto.errors.postfachHandle}
-            />
+            <TextField {...konto.field('bezeichnung')} label="Bezeichnung" required />
+            <TextField {...konto.field('postfachHandle')} label="Postfach-Kennung" required />
             <div>
               <button type="submit">Behördenkonto erfassen</button>
             </div>

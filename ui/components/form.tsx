@@ -30,7 +30,9 @@ export function formView(state: FormState | undefined, form: string, stored: Rec
   const values: Record<string, string> = mine
     ? Object.fromEntries(Object.entries(mine.values).map(([k, v]) => [k, Array.isArray(v) ? (v[0] ?? '') : v]))
     : stored;
-  return { mine, errors, values };
+  /** The props a field of this form takes for `name`: `<TextField {...v.field('name')} label="Name" />`. */
+  const field = (name: string) => ({ form, name, value: values[name], error: errors[name] });
+  return { mine, errors, values, field };
 }
 
 /** The summary of a refused form: the API's detail and each invalid field as a link to it. */

@@ -115,32 +115,23 @@ export function registerAktivierung(app: Hono<UiEnv>, ui: Ui) {
                 />
                 <PostForm frame={frame} action={`${base(c)}/erfassen`} label="Aktivierung erfassen">
                   <SelectField
-                    form="erfassen"
-                    name="organisationseinheitId"
+                    {...erfassen.field('organisationseinheitId')}
                     label="Zuständige Stelle"
                     required
                     empty="Bitte wählen"
                     options={oes.body.items.map((o) => [o.id, o.name])}
-                    value={erfassen.values.organisationseinheitId}
-                    error={erfassen.errors.organisationseinheitId}
                   />
                   <SelectField
-                    form="erfassen"
-                    name="leistungId"
+                    {...erfassen.field('leistungId')}
                     label="Leistung"
                     required
                     empty="Bitte wählen"
                     options={leistungen.items.map((l) => [l.id, `${l.name} (${l.id})`])}
-                    value={erfassen.values.leistungId}
-                    error={erfassen.errors.leistungId}
                   />
                   <TextField
-                    form="erfassen"
-                    name="kontakt"
+                    {...erfassen.field('kontakt')}
                     label="Postfach der Mandantenverwaltung für Aufgaben"
                     type="email"
-                    value={erfassen.values.kontakt}
-                    error={erfassen.errors.kontakt}
                   />
                   <div>
                     <button type="submit">Aktivierung speichern</button>
@@ -279,35 +270,26 @@ export function registerAktivierung(app: Hono<UiEnv>, ui: Ui) {
                   />
                   <PostForm frame={frame} action={`${base(c)}/wartungsmodus`} label="Wartungsmodus">
                     <RadioField
-                      form="wartung"
-                      name="aktiv"
+                      {...wartung.field('aktiv')}
                       label="Wartungsmodus"
                       options={[
                         ['an', 'an'],
                         ['aus', 'aus (zurückgehaltene Anträge gehen weiter)'],
                       ]}
-                      value={wartung.values.aktiv}
-                      error={wartung.errors.aktiv}
                     />
                     <RadioField
-                      form="wartung"
-                      name="art"
+                      {...wartung.field('art')}
                       label="Während der Wartung"
                       options={[
                         ['refuse', 'Anträge abweisen (mit dem Text unten, „später erneut versuchen“)'],
                         ['hold', 'Anträge annehmen und nach der Wartung verarbeiten'],
                       ]}
-                      value={wartung.values.art}
-                      error={wartung.errors.art}
                     />
                     <TextField
-                      form="wartung"
-                      name="text"
+                      {...wartung.field('text')}
                       label="Text für Bürgerinnen und Bürger"
                       multiline
                       hint="Höchstens 1000 Zeichen."
-                      value={wartung.values.text}
-                      error={wartung.errors.text}
                     />
                     <div>
                       <button type="submit">Wartungsmodus speichern</button>

@@ -8,7 +8,6 @@ import type { mandantListSchema, MandantView } from '../../api/schemas/mandant';
 import type { behoerdenkontoListSchema, organisationseinheitListSchema } from '../../api/schemas/organisationseinheit';
 import { refusal, type Problem } from '../api-client';
 import {
-  CheckField,
   ErrorSummary,
   formView,
   one,
@@ -18,6 +17,7 @@ import {
   type FormState,
   type Posted,
 } from '../components/form';
+import { OeKommunikationFelder } from '../components/oe-kommunikation';
 import { Behoerdenkonten } from '../components/behoerdenkonten';
 import { render, type Ui } from '../context';
 import { Badge, Notice } from '../layout';
@@ -108,40 +108,19 @@ export function registerMandanten(app: Hono<UiEnv>, ui: Ui) {
                   title="Die Stammdaten wurden nicht gespeichert"
                 />
                 <PostForm frame={frame} action={`/mandanten/${m(c)}/stammdaten`} label="Stammdaten">
+                  <TextField {...stamm.field('name')} label={STAMM_LABELS.name!} required />
+                  <TextField {...stamm.field('impressum')} label="Impressum" multiline required />
                   <TextField
-                    form="stammdaten"
-                    name="name"
-                    label={STAMM_LABELS.name!}
-                    required
-                    value={stamm.values.name}
-                    error={stamm.errors.name}
-                  />
-                  <TextField
-                    form="stammdaten"
-                    name="impressum"
-                    label="Impressum"
-                    multiline
-                    required
-                    value={stamm.values.impressum}
-                    error={stamm.errors.impressum}
-                  />
-                  <TextField
-                    form="stammdaten"
-                    name="logoUrl"
+                    {...stamm.field('logoUrl')}
                     label={STAMM_LABELS.logoUrl!}
                     type="url"
                     required
                     hint="z. B. https://www.example.de/logo.svg"
-                    value={stamm.values.logoUrl}
-                    error={stamm.errors.logoUrl}
                   />
                   <TextField
-                    form="stammdaten"
-                    name="datenschutzerklaerungUrl"
+                    {...stamm.field('datenschutzerklaerungUrl')}
                     label={STAMM_LABELS.datenschutzerklaerungUrl!}
                     type="url"
-                    value={stamm.values.datenschutzerklaerungUrl}
-                    error={stamm.errors.datenschutzerklaerungUrl}
                   />
                   <fieldset>
                     <legend>Datenschutzbeauftragte/r</legend>
@@ -237,45 +216,13 @@ export function registerMandanten(app: Hono<UiEnv>, ui: Ui) {
                   action={`/mandanten/${m(c)}/organisationseinheiten`}
                   label="Organisationseinheit anlegen"
                 >
+                  <TextField {...neu.field('name')} label="Name" required />
                   <TextField
-                    form="oe-neu"
-                    name="name"
-                    label="Name"
-                    required
-                    value={neu.values.name}
-                    error={neu.errors.name}
-                  />
-                  <TextField
-                    form="oe-neu"
-                    name="id"
+                    {...neu.field('id')}
                     label="Kennung"
                     hint="Leer lassen: wird aus dem Namen gebildet (oe-<Mandant>-<Name>)."
-                    value={neu.values.id}
-                    error={neu.errors.id}
                   />
-                  <TextField
-                    form="oe-neu"
-                    name="email"
-                    label="E-Mail-Adresse"
-                    type="email"
-                    value={neu.values.email}
-                    error={neu.errors.email}
-                  />
-                  <TextField
-                    form="oe-neu"
-                    name="telefon"
-                    label="Telefon"
-                    type="tel"
-                    value={neu.values.telefon}
-                    error={neu.errors.telefon}
-                  />
-                  <CheckField
-                    form="oe-neu"
-                    name="veroeffentlicht"
-                    label="Für Bürgerinnen und Bürger veröffentlichen"
-                    checked={neu.values.veroeffentlicht === 'ja'}
-                    error={neu.errors.veroeffentlicht}
-                  />
+                  <OeKommunikationFelder view={neu} />
                   <div>
                     <button type="submit">Organisationseinheit anlegen</button>
                   </div>

@@ -11,7 +11,6 @@ import type {
 } from '../../api/schemas/organisationseinheit';
 import { refusal, type Problem } from '../api-client';
 import {
-  CheckField,
   ErrorSummary,
   formView,
   one,
@@ -22,6 +21,7 @@ import {
   type FormState,
   type Posted,
 } from '../components/form';
+import { OeKommunikationFelder } from '../components/oe-kommunikation';
 import { render, type Ui } from '../context';
 import { Notice } from '../layout';
 import type { UiContext, UiEnv } from '../session';
@@ -90,37 +90,8 @@ export function registerOrganisationseinheit(app: Hono<UiEnv>, ui: Ui) {
                   title="Die Angaben wurden nicht gespeichert"
                 />
                 <PostForm frame={frame} action={base(c)} label="Name und Kommunikation">
-                  <TextField
-                    form="daten"
-                    name="name"
-                    label="Name"
-                    required
-                    value={daten.values.name}
-                    error={daten.errors.name}
-                  />
-                  <TextField
-                    form="daten"
-                    name="email"
-                    label="E-Mail-Adresse"
-                    type="email"
-                    value={daten.values.email}
-                    error={daten.errors.email}
-                  />
-                  <TextField
-                    form="daten"
-                    name="telefon"
-                    label="Telefon"
-                    type="tel"
-                    value={daten.values.telefon}
-                    error={daten.errors.telefon}
-                  />
-                  <CheckField
-                    form="daten"
-                    name="veroeffentlicht"
-                    label="Für Bürgerinnen und Bürger veröffentlichen"
-                    checked={daten.values.veroeffentlicht === 'ja'}
-                    error={daten.errors.veroeffentlicht}
-                  />
+                  <TextField {...daten.field('name')} label="Name" required />
+                  <OeKommunikationFelder view={daten} />
                   <div>
                     <button type="submit">Angaben speichern</button>
                   </div>
@@ -156,13 +127,10 @@ export function registerOrganisationseinheit(app: Hono<UiEnv>, ui: Ui) {
                 />
                 <PostForm frame={frame} action={`${base(c)}/kanal`} label="Kommunikationskanal">
                   <SelectField
-                    form="kanal"
-                    name="behoerdenkontoId"
+                    {...kanal.field('behoerdenkontoId')}
                     label="Behördenkonto"
                     empty="kein Behördenkonto"
                     options={konten.items.map((k) => [k.id, `${k.bezeichnung} (${k.id})`])}
-                    value={kanal.values.behoerdenkontoId}
-                    error={kanal.errors.behoerdenkontoId}
                   />
                   <div>
                     <button type="submit">Kanal speichern</button>
@@ -219,14 +187,11 @@ export function registerOrganisationseinheit(app: Hono<UiEnv>, ui: Ui) {
             {canEdit && offen.length > 0 ? (
               <PostForm frame={frame} action={`${base(c)}/zustaendigkeiten`} label="Zuständigkeit eintragen">
                 <SelectField
-                  form="zustaendigkeit"
-                  name="leistungId"
+                  {...zust.field('leistungId')}
                   label="Leistung, für die diese Stelle zuständig ist"
                   required
                   empty="Bitte wählen"
                   options={offen.map((l) => [l.id, `${l.name} (${l.id})`])}
-                  value={zust.values.leistungId}
-                  error={zust.errors.leistungId}
                 />
                 <div>
                   <button type="submit">Zuständigkeit eintragen</button>
