@@ -1,8 +1,6 @@
 // The FIT-Connect client against the FIT-Connect simulator, over real sockets on 127.0.0.1. The Transferverzeichnis
 // tests and the callback HMAC need no server and live in test/unit/.
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { compactDecrypt, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,52 +11,15 @@ import {
   type SubmissionRef,
 } from '../integrations/fitconnect/client';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../simulators/fitconnect/server';
+import { SCHEMA_URI, SERVICE, services, startCallbackReceiver, type CallbackReceiver } from './harness/fitconnect';
 import { expectDeliveryError, hostileFormData, makePackage } from './unit/package-fixtures';
 
 const DAY_MS = 86_400_000;
 
-const SCHEMA_URI = 'https://schema.amt24.sachsen.de/schulanmeldung/1.0.0/schema.json';
-const SERVICE = 'urn:de:fim:leika:leistung:99123456760000';
-const services = [
-  { identifier: SERVICE, submissionSchemas: [{ schemaUri: SCHEMA_URI, mimeType: 'application/json' }] },
-];
-
-interface Received {
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-async function startCallbackReceiver() {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callbacks/fit-connect`;
-  return {
-    url,
-    received,
-    async waitFor(predicate: (r: Received) => boolean): Promise<Received> {
-      for (let i = 0; i < 100; i++) {
-        const hit = received.find(predicate);
-        if (hit) return hit;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error('callback not received');
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 describe('FIT-Connect', () => {
   let sim: FitConnectSimulator;
   let destinationId: string;
-  let receiver: Awaited<ReturnType<typeof startCallbackReceiver>>;
+  let receiver: CallbackReceiver;
   const destinationSecret = 'destination-callback-secret';
   const senderSecret = 'sender-callback-secret';
   let tokenRequests = 0;
@@ -92,7 +53,7 @@ describe('FIT-Connect', () => {
   });
 
   beforeAll(async () => {
-    receiver = await startCallbackReceiver();
+    receiver = await startCallbackReceiver('/callbacks/fit-connect', 204); // never "told": no notify-submission
     sim = await startFitConnectSimulator({ maintenanceIntervalMs: 0, callbackRetryDelaysMs: [100] });
     const destination = await sim.createDestination({
       services,

@@ -3,8 +3,6 @@
 // client_secret_post and for 1800 s, callbacks HTTPS only (http to loopback is the simulator's concession) and
 // configured per destination, rejections only with problems from the catalogue, notify-submission once the receiver
 // was told, delete-submission after an answer (which stays the answer), and the API under /v1 or /v2.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CALLBACK_NEW_EVENTS,
@@ -14,37 +12,12 @@ import {
   type FitConnectTarget,
 } from '../integrations/fitconnect/client';
 import { startFitConnectSimulator, type FitConnectSimulator } from '../simulators/fitconnect/server';
+import { SCHEMA_URI, SERVICE, services, startCallbackReceiver, type CallbackReceiver } from './harness/fitconnect';
 import { expectDeliveryError, makePackage } from './unit/package-fixtures';
 
 const DAY_MS = 86_400_000;
-const SCHEMA_URI = 'https://schema.amt24.sachsen.de/schulanmeldung/1.0.0/schema.json';
-const SERVICE = 'urn:de:fim:leika:leistung:99123456760000';
-const services = [
-  { identifier: SERVICE, submissionSchemas: [{ schemaUri: SCHEMA_URI, mimeType: 'application/json' }] },
-];
 const PROBLEMS = 'https://schema.fitko.de/fit-connect/events/problems/';
 const SENDER_SECRET = 'sender-callback-secret-of-this-destination';
-
-interface Received {
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-/** A receiver that answers every callback 200 and keeps it. */
-async function receiver() {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
 
 async function until<T>(fn: () => T | undefined | false, what: string): Promise<T> {
   for (let i = 0; i < 200; i++) {
@@ -56,7 +29,7 @@ async function until<T>(fn: () => T | undefined | false, what: string): Promise<
 }
 
 let sim: FitConnectSimulator;
-let rx: Awaited<ReturnType<typeof receiver>>;
+let rx: CallbackReceiver;
 let destinationId: string;
 const requested: string[] = [];
 
@@ -89,7 +62,7 @@ const eventNames = (caseId: string) =>
   });
 
 beforeAll(async () => {
-  rx = await receiver();
+  rx = await startCallbackReceiver();
   sim = await startFitConnectSimulator({ keyBits: 2048, maintenanceIntervalMs: 0, callbackRetryDelaysMs: [100] });
   destinationId = (
     await sim.createDestination({
