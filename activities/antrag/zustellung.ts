@@ -27,7 +27,7 @@ import {
   markZustellungDelivered,
   markZustellungWaiting,
   recordEndpunktDown,
-  setZustellReferenz,
+  replaceZustellReferenz,
 } from '../../db/stores/zustellung';
 import type { AktivierungsKonfiguration } from './konfiguration';
 
@@ -67,6 +67,13 @@ async function paket(deps: ActivityDeps, vn: string): Promise<AntragPackage> {
         content: new Uint8Array(d.content!),
       })),
   };
+}
+
+/** A retry overlapped a still running attempt, which created the FIT-Connect submission first. */
+class AndererVersuch extends Error {
+  constructor(vn: string) {
+    super(`Die Zustellung von ${vn} läuft bereits in einem anderen Versuch`);
+  }
 }
 
 export async function zustellen(
@@ -119,8 +126,11 @@ export async function zustellen(
         {
           existing,
           // Persist the submission before uploading, so a crash resumes this submission instead of creating another.
+          // Another attempt that persisted one first wins; this one stops before sending any data.
           onCreated: async (ref) => {
-            await setZustellReferenz(db, vn, JSON.stringify(ref));
+            if (!(await replaceZustellReferenz(db, vn, before.referenz, JSON.stringify(ref)))) {
+              throw new AndererVersuch(vn);
+            }
           },
         },
       );
@@ -134,6 +144,8 @@ export async function zustellen(
       };
     }
   } catch (err) {
+    // Not the endpoint's fault: retried, and the retry finds the other attempt's submission delivered or resumes it.
+    if (err instanceof AndererVersuch) throw ApplicationFailure.retryable(err.message, 'ZustellungLaeuftBereits');
     const retryable = !isDeliveryError(err) || err.retryable;
     await endpunktGestoert(deps, vn, z.endpunkt, (err as Error).message);
     if (!retryable) {

@@ -36,12 +36,23 @@ export async function incrementZustellversuche(db: Kysely<Database>, vorgangsnum
 }
 
 /** The submission's reference, stored before the upload so that a crash resumes it. */
-export async function setZustellReferenz(
+/**
+ * Records the submission an attempt created, only if the reference is still the one that attempt read: two
+ * overlapping attempts (a retry started while a slow first one still runs) cannot both claim the delivery.
+ */
+export async function replaceZustellReferenz(
   db: Kysely<Database>,
   vorgangsnummer: string,
+  gelesen: string | null,
   referenz: string,
-): Promise<void> {
-  await db.updateTable('zustellung').set({ referenz }).where('vorgangsnummer', '=', vorgangsnummer).execute();
+): Promise<boolean> {
+  const result = await db
+    .updateTable('zustellung')
+    .set({ referenz })
+    .where('vorgangsnummer', '=', vorgangsnummer)
+    .where(sql<boolean>`referenz is not distinct from ${gelesen}`)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
 /** Delivered: the Antrag stops waiting and its endpoint is up again, in one transaction. */
