@@ -18,6 +18,8 @@ export interface Erstattung {
   /** How long to watch for the money (then the task stays open for the person). */
   bis: number;
   abfrageMs: number;
+  /** STOERUNG_AFTER, for the watch's read failures */
+  stoerungNach?: string;
 }
 
 /** Whether money must go back here; false for histories from before refunds were watched. */
@@ -40,6 +42,7 @@ export async function erstatten(e: Erstattung, sicht: AntragSicht): Promise<void
     ziel,
     () => false,
     () => false,
+    e.stoerungNach,
   );
   if (stand.ergebnis !== ziel) return; // not back in time: the task stays open for the person
   await kurz.erstattungErfasst({ vorgangsnummer: e.vorgangsnummer, anlass: e.anlass });

@@ -107,6 +107,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
           return jetzt;
         },
         () => zahlungPruefen,
+        input.stoerungNach,
       );
     let ergebnis = erinnerungAm < abbruchAm ? await abwarten(erinnerungAm, 'bezahlt') : undefined;
     if (!ergebnis || ergebnis.ergebnis === 'frist') {
@@ -124,6 +125,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
       betragCent,
       bis: Date.now() + dauerMs(k.fristen.aufbewahrung),
       abfrageMs: dauerMs(k.fristen.zahlungAbfrage),
+      ...(input.stoerungNach ? { stoerungNach: input.stoerungNach } : {}),
     });
     if (ergebnis.ergebnis !== 'bezahlt') {
       // Nobody pays for an Antrag that is never delivered: an unpaid Antrag is cancelled, not delivered.
@@ -187,6 +189,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
         'storniert',
         () => false,
         () => false,
+        input.stoerungNach,
       );
       await kurz.stornoErfasst({ vorgangsnummer: vn });
       sicht.zahlung.status = 'erstattet';
