@@ -30,6 +30,11 @@ export interface AntragSicht {
     erinnert: boolean;
     /** Money to pay back (partial payment, storno after payment, overpayment) and whether it is back. */
     erstattung?: { anlass: string; betragCent: number; erstattet: boolean };
+    /**
+     * The booked Kassenzeichen is looked at again for money beyond the fee (`beobachtet` until the retention ends):
+     * how many looks so far, how many refunds they opened.
+     */
+    nachzahlung?: { beobachtet: boolean; geprueft: number; erstattungen: number };
   };
   /**
    * `angenommen`: the authority accepted it (FIT-Connect). Transferverzeichnis: `abgeholtAm` once the authority took

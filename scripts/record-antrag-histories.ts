@@ -108,6 +108,27 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
     s.epaybl.rueckzahlung(kz, 500);
     return vn;
   },
+  /** Paid, delivered, paid a second time: the next look at the booked Kassenzeichen opens a refund; it comes back. */
+  async 'nachzahlung-erstattet'(s) {
+    await aktivierung(s, 'rec-nachzahlung', {
+      ...gebuehr,
+      'zustellung.modus': 'transfer-plain',
+      'frist.nachzahlungPruefen': '300ms',
+      'frist.bescheidWartezeit': '5s',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-nachzahlung', 'nachzahlung');
+    const kz = await kassenzeichen(s, vn);
+    s.epaybl.zahlung(kz, 3050, 'GIROPAY');
+    await zugestellt(s, vn);
+    s.epaybl.zahlung(kz, 3050, 'UEBERWEISUNGNACH');
+    await until(
+      () =>
+        s.db.selectFrom('aufgabe').select('id').where('id', '=', `${vn}:erstattung:nachzahlung-1`).executeTakeFirst(),
+      'refund task',
+    );
+    s.epaybl.rueckzahlung(kz, 3050);
+    return vn;
+  },
   async 'fitconnect-angenommen'(s) {
     await aktivierung(s, 'rec-fc-an', {
       'zustellung.modus': 'fitconnect',

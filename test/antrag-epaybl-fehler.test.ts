@@ -104,8 +104,9 @@ describe('ePayBL failures in the payment steps', () => {
     h.epaybl.zahlung(kz1, 1300, 'UEBERWEISUNGNACH');
     await h.zugestellt(ridden);
 
-    // A final code while waiting: the citizen's payment may still come, so the wait is not given up (a Störung for
-    // the poll is not built); the code is logged as final, for the AWB, and the poll goes on once it clears.
+    // A final code while waiting: the citizen's payment may still come, so the wait is not given up; the code is
+    // logged as final, for the AWB, the poll reports it as a Störung (test/zahlung-abfrage-stoerung.test.ts) and
+    // goes on, and its next good read resolves it.
     const broken = await antrag(1400);
     const kz2 = await h.waitFor(
       'Kassenzeichen',

@@ -24,7 +24,11 @@ async function zahlungVon(vn: string) {
 
 describe('fee payment', () => {
   it('is paid on the pay page, booked exactly once despite repeated notices, then delivered as xFall', async () => {
-    const akt = await h.aktivierung({ ...h.gebuehr(3050), 'zustellung.modus': 'transfer-xfall' });
+    const akt = await h.aktivierung({
+      ...h.gebuehr(3050),
+      'zustellung.modus': 'transfer-xfall',
+      'frist.nachzahlungPruefen': '500ms',
+    });
     const email = `${uniqueId('zahler')}@example.org`;
     const daten = anwohnerparken({ bemerkung: 'Hof <B> & "C" \'D\' – Ümläut 🚗' });
     const res = await h.submit({ aktivierungId: akt, daten, antragsteller: antragsteller(email) });
@@ -68,9 +72,25 @@ describe('fee payment', () => {
     expect(nachher.status).toBe('bezahlt');
     expect(nachher.bezahlt_cent).toBe(3050);
     expect(nachher.gebucht_am).not.toBeNull();
-    // Known gap: nothing watches a Kassenzeichen once its fee is booked, so money arriving later opens no refund
-    // task. The Kasse pays it back by hand here; without that, the money check after this file fails (rightly).
+    // The booked Kassenzeichen is looked at again: the late money opens a refund task of its own (more cases in
+    // test/antrag-nachzahlung.test.ts), closed once ePayBL shows it back.
+    const aufgabe = await h.waitFor('refund task for the late money', () =>
+      h.db
+        .selectFrom('aufgabe')
+        .select(['titel', 'status'])
+        .where('id', '=', `${vn}:erstattung:nachzahlung-1`)
+        .executeTakeFirst(),
+    );
+    expect(aufgabe.titel.replace(/\u00a0/g, ' ')).toBe(`5,00 € erstatten: Kassenzeichen ${zahlung.kassenzeichen}`);
     h.epaybl.rueckzahlung(zahlung.kassenzeichen, 500);
+    await h.waitFor('refund task closed', async () => {
+      const a = await h.db
+        .selectFrom('aufgabe')
+        .select('status')
+        .where('id', '=', `${vn}:erstattung:nachzahlung-1`)
+        .executeTakeFirstOrThrow();
+      return a.status === 'erledigt';
+    });
 
     const file = path.join(h.transferRoot, safeFolderName(akt), `${safeFolderName(vn)}.xml`);
     expect(z.referenz).toBeTruthy();

@@ -29,6 +29,7 @@ describe('Antrag workflow replay', () => {
         'wartung-gehalten-ohne-gebuehr.json',
         'transfer-ungeholt-geloescht-transfer.json',
         'transfer-abgeholt-nachforderung-post-transfer.json',
+        'nachzahlung-erstattet-geldnach.json',
       ]),
     );
   });

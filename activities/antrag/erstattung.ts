@@ -2,7 +2,7 @@
 // from a task that names amount, Kassenzeichen, cause and whom it concerns; the workflow watches ePayBL's amounts
 // and then closes the task itself. Two kinds: the storno of a paid Antrag that can never be delivered (or that the
 // authority refused), and the pay-back of money an Antrag must not keep (a partial payment on an Antrag that ends
-// unpaid, money on a claim cancelled afterwards, an overpayment).
+// unpaid, money on a claim cancelled afterwards, an overpayment, money arriving after the fee was booked).
 import type { ActivityDeps } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { appendEreignis } from '../../db/stores/antrag-ereignis';
@@ -16,13 +16,18 @@ import {
 import { sendNotificationOnce } from '../mail';
 import { euro } from './zahlung';
 
-export type ErstattungsAnlass = 'teilzahlung' | 'storno-nach-zahlung' | 'ueberzahlung';
+export type ErstattungsAnlass = 'teilzahlung' | 'storno-nach-zahlung' | 'ueberzahlung' | 'nachzahlung';
 
 const GRUND: Record<ErstattungsAnlass, string> = {
   teilzahlung: 'Die Gebühr wurde bis zur Frist nur teilweise bezahlt; der Antrag wird nicht bearbeitet.',
   'storno-nach-zahlung': 'Die Forderung wurde storniert, nachdem bereits Geld eingegangen war.',
   ueberzahlung: 'Es ist mehr Geld eingegangen als die Gebühr.',
+  nachzahlung:
+    'Nachdem die Gebühr gebucht war, ist weiteres Geld eingegangen (etwa eine doppelte Zahlung oder eine verspätete Überweisung).',
 };
+
+/** One case of a cause: money after the booking may come more than once, each a task of its own. */
+const fallVon = (anlass: ErstattungsAnlass, nummer?: number) => (nummer ? `${anlass}-${nummer}` : anlass);
 
 type Zahlung = Awaited<ReturnType<typeof getZahlungForStorno>>;
 
@@ -110,14 +115,15 @@ export async function stornoErfasst(deps: ActivityDeps, input: { vorgangsnummer:
 /** Money the Antrag must not keep goes back (after a storno of the claim, for a partial payment). */
 export async function erstattungAnfordern(
   deps: ActivityDeps,
-  input: { vorgangsnummer: string; anlass: ErstattungsAnlass; betragCent: number },
+  input: { vorgangsnummer: string; anlass: ErstattungsAnlass; betragCent: number; nummer?: number },
 ): Promise<void> {
   const vn = input.vorgangsnummer;
+  const fall = fallVon(input.anlass, input.nummer);
   const row = await getZahlungForStorno(deps.db, vn);
   const storno = input.anlass === 'teilzahlung' ? 'die Forderung in ePayBL stornieren und ' : '';
   const details = { anlass: input.anlass, betragCent: input.betragCent };
   await rueckzahlungAnfordern(deps, vn, row, {
-    aufgabeId: erstattungAufgabeId(vn, input.anlass),
+    aufgabeId: erstattungAufgabeId(vn, fall),
     titel: `${euro(input.betragCent)} erstatten: Kassenzeichen ${row.kassenzeichen}`,
     beschreibung:
       `${GRUND[input.anlass]} Antrag ${vn}, Kassenzeichen ${row.kassenzeichen}: bitte ${storno}` +
@@ -126,15 +132,15 @@ export async function erstattungAnfordern(
     audit: {
       action: 'zahlung.erstattung-angefordert',
       details,
-      key: `${vn}:erstattung-angefordert:${input.anlass}`,
+      key: `${vn}:erstattung-angefordert:${fall}`,
     },
     ereignis: {
-      key: `${vn}:erstattung-angefordert:${input.anlass}`,
+      key: `${vn}:erstattung-angefordert:${fall}`,
       text: `${euro(input.betragCent)} werden erstattet.`,
       details: { kassenzeichen: row.kassenzeichen, ...details },
     },
     mail: {
-      key: `${vn}:erstattung-aufgabe:${input.anlass}`,
+      key: `${vn}:erstattung-aufgabe:${fall}`,
       text:
         `${GRUND[input.anlass]}\n\nAntrag ${vn} (Mandant ${row.mandant_id}), Kassenzeichen ${row.kassenzeichen}: ` +
         `${euro(input.betragCent)} sind zu erstatten.\n`,
@@ -144,9 +150,10 @@ export async function erstattungAnfordern(
 
 export async function erstattungErfasst(
   deps: ActivityDeps,
-  input: { vorgangsnummer: string; anlass: ErstattungsAnlass },
+  input: { vorgangsnummer: string; anlass: ErstattungsAnlass; nummer?: number },
 ): Promise<void> {
   const vn = input.vorgangsnummer;
-  const id = erstattungAufgabeId(vn, input.anlass);
-  await rueckzahlungErfasst(deps, vn, id, `${vn}:erstattet:${input.anlass}`, 'Das Geld wurde zurückgezahlt.');
+  const fall = fallVon(input.anlass, input.nummer);
+  const id = erstattungAufgabeId(vn, fall);
+  await rueckzahlungErfasst(deps, vn, id, `${vn}:erstattet:${fall}`, 'Das Geld wurde zurückgezahlt.');
 }

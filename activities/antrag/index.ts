@@ -7,6 +7,7 @@ import { antragEingang } from './eingang';
 import { ladeKonfiguration, type AktivierungsKonfiguration } from './konfiguration';
 import { personendatenLoeschen } from './loeschung';
 import { erstattungAnfordern, erstattungErfasst, stornoAnfordern, stornoErfasst } from './erstattung';
+import { nachzahlungPruefen } from './nachzahlung';
 import { stoerungBehoben, stoerungMelden, type StoerungInput } from './stoerung';
 import { stoerungAntraegeZaehlen, stoerungenSignalisieren } from './stoerung-aktion';
 import { fitconnectErgebnisAbwarten, fitconnectStatusLesen } from './fitconnect-ergebnis';
@@ -18,6 +19,7 @@ import { behoerdeErinnern, nachforderungErinnern, nachforderungFristAbgelaufen }
 export type { AktivierungsKonfiguration } from './konfiguration';
 export type { ZahlungsErgebnis, ZahlungsZiel } from './zahlung';
 export type { ErstattungsAnlass } from './erstattung';
+export type { NachzahlungsStand } from './nachzahlung';
 export type { FitConnectErgebnis } from './fitconnect-ergebnis';
 
 export function createAntragActivities(deps: ActivityDeps) {
@@ -32,6 +34,7 @@ export function createAntragActivities(deps: ActivityDeps) {
       stornoAnfordern: (input: Parameters<typeof stornoAnfordern>[1]) => stornoAnfordern(deps, input),
       erstattungAnfordern: (input: Parameters<typeof erstattungAnfordern>[1]) => erstattungAnfordern(deps, input),
       erstattungErfasst: (input: Parameters<typeof erstattungErfasst>[1]) => erstattungErfasst(deps, input),
+      nachzahlungPruefen: (input: Parameters<typeof nachzahlungPruefen>[1]) => nachzahlungPruefen(deps, input),
       fitconnectStatusLesen: (input: { vorgangsnummer: string }) => fitconnectStatusLesen(deps, input),
       stornoErfasst: (input: Parameters<typeof stornoErfasst>[1]) => stornoErfasst(deps, input),
       zustellen: (input: Parameters<typeof zustellen>[1]) => zustellen(deps, input),

@@ -47,6 +47,8 @@ const parameterSchema = z.object({
     .refine(istAntwortfrist, 'Arbeitstage wie 10at oder Dauer wie 72h')
     .default('10at'),
   'frist.aufbewahrung': dauer.default('365d'),
+  /** First look at a booked Kassenzeichen for money beyond the fee; the gap doubles up to 30 days. */
+  'frist.nachzahlungPruefen': dauer.default('1d'),
   'frist.bescheidWartezeit': dauer.default('730d'),
   'frist.wartungPruefen': dauer.default('1h'),
   'frist.widerspruch': dauer.default('30d'),
@@ -87,6 +89,8 @@ export interface AktivierungsKonfiguration {
     nachforderungErinnerung?: string;
     behoerdeAntwort?: string;
     aufbewahrung: string;
+    /** Absent in configurations recorded before money after the booking was watched. */
+    nachzahlungPruefen?: string;
     bescheidWartezeit: string;
     wartungPruefen: string;
     widerspruch: string;
@@ -194,6 +198,7 @@ export async function ladeKonfiguration(
       nachforderungErinnerung: p['frist.nachforderungErinnerung'],
       behoerdeAntwort: p['frist.behoerdeAntwort'],
       aufbewahrung: p['frist.aufbewahrung'],
+      nachzahlungPruefen: p['frist.nachzahlungPruefen'],
       bescheidWartezeit: p['frist.bescheidWartezeit'],
       wartungPruefen: p['frist.wartungPruefen'],
       widerspruch: p['frist.widerspruch'],

@@ -15,6 +15,7 @@ import {
   BEHEBBAR_DURCH_TEXT,
   DAUERHAFTE_FEHLER,
   SCHRITT_TEXT,
+  behebtSichSelbst,
   istDauerhafterFehler,
   type BehebbarDurch,
   type StoerungArt,
@@ -73,8 +74,11 @@ export async function stoerungMelden(deps: ActivityDeps, input: StoerungInput): 
   const { db } = deps;
   const vn = input.vorgangsnummer;
   const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
-  const ursache = await ursacheOf(deps, input, antrag.aktivierung_id);
+  const gemeinsam = await ursacheOf(deps, input, antrag.aktivierung_id);
+  // The same fault seen by a poll that goes on is a cause of its own: it needs no "try again" and clears itself.
+  const ursache = behebtSichSelbst(input.schritt) ? { ...gemeinsam, key: `abfrage:${gemeinsam.key}` } : gemeinsam;
   const ursacheId = ursacheIdOf(ursache.key);
+  const selbst = behebtSichSelbst(input.schritt);
   const details = [
     input.fehler.code ? `Code ${input.fehler.code}` : undefined,
     input.fehler.ePaymentId ? `ePayment-Id ${input.fehler.ePaymentId}` : undefined,
@@ -98,14 +102,16 @@ export async function stoerungMelden(deps: ActivityDeps, input: StoerungInput): 
   });
   deps.log.error(
     { vorgangsnummer: vn, ursacheId, ursache: ursache.key, art: input.art, typ: input.fehler.typ },
-    'Antrag waits on a Störung',
+    selbst ? 'Payment poll on a Störung; polling on' : 'Antrag waits on a Störung',
   );
   await appendEreignis(db, {
     vorgangsnummer: vn,
     spur: 'technisch',
     status: 'verzoegert',
     key: `${vn}:stoerung:${ursacheId}:${folge}`,
-    text: 'Ihr Antrag verzögert sich wegen einer technischen Störung. Er geht nicht verloren und wird fortgesetzt, sobald sie behoben ist.',
+    text: selbst
+      ? 'Der Eingang Ihrer Zahlung kann wegen einer technischen Störung derzeit nicht abgefragt werden. Ihre Zahlung geht nicht verloren; sie wird erkannt, sobald die Störung behoben ist.'
+      : 'Ihr Antrag verzögert sich wegen einer technischen Störung. Er geht nicht verloren und wird fortgesetzt, sobald sie behoben ist.',
   });
   if (!eroeffnet) return { ursacheId }; // the Antrag that opened this episode mails; one mail per episode
   const awb = deps.awbEmail ?? DEFAULT_AWB_EMAIL;
@@ -126,19 +132,27 @@ export async function stoerungMelden(deps: ActivityDeps, input: StoerungInput): 
     to,
     subject: `Störung: ${DAUERHAFTE_FEHLER[input.fehler.typ as keyof typeof DAUERHAFTE_FEHLER]?.was ?? SCHRITT_TEXT[input.schritt]} (${antrag.aktivierung_id})`,
     text:
-      `Guten Tag,\n\nAnträge der Aktivierung ${antrag.aktivierung_id} (Mandant ${antrag.mandant_id}, Onlinedienst ` +
-      `${antrag.onlinedienst_id}) können nicht weiterbearbeitet werden:\n\n${ursache.was}\n\n` +
+      `Guten Tag,\n\n${selbst ? 'bei ' : ''}Anträge${selbst ? 'n' : ''} der Aktivierung ${antrag.aktivierung_id} ` +
+      `(Mandant ${antrag.mandant_id}, Onlinedienst ${antrag.onlinedienst_id}) ` +
+      `${selbst ? 'kann der Zahlungseingang in ePayBL nicht abgefragt werden' : 'können nicht weiterbearbeitet werden'}:` +
+      `\n\n${ursache.was}\n\n` +
       `Beheben kann das: ${BEHEBBAR_DURCH_TEXT[ursache.behebbarDurch]}.\n` +
-      'Die Anträge gehen nicht verloren; sie warten, bis die Ursache behoben ist. Danach setzt „Wiederholen“ sie fort:\n' +
-      `POST ${base}/api/stoerungen/${ursacheId}/wiederholen\n\n` +
+      (selbst
+        ? 'Die Anträge gehen nicht verloren: die Abfrage läuft weiter, und die Störung schließt sich selbst, sobald ' +
+          'ePayBL wieder antwortet. Ein „Wiederholen“ ist nicht nötig.\n\n'
+        : 'Die Anträge gehen nicht verloren; sie warten, bis die Ursache behoben ist. Danach setzt „Wiederholen“ sie fort:\n' +
+          `POST ${base}/api/stoerungen/${ursacheId}/wiederholen\n\n`) +
       'Diese Nachricht kommt einmal je Ursache, gleich wie viele Anträge betroffen sind.\n\nIhr Amt24-Betrieb\n',
   });
   return { ursacheId };
 }
 
-export async function stoerungBehoben(deps: ActivityDeps, input: { vorgangsnummer: string }): Promise<void> {
+export async function stoerungBehoben(
+  deps: ActivityDeps,
+  input: { vorgangsnummer: string; schritt?: StoerungSchritt },
+): Promise<void> {
   const vn = input.vorgangsnummer;
-  for (const row of await behebeStoerungen(deps.db, vn)) {
+  for (const row of await behebeStoerungen(deps.db, vn, input.schritt)) {
     await appendEreignis(deps.db, {
       vorgangsnummer: vn,
       spur: 'technisch',

@@ -28,6 +28,7 @@ import {
   markZahlungTeilbezahlt,
 } from '../../db/stores/zahlung';
 import { statusUrl } from './eingang';
+import { abfrageStoerung, type AbfrageStoerungStand } from './zahlung-stoerung';
 
 // istOk=false is final unless its code is one of the temporary ones (external-systems.md): a final one is raised with
 // a type of its own (integrations/epaybl/errors.ts), which the workflow's retry policy does not retry, so the Antrag
@@ -36,11 +37,7 @@ import { statusUrl } from './eingang';
 // code and the ePayment id the operator asks for.
 function asFailure(deps: ActivityDeps, vorgangsnummer: string, err: unknown): never {
   if (!(err instanceof EpayblError)) throw err;
-  const f = classifyEpayblError(err);
-  deps.log[f.final ? 'error' : 'warn'](
-    { vorgangsnummer, type: f.type, ...f.details },
-    f.final ? 'ePayBL refused the call: final, a person has to act' : 'ePayBL call failed; retried',
-  );
+  const f = logged(deps, vorgangsnummer, err, 'ePayBL call failed; retried');
   throw ApplicationFailure.create({
     message: f.message,
     type: f.type,
@@ -48,6 +45,15 @@ function asFailure(deps: ActivityDeps, vorgangsnummer: string, err: unknown): ne
     details: [f.details],
     cause: err,
   });
+}
+
+function logged(deps: ActivityDeps, vorgangsnummer: string, err: EpayblError, temporary: string) {
+  const f = classifyEpayblError(err);
+  deps.log[f.final ? 'error' : 'warn'](
+    { vorgangsnummer, type: f.type, ...f.details },
+    f.final ? 'ePayBL refused the call: final, a person has to act' : temporary,
+  );
+  return f;
 }
 
 /** Whether a refused anlegenKunde may be an earlier try's customer: anything but a temporary, blocked or config. */
@@ -178,8 +184,9 @@ export type ZahlungsErgebnis = {
 /**
  * Polls until the claim is settled (paid, overpaid, cancelled) or `bis` is reached. One long activity with
  * heartbeats instead of a timer loop in the workflow: one Temporal action however long the citizen takes.
- * Temporary ePayBL errors are ridden out here (counted per Kassenzeichen); a final one ends the poll as a
- * non-retryable failure. The heartbeat keeps the worker's liveness visible.
+ * ePayBL errors are ridden out here (counted per Kassenzeichen): a final one, or a temporary one lasting past
+ * `stoerungNach`, is reported as a Störung while the poll goes on (zahlung-stoerung.ts), and resolved by the next
+ * good read. The heartbeat keeps the worker's liveness visible.
  */
 export async function zahlungAbwarten(
   deps: ActivityDeps,
@@ -190,6 +197,8 @@ export async function zahlungAbwarten(
     bis: string;
     abfrageMs: number;
     ziel?: ZahlungsZiel;
+    /** STOERUNG_AFTER: a temporary read failure lasting this long is a Störung (the poll goes on) */
+    stoerungNach?: string;
   },
 ): Promise<ZahlungsErgebnis> {
   const epaybl = required(deps, 'epaybl');
@@ -200,7 +209,9 @@ export async function zahlungAbwarten(
   // The fee we asked for: a claim of another amount is never booked as paid (a person has to look).
   const erwartetCent = (await findZahlung(deps.db, vn))?.betrag_cent;
   // Per Kassenzeichen, as clients that poll for days do: a broken one must not poll for ever unnoticed.
-  let fehlerInFolge = (ctx.info.heartbeatDetails as { fehlerInFolge?: number } | undefined)?.fehlerInFolge ?? 0;
+  const beat = ctx.info.heartbeatDetails as ({ fehlerInFolge?: number } & AbfrageStoerungStand) | undefined;
+  let fehlerInFolge = beat?.fehlerInFolge ?? 0;
+  const stoerung = abfrageStoerung(deps, vn, input.stoerungNach, beat);
   let zuletzt: KassenzeichenInfo | undefined; // the last good reading, for the deadline's answer
   for (;;) {
     let info: KassenzeichenInfo | undefined;
@@ -209,19 +220,24 @@ export async function zahlungAbwarten(
       fehlerInFolge = 0;
     } catch (err) {
       const e = err instanceof EpayblError ? err : undefined;
-      // A final answer (-0611, an unknown Kassenzeichen, a reply about another one) does not change by polling on.
-      if (e && !e.retryable) asFailure(deps, vn, e);
       fehlerInFolge++;
-      deps.log.warn(
-        {
-          vorgangsnummer: vn,
-          code: e?.code,
-          ePaymentId: e?.result?.ePaymentId,
-          fehlerInFolge,
-          err: (err as Error).message,
-        },
-        'ePayBL read failed; polling on',
-      );
+      // A final answer (-0611, an unknown Kassenzeichen, a reply about another one) does not change by polling on,
+      // but the money may still come: the poll goes on, and a person hears of it through the Störung.
+      const neu = await stoerung.fehler(err);
+      if (e && !e.retryable) {
+        if (neu) logged(deps, vn, e, '');
+      } else {
+        deps.log.warn(
+          {
+            vorgangsnummer: vn,
+            code: e?.code,
+            ePaymentId: e?.result?.ePaymentId,
+            fehlerInFolge,
+            err: (err as Error).message,
+          },
+          'ePayBL read failed; polling on',
+        );
+      }
       if (fehlerInFolge === MAX_ABFRAGEFEHLER) {
         deps.log.error(
           { vorgangsnummer: vn, kassenzeichen: input.kassenzeichen, code: e?.code },
@@ -237,7 +253,8 @@ export async function zahlungAbwarten(
         });
       }
     }
-    ctx.heartbeat({ state: info?.state ?? 'unbekannt', fehlerInFolge });
+    if (info) await stoerung.gelesen();
+    ctx.heartbeat({ state: info?.state ?? 'unbekannt', fehlerInFolge, ...stoerung.stand() });
     if (info && erwartetCent !== undefined && info.totalCent !== erwartetCent) {
       deps.log.error(
         { vorgangsnummer: vn, kassenzeichen: info.kassenzeichen, erwartetCent, totalCent: info.totalCent },

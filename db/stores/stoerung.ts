@@ -78,19 +78,23 @@ export async function meldeStoerung(
   });
 }
 
-/** The Antrag's step went through: its open Störungen are resolved, and a cause nobody is stuck on any more closes. */
+/**
+ * The Antrag's step went through: its open Störungen (of `schritt` only, when named) are resolved, and a cause nobody
+ * is stuck on any more closes.
+ */
 export async function behebeStoerungen(
   db: Kysely<Database>,
   vorgangsnummer: string,
+  schritt?: string,
 ): Promise<{ ursache_id: string; meldungen: number }[]> {
   return db.transaction().execute(async (trx) => {
-    const rows = await trx
+    let update = trx
       .updateTable('stoerung')
       .set({ status: 'behoben', behoben_am: sql`now()` })
       .where('vorgangsnummer', '=', vorgangsnummer)
-      .where('status', '=', 'offen')
-      .returning(['ursache_id', 'meldungen'])
-      .execute();
+      .where('status', '=', 'offen');
+    if (schritt !== undefined) update = update.where('schritt', '=', schritt);
+    const rows = await update.returning(['ursache_id', 'meldungen']).execute();
     for (const id of [...new Set(rows.map((r) => r.ursache_id))].sort()) {
       await trx.selectFrom('stoerung_ursache').select('id').where('id', '=', id).forUpdate().execute();
       const offen = await trx

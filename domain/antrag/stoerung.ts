@@ -8,8 +8,17 @@ export type BehebbarDurch = 'mandant' | 'awb';
 /** `dauerhaft`: a failure no retry can fix; `anhaltend`: a temporary failure that outlasted the threshold. */
 export type StoerungArt = 'dauerhaft' | 'anhaltend';
 
-/** Where in the Antrag the step failed (receipt, payment, the Wartungsmodus check). */
-export type StoerungSchritt = 'eingang' | 'zahlung' | 'wartung';
+/**
+ * Where in the Antrag the step failed (receipt, payment, the Wartungsmodus check), or `zahlungsabfrage`: the long
+ * wait for the payment (or a refund) cannot read its Kassenzeichen. That one holds nothing up — the wait goes on, the
+ * citizen's money may still come — and resolves itself with the next good read.
+ */
+export type StoerungSchritt = 'eingang' | 'zahlung' | 'wartung' | 'zahlungsabfrage';
+
+/** A Störung the Antrag does not wait on: it clears itself, no "try again" is needed. */
+export function behebtSichSelbst(schritt: StoerungSchritt): boolean {
+  return schritt === 'zahlungsabfrage';
+}
 
 /**
  * The failure types (ApplicationFailure.type) no retry fixes, with who fixes them. Every other failure is
@@ -45,6 +54,7 @@ export const SCHRITT_TEXT: Record<StoerungSchritt, string> = {
   eingang: 'Eingang',
   zahlung: 'Zahlung (ePayBL)',
   wartung: 'Wartungsmodus-Prüfung',
+  zahlungsabfrage: 'Abfrage des Zahlungseingangs (ePayBL)',
 };
 
 /** What the workflow knows of the failure it waits on (never personal data: types, codes and our own texts). */

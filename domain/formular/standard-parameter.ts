@@ -39,6 +39,11 @@ const LISTE: Deklaration[] = [
   frist('fitconnectErgebnis', '21d', 'wie lange auf Annahme oder Ablehnung gewartet wird'),
   frist('transferLoeschen', '90d', 'Löschung im Transferverzeichnis'),
   frist('aufbewahrung', '365d', 'Aufbewahrung der Antragsdaten'),
+  frist(
+    'nachzahlungPruefen',
+    '1d',
+    'erster Blick auf das gebuchte Kassenzeichen nach Geld über die Gebühr hinaus (der Abstand verdoppelt sich bis 30 Tage, bis zum Ende der Aufbewahrung)',
+  ),
   frist('bescheidWartezeit', '730d', 'Wartezeit auf den Bescheid'),
   frist('wartungPruefen', '1h', 'Prüfintervall im Wartungsmodus'),
   frist('widerspruch', '30d', 'Widerspruchsfrist'),

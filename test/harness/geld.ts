@@ -2,7 +2,8 @@
 // simulator itself recorded per Kassenzeichen (money in minus money paid back) against where the Antrag ended.
 //   kept = the fee when the Antrag was delivered and accepted, 0 otherwise; never two claims for one Antrag.
 // An Antrag whose money may still move (payment open, a refund watched, a FIT-Connect answer pending) is skipped and
-// counted as in flight. stack.ts registers every stack with the simulators and checks it first thing in close();
+// counted as in flight; so is money beyond the fee on a delivered Antrag whose booked Kassenzeichen is still looked
+// at (a second payment between two looks: the next one opens its refund; test/antrag-nachzahlung.test.ts). stack.ts registers every stack with the simulators and checks it first thing in close();
 // test/setup-geld.ts (a setup file of the integration project) checks any stack a file left open, prints one line
 // per file and fails the file on any violation.
 import type { Client, Connection } from '@temporalio/client';
@@ -41,7 +42,14 @@ interface SimKassenzeichen {
 
 const CLOSED_WITHOUT_OUTCOME = new Set(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
 
-type Urteil = { final: false } | { final: true; erwartetCent: number; warum: string };
+type Urteil =
+  | { final: false }
+  | {
+      final: true;
+      erwartetCent: number;
+      warum: string;
+      /** money beyond it is still looked for */ beobachtet?: boolean;
+    };
 
 /** Where the Antrag's money must end, if it has ended. */
 function urteil(s: AntragSicht, gebuehrCent: number, fitconnect: boolean): Urteil {
@@ -51,7 +59,8 @@ function urteil(s: AntragSicht, gebuehrCent: number, fitconnect: boolean): Urtei
     // FIT-Connect: the authority may still refuse it, and then the fee goes back.
     if (fitconnect && !s.zustellung.angenommen) return { final: false };
     if (s.zahlung && s.zahlung.status !== 'bezahlt') return { final: false };
-    return { final: true, erwartetCent: gebuehrCent, warum: 'delivered and accepted' };
+    const beobachtet = s.zahlung?.nachzahlung?.beobachtet === true;
+    return { final: true, erwartetCent: gebuehrCent, warum: 'delivered and accepted', beobachtet };
   }
   if (s.phase === 'abgebrochen' || s.phase === 'nicht-zustellbar') {
     // A paid fee on its way back is "bezahlt" until the refund is requested, then "erstattung-angefordert".
@@ -112,7 +121,7 @@ export async function checkGeld(q: GeldQuellen): Promise<GeldErgebnis> {
       }
       u = urteil(sicht, a.betrag_cent ?? 0, a.modus === 'fitconnect');
     }
-    if (!u.final) {
+    if (!u.final || (u.beobachtet && keptCent > u.erwartetCent)) {
       ergebnis.inFlight++;
       continue;
     }

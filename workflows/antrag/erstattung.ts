@@ -15,9 +15,13 @@ export interface Erstattung {
   kassenzeichen: string;
   anlass: ErstattungsAnlass;
   betragCent: number;
+  /** the case of its cause (money after the booking may come more than once); absent: the only one */
+  nummer?: number;
   /** How long to watch for the money (then the task stays open for the person). */
   bis: number;
   abfrageMs: number;
+  /** STOERUNG_AFTER, for the watch's read failures */
+  stoerungNach?: string;
 }
 
 /** Whether money must go back here; false for histories from before refunds were watched. */
@@ -25,12 +29,19 @@ export function erstattungNoetig(betragCent: number | undefined): betragCent is 
   return betragCent !== undefined && betragCent > 0 && patched(GELD_ZURUECK_PATCH);
 }
 
-/** Opens the refund task and waits until ePayBL shows the money back; the view follows. */
-export async function erstatten(e: Erstattung, sicht: AntragSicht): Promise<void> {
+/** Opens the refund task and waits until ePayBL shows the money back (true) or the watch ends; the view follows. */
+export async function erstatten(e: Erstattung, sicht: AntragSicht): Promise<boolean> {
   const view = { anlass: e.anlass, betragCent: e.betragCent, erstattet: false };
   if (sicht.zahlung) sicht.zahlung.erstattung = view;
-  await kurz.erstattungAnfordern({ vorgangsnummer: e.vorgangsnummer, anlass: e.anlass, betragCent: e.betragCent });
-  const ziel = e.anlass === 'ueberzahlung' ? 'ausgeglichen' : 'erstattet';
+  const fall = e.nummer ? { nummer: e.nummer } : {};
+  await kurz.erstattungAnfordern({
+    vorgangsnummer: e.vorgangsnummer,
+    anlass: e.anlass,
+    betragCent: e.betragCent,
+    ...fall,
+  });
+  // Money beyond a booked fee is back when nothing is overpaid any more; other refunds when the claim is cancelled.
+  const ziel = e.anlass === 'ueberzahlung' || e.anlass === 'nachzahlung' ? 'ausgeglichen' : 'erstattet';
   const stand = await zahlungAbwarten(
     e.vorgangsnummer,
     e.mandantNr,
@@ -40,8 +51,10 @@ export async function erstatten(e: Erstattung, sicht: AntragSicht): Promise<void
     ziel,
     () => false,
     () => false,
+    e.stoerungNach,
   );
-  if (stand.ergebnis !== ziel) return; // not back in time: the task stays open for the person
-  await kurz.erstattungErfasst({ vorgangsnummer: e.vorgangsnummer, anlass: e.anlass });
+  if (stand.ergebnis !== ziel) return false; // not back in time: the task stays open for the person
+  await kurz.erstattungErfasst({ vorgangsnummer: e.vorgangsnummer, anlass: e.anlass, ...fall });
   view.erstattet = true;
+  return true;
 }

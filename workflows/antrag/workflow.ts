@@ -32,6 +32,7 @@ import { transferAbholungBeobachten } from './abholung';
 import { erstatten, erstattungNoetig, type Erstattung } from './erstattung';
 import { fitconnectAusgangBeobachten } from './fitconnect';
 import { fristenNachZustellungBeobachten } from './fristen';
+import { nachzahlungBeobachten, type NachzahlungsBeobachtung } from './nachzahlung';
 import { stoerungsfest } from './stoerung';
 import { zahlungAbwarten } from './zahlung';
 
@@ -84,7 +85,8 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   }
 
   let bezahlt = false;
-  let ueberzahlung: Promise<void> | undefined; // an overpayment's refund runs beside delivery and processing
+  let ueberzahlung: Promise<boolean> | undefined; // an overpayment's refund runs beside delivery and processing
+  let nachzahlung: NachzahlungsBeobachtung | undefined; // money after the booking, looked for until the retention ends
   if (k.gebuehr) {
     const { kassenzeichen } = await schritt('zahlung', (a) =>
       a.zahlungAnlegen({ vorgangsnummer: vn, gebuehr: k.gebuehr! }),
@@ -107,6 +109,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
           return jetzt;
         },
         () => zahlungPruefen,
+        input.stoerungNach,
       );
     let ergebnis = erinnerungAm < abbruchAm ? await abwarten(erinnerungAm, 'bezahlt') : undefined;
     if (!ergebnis || ergebnis.ergebnis === 'frist') {
@@ -124,6 +127,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
       betragCent,
       bis: Date.now() + dauerMs(k.fristen.aufbewahrung),
       abfrageMs: dauerMs(k.fristen.zahlungAbfrage),
+      ...(input.stoerungNach ? { stoerungNach: input.stoerungNach } : {}),
     });
     if (ergebnis.ergebnis !== 'bezahlt') {
       // Nobody pays for an Antrag that is never delivered: an unpaid Antrag is cancelled, not delivered.
@@ -147,6 +151,15 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
     }
     sicht.zahlung.status = 'bezahlt';
     bezahlt = true;
+    nachzahlung = nachzahlungBeobachten({
+      vorgangsnummer: vn,
+      mandantNr: k.gebuehr.mandantNr,
+      kassenzeichen,
+      k,
+      sicht,
+      erstattung: (betragCent, nummer) => ({ ...erstattung('nachzahlung', betragCent), nummer }),
+      ...(ueberzahlung ? { offen: { betragCent: -ergebnis.saldoCent!, zurueck: ueberzahlung } } : {}),
+    });
   }
 
   phase('zustellung');
@@ -174,6 +187,8 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
       phase('nicht-zustellbar');
     };
     if (zuerstMelden) await melden();
+    // The storno gives back all the money on the claim: no more looks for money beyond the fee.
+    if (nachzahlung) await nachzahlung.beenden(false);
     if (bezahlt && sicht.zahlung) {
       await kurz.stornoAnfordern({ vorgangsnummer: vn, grund });
       sicht.zahlung.status = 'erstattung-angefordert';
@@ -187,12 +202,14 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
         'storniert',
         () => false,
         () => false,
+        input.stoerungNach,
       );
       await kurz.stornoErfasst({ vorgangsnummer: vn });
       sicht.zahlung.status = 'erstattet';
     }
     if (!zuerstMelden) await melden();
     await ueberzahlung;
+    if (nachzahlung) await nachzahlung.erstattungen();
     await aufbewahrenUndLoeschen(vn, k, sicht);
     return sicht;
   };
@@ -235,14 +252,25 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
   await abholung;
   await transferGeloescht;
   await ueberzahlung;
-  await aufbewahrenUndLoeschen(vn, k, sicht);
+  await aufbewahrenUndLoeschen(vn, k, sicht, nachzahlung);
   return sicht;
 }
 
-/** Keeps the data for the retention period, then deletes the personal data; waits for running handlers. */
-async function aufbewahrenUndLoeschen(vn: string, k: AktivierungsKonfiguration, sicht: AntragSicht): Promise<void> {
+/**
+ * Keeps the data for the retention period, then deletes the personal data; waits for running handlers. A booked
+ * fee's Kassenzeichen is looked at once more first; a refund that look opens is watched after the deletion (the
+ * Kasse pays back from ePayBL's records, not from ours).
+ */
+async function aufbewahrenUndLoeschen(
+  vn: string,
+  k: AktivierungsKonfiguration,
+  sicht: AntragSicht,
+  nachzahlung?: NachzahlungsBeobachtung,
+): Promise<void> {
   await sleep(dauerMs(k.fristen.aufbewahrung));
+  if (nachzahlung) await nachzahlung.beenden(true);
   await condition(allHandlersFinished);
   await kurz.personendatenLoeschen({ vorgangsnummer: vn });
   sicht.personendatenGeloescht = true;
+  if (nachzahlung) await nachzahlung.erstattungen();
 }

@@ -17,6 +17,8 @@ export async function zahlungAbwarten(
   ziel: ZahlungsZiel,
   takeWake: () => boolean,
   wakeRequested: () => boolean,
+  /** STOERUNG_AFTER: the poll reports a read failure lasting this long as a Störung (and polls on) */
+  stoerungNach?: string,
 ): Promise<ZahlungsErgebnis> {
   for (;;) {
     const restMs = Math.max(0, bis - Date.now());
@@ -37,6 +39,7 @@ export async function zahlungAbwarten(
           bis: new Date(bis).toISOString(),
           abfrageMs,
           ziel,
+          ...(stoerungNach ? { stoerungNach } : {}),
         });
         poll.catch(() => undefined); // observed below or deliberately abandoned on a wake-up
         const woken = condition(wakeRequested).then(() => 'woken' as const);
