@@ -108,7 +108,7 @@ export class KonfigurationsFehler extends Error {
 
 /** The process an Antrag was submitted under, and its answers: what decides its fee and fills in defaults. */
 export interface Prozessbezug {
-  prozess: Pick<ProzessDefinition, 'parameter' | 'fristen' | 'gebuehr'>;
+  prozess: Pick<ProzessDefinition, 'parameter' | 'fristen' | 'gebuehr' | 'zustellung'>;
   daten: unknown;
 }
 

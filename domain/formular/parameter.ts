@@ -88,13 +88,17 @@ export function fehlendePflichtparameter(
 }
 
 /**
- * What the process itself sets for an activation's parameters, under what the Mandant set: the durations of
- * `prozess.fristen` as `frist.<name>`, else the declared defaults. The gate lets a required parameter with a default
- * pass unset, so the Antrag has to run with that default too.
+ * What the process itself sets for an activation's parameters, under what the Mandant set: its delivery mode as
+ * `zustellung.modus` and the durations of `prozess.fristen` as `frist.<name>`, else the declared defaults (which
+ * often only copy the standard ones). The gate lets a required parameter with a default pass unset, so the Antrag
+ * has to run with that default too.
  */
-export function prozessVorgaben(prozess: Pick<ProzessDefinition, 'parameter' | 'fristen'>): Record<string, string> {
+export function prozessVorgaben(
+  prozess: Pick<ProzessDefinition, 'parameter' | 'fristen' | 'zustellung'>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const d of prozess.parameter) if (d.default !== undefined) out[d.name] = wertAlsText(d.default);
+  out['zustellung.modus'] = prozess.zustellung.modus;
   for (const [name, dauer] of Object.entries(prozess.fristen)) out[`frist.${name}`] = dauer;
   return out;
 }

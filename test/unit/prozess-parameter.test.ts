@@ -5,19 +5,22 @@ import { gebuehrCent, prozessVorgaben } from '../../domain/formular/parameter';
 import { standardParameter } from '../../domain/formular/standard-parameter';
 
 describe('prozessVorgaben', () => {
-  it('gives the declared defaults as text, with the process’s Fristen over them', () => {
+  it('gives the declared defaults as text, with the process’s delivery mode and Fristen over them', () => {
     const vorgaben = prozessVorgaben({
       parameter: [
         standardParameter('gebuehr.betragCent', { pflicht: true, default: 1200 }),
         standardParameter('frist.zahlungAbbruch'),
         standardParameter('zustellung.verzeichnis', { pflicht: true }),
+        standardParameter('zustellung.modus'),
       ],
+      zustellung: { modus: 'transfer-xfall', ausgabeformat: 'xfall' },
       fristen: { zahlungAbbruch: '7d', widerspruch: '1m' },
     });
     expect(vorgaben).toEqual({
       'gebuehr.betragCent': '1200',
       'frist.zahlungAbbruch': '7d',
       'frist.widerspruch': '1m',
+      'zustellung.modus': 'transfer-xfall',
     });
   });
 });
