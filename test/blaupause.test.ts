@@ -19,19 +19,6 @@ afterAll(async () => {
 
 const PM = 'pm-seitenbau';
 
-async function driveTo(id: string, phase: string, fields: Record<string, Record<string, unknown>> = {}) {
-  for (let i = 0; i < 40; i++) {
-    const v = await h.state(id);
-    if (v.phase === phase) return v;
-    const next = v.openTasks.find((t) => !t.heldByGate);
-    if (!next) throw new Error(`stuck in ${v.phase}`);
-    const templateId = next.id.split(':')[0]!;
-    const user = next.role === 'mandant-admin' ? 'admin-leipzig' : undefined;
-    await h.mustComplete(id, next.id, { ...(user ? { user } : {}), fields: fields[templateId] ?? VALID[templateId]! });
-  }
-  throw new Error(`did not reach ${phase}`);
-}
-
 const ref = (version: string) => ({ name: 'Schulanmeldung', version });
 const prototypFields = (version: string) => ({
   ...VALID['prototyp-bereitstellen'],
@@ -45,7 +32,7 @@ async function blaupauseInPrototyp(definition: unknown) {
   const upload = await h.api('POST', `/api/onlinedienste/${id}/formulare`, { user: PM, body: definition });
   expect(upload.status).toBe(201);
   expect(upload.body.version).toBe('1.0');
-  await driveTo(id, 'prototyp');
+  await h.driveTo(id, 'prototyp');
   const reg = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, {
     user: 'admin-leipzig',
     body: {
@@ -93,7 +80,7 @@ describe('Blaupause: the certified form+process version from upload to the first
     expect((await h.state(id)).phase).toBe('test');
 
     // Test and Freigabe; entering Zertifizierung, the automatic certification completes the Zertifizierer's task.
-    let v = await driveTo(id, 'produktivsetzung');
+    let v = await h.driveTo(id, 'produktivsetzung');
     const zert = v.completedTasks.find((t) => t.id === 'zertifizierung');
     expect(zert?.completedBy).toBe('automatische-zertifizierung');
     expect(v.context.zertifizierungsReferenz).toMatch(new RegExp(`^AUTO-\\d+-${hash.slice(0, 12)}$`));
@@ -155,7 +142,7 @@ describe('Blaupause: the certified form+process version from upload to the first
 
     // Aktivierung and the productive acceptance test, then Betrieb.
     await h.waitForPhase(id, 'aktivierung');
-    v = await driveTo(id, 'betrieb');
+    v = await h.driveTo(id, 'betrieb');
     const aktivierung = await h.db
       .selectFrom('aktivierung')
       .selectAll()
@@ -229,7 +216,7 @@ describe('Blaupause: the certified form+process version from upload to the first
     const { id } = await h.createOnlinedienst({ name: 'Schulanmeldung (Dienstleister)', featureTags: [] });
     expect((await h.api('POST', `/api/onlinedienste/${id}/formulare`, { user: PM, body: defect })).status).toBe(201);
     expect((await deployDev(id, '1.0')).status).toBe(200);
-    await driveTo(id, 'prototyp');
+    await h.driveTo(id, 'prototyp');
     await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, {
       user: 'admin-leipzig',
       body: { organisationseinheitId: 'oe-leipzig-ordnungsamt', leistungId: '99102013000000' },
@@ -239,7 +226,7 @@ describe('Blaupause: the certified form+process version from upload to the first
       body: { parameter: [{ key: 'zustellung.verzeichnis', wert: `schule-${id}` }] },
     });
     await h.mustComplete(id, 'prototyp-bereitstellen', { fields: prototypFields('1.0') });
-    await driveTo(id, 'zertifizierung');
+    await h.driveTo(id, 'zertifizierung');
     const live = await h.api('GET', `/api/onlinedienste/${id}`, { user: 'zert-pruefstelle' });
     expect(live.status).toBe(200);
     const task = live.body.openTasks.find((t: any) => t.id === 'zertifizierung');

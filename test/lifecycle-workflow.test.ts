@@ -16,20 +16,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-/** Completes every open task of the current phase (as the role's demo user) until `phase` is reached. */
-async function driveTo(id: string, phase: string, fields: Record<string, Record<string, unknown>> = {}) {
-  for (let i = 0; i < 40; i++) {
-    const v = await h.state(id);
-    if (v.phase === phase) return v;
-    const next = v.openTasks.find((t) => !t.heldByGate);
-    if (!next) throw new Error(`stuck in ${v.phase}`);
-    const templateId = next.id.split(':')[0]!;
-    const user = next.role === 'mandant-admin' ? 'admin-leipzig' : undefined;
-    await h.mustComplete(id, next.id, { ...(user ? { user } : {}), fields: fields[templateId] ?? VALID[templateId]! });
-  }
-  throw new Error(`did not reach ${phase}`);
-}
-
 async function registerLeipzig(id: string) {
   const res = await h.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, {
     user: 'admin-leipzig',
@@ -91,7 +77,7 @@ describe('Onlinedienst lifecycle workflow', () => {
   it('goes the whole way from Klärung to Abschaltung: gate, rollout ticket, activation, events, recertification, shutdown', async () => {
     const { id, kontakte } = await h.createOnlinedienst();
     // Klärung → Auftakt → Prototyp
-    let v = await driveTo(id, 'prototyp');
+    let v = await h.driveTo(id, 'prototyp');
     expect(v.context.featureTags).toEqual(['payment', 'form:upload']);
     expect(v.openTasks.map((t) => `${t.id}/${t.role}`)).toEqual(['prototyp-bereitstellen/prozessmodellierer']);
     await h.waitForMailTo(kontakte.prozessmodellierer, /^Neue Aufgabe: Formular und Prozess erstellen/);
@@ -112,7 +98,7 @@ describe('Onlinedienst lifecycle workflow', () => {
     });
 
     // Test → Zertifizierung → Produktivsetzung
-    v = await driveTo(id, 'produktivsetzung');
+    v = await h.driveTo(id, 'produktivsetzung');
     // The Projektleitung releases the Produktivsetzung first; only then may the ticket be requested.
     expect(v.openTasks.map((t) => `${t.id}/${t.role}`)).toEqual(['produktivsetzung-freigeben/projektleitung']);
     expect((await h.complete(id, 'uebernahme-beantragen', {})).status).toBe(409);
@@ -452,7 +438,7 @@ describe('Onlinedienst lifecycle workflow', () => {
   it('loops test → prototyp until the Freigabe and a failed certification back to the prototype', async () => {
     const { id, kontakte } = await h.createOnlinedienst();
     await registerLeipzig(id);
-    await driveTo(id, 'test');
+    await h.driveTo(id, 'test');
     await h.mustComplete(id, 'test-durchfuehren');
     const rejected = await h.mustComplete(id, 'freigabe', {
       fields: { entscheidung: 'abgelehnt', aenderungen: 'Fehlermeldung bei IBAN unklar' },
@@ -504,10 +490,10 @@ describe('Onlinedienst lifecycle workflow', () => {
       15_000,
       'three prototype mails',
     );
-    v = await driveTo(id, 'zertifizierung');
+    v = await h.driveTo(id, 'zertifizierung');
     // The rollout planning survives the loop: only certification and the Redaktion are open again.
     expect(v.openTasks.map((t) => t.id)).toEqual(['zertifizierung', 'leistungsbeschreibung-final']);
-    await driveTo(id, 'produktivsetzung');
+    await h.driveTo(id, 'produktivsetzung');
     v = await h.state(id);
     expect(v.history.map((x) => x.to)).toEqual([
       'klaerung',
@@ -546,7 +532,7 @@ describe('Onlinedienst lifecycle workflow', () => {
 
   it('holds the phase while the gate check fails and releases it once the master data is maintained', async () => {
     const { id, kontakte } = await h.createOnlinedienst({ mandanten: ['dresden'] });
-    await driveTo(id, 'prototyp');
+    await h.driveTo(id, 'prototyp');
     // Without any activation the gate before the test fails.
     let held = await h.complete(id, 'prototyp-bereitstellen');
     expect(held.status).toBe(202);

@@ -2,7 +2,7 @@
 // Kommunikation, a Behördenkonto as its channel, the Zuständigkeit for the Leistung, Impressum, Logo and
 // Datenschutzbeauftragte — each finding links to the page that fixes it, and the held phase moves on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VALID, lifecycleStack, type LifecycleStack } from './harness/lifecycle';
+import { lifecycleStack, type LifecycleStack } from './harness/lifecycle';
 import { LEISTUNG } from './harness/stack';
 
 let h: LifecycleStack;
@@ -13,24 +13,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function driveTo(id: string, phase: string) {
-  for (let i = 0; i < 40; i++) {
-    const v = await h.state(id);
-    if (v.phase === phase) return v;
-    const next = v.openTasks.find((t) => !t.heldByGate);
-    if (!next) throw new Error(`stuck in ${v.phase}`);
-    await h.mustComplete(id, next.id, { fields: VALID[next.id.split(':')[0]!]! });
-  }
-  throw new Error(`did not reach ${phase}`);
-}
-
 const codes = (body: any) => body.gate.activations[0].failures.map((f: any) => f.code);
 const links = (body: any) => Object.fromEntries(body.gate.activations[0].failures.map((f: any) => [f.code, f.link]));
 
 describe('Mandant master data', () => {
   it('fixes every gate finding through the API and the gate passes', async () => {
     const { id } = await h.createOnlinedienst({ mandanten: ['dresden'] });
-    await driveTo(id, 'prototyp');
+    await h.driveTo(id, 'prototyp');
 
     // A new Organisationseinheit of Dresden with its Kommunikation.
     const created = await h.api('POST', '/api/mandanten/dresden/organisationseinheiten', {

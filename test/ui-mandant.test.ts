@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowser, CHROMIUM } from './harness/browser';
-import { VALID, lifecycleStack, type LifecycleStack } from './harness/lifecycle';
+import { lifecycleStack, type LifecycleStack } from './harness/lifecycle';
 import { uniqueId } from './harness/servers';
 import { LEISTUNG, type ServedApp } from './harness/stack';
 
@@ -36,17 +36,6 @@ afterEach(async () => {
   expect(await b.accessibilityViolations()).toEqual([]);
 });
 
-async function driveTo(id: string, phase: string) {
-  for (let i = 0; i < 40; i++) {
-    const v = await h.state(id);
-    if (v.phase === phase) return v;
-    const next = v.openTasks.find((t) => !t.heldByGate);
-    if (!next) throw new Error(`stuck in ${v.phase}`);
-    await h.mustComplete(id, next.id, { fields: VALID[next.id.split(':')[0]!]! });
-  }
-  throw new Error(`did not reach ${phase}`);
-}
-
 /** Every visible field of the page has a label that names it. */
 async function unlabelledFields(page: Page): Promise<string[]> {
   return page.evaluate(() =>
@@ -61,7 +50,7 @@ const notice = (page: Page) => page.locator('.notice.ok').textContent();
 describe('the Mandant-Admin fixes what the gate check reports', () => {
   it('follows the findings to their pages, maintains the master data there and passes the gate', async () => {
     const { id } = await h.createOnlinedienst({ mandanten: ['dresden'] });
-    await driveTo(id, 'prototyp');
+    await h.driveTo(id, 'prototyp');
     expect(
       (
         await ui.api('PUT', `/api/onlinedienste/${id}/aktivierungen/dresden`, {

@@ -4,15 +4,15 @@
 // through payment and delivery to the Bescheid. Every page the browser is served is checked with axe-core (WCAG 2.1
 // A and AA). Screenshots of the main pages go to docs/screenshots/.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type APIResponse, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoUsers } from '../api/auth';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
 import { rolloutStateQuery } from '../messages/rollout';
 import { antragStack, antragsteller, anwohnerparken, type AntragStack } from './harness/antrag';
-import { ACTING, VALID } from './harness/lifecycle';
+import { CHROMIUM, startBrowser } from './harness/browser';
+import { lifecycleHelpers, VALID } from './harness/lifecycle';
 import { uniqueId } from './harness/servers';
 import type { ServedApp } from './harness/stack';
 import { eventually } from './harness/wait';
@@ -20,18 +20,16 @@ import { eventually } from './harness/wait';
 // Browser globals inside page.evaluate (the project compiles without the DOM library).
 declare const document: any;
 declare function getComputedStyle(element: unknown): { outlineStyle: string };
-declare const axe: any;
 
 const SHOTS = path.resolve('docs/screenshots');
-const CHROMIUM = '/usr/bin/chromium';
 const pdf = Buffer.from('%PDF-1.4\n% Bescheid\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 
 let h: AntragStack;
 /** The UI server: the stack's app with what development adds; `ui.api` calls its API. */
 let ui: ServedApp;
 let base: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+/** Chromium, every page it is served kept for the accessibility check after each test (test/harness/browser.ts). */
+let b: Awaited<ReturnType<typeof startBrowser>>;
 
 /** The API of the UI server as a demo user; anything but success is an error of the setup. */
 async function mustApi(method: string, p: string, user: string, body?: unknown) {
@@ -42,117 +40,15 @@ async function mustApi(method: string, p: string, user: string, body?: unknown) 
 
 const lifecycle = (id: string) => h.client.workflow.getHandle(lifecycleWorkflowId(id)).query(lifecycleStateQuery);
 
-/** Completes open tasks as their role's demo user until the lifecycle reaches `phase`. */
-async function driveTo(id: string, phase: string) {
-  const acting: Record<string, string> = { ...ACTING, 'mandant-admin': 'admin-leipzig' };
-  for (let i = 0; i < 40; i++) {
-    const v = await lifecycle(id);
-    if (v.phase === phase) return v;
-    const next = v.openTasks.find((t) => !t.heldByGate);
-    if (!next) throw new Error(`stuck in ${v.phase}`);
-    await mustApi(
-      'POST',
-      `/api/onlinedienste/${id}/aufgaben/${encodeURIComponent(next.id)}`,
-      acting[next.role]!,
-      VALID[next.id.split(':')[0]!],
-    );
-  }
-  throw new Error(`did not reach ${phase}`);
-}
+/** Completes open tasks as their role's demo user, through the UI server's API, until the lifecycle reaches `phase`. */
+const driveTo = (id: string, phase: string) => lifecycleHelpers({ api: ui.api, client: h.client }).driveTo(id, phase);
 
-const VIEW = { viewport: { width: 1280, height: 900 }, locale: 'de-DE', timezoneId: 'Europe/Berlin' };
-
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext(VIEW);
-  contexts.push(context);
-  // Every navigation of every page passes here, clicks and form posts included: the HTML our server answers is
-  // kept for the accessibility check after the test (checked apart, so the check never races the test's next step).
-  // Other origins (ePayBL's pay page) are not ours to check.
-  await context.route(
-    (url) => url.origin === base,
-    async (route) => {
-      const request = route.request();
-      if (!request.isNavigationRequest()) return route.continue();
-      const response = await route.fetch({ maxRedirects: 0 });
-      const body = await response.body();
-      await route.fulfill({ response, body });
-      served.push(pageBehind(context, request.url(), response, body));
-    },
-  );
-  return context.newPage();
-}
-
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-/** Pages served since the last check, and the pages already checked (HTML without its CSRF token). */
-const served: Promise<ServedPage | undefined>[] = [];
-type ServedPage = { url: string; html: string };
-
-/**
- * The HTML page a navigation ends on. The browser follows a redirect (after a form post, say) without routing the
- * next request again, so the page it lands on is fetched once more here, with the same cookies.
- */
-async function pageBehind(context: BrowserContext, url: string, response: APIResponse, body: Buffer) {
-  for (let hop = 0; hop < 5 && response.status() >= 300 && response.status() < 400; hop++) {
-    url = new URL(response.headers()['location']!, url).href;
-    if (new URL(url).origin !== base) return undefined;
-    response = await context.request.get(url, { maxRedirects: 0 });
-    body = await response.body();
-  }
-  if (!response.headers()['content-type']?.startsWith('text/html')) return undefined;
-  return { url, html: body.toString('utf8') };
-}
-const checked = new Set<string>();
-let auditContext: BrowserContext;
-
-/** axe-core over one served page, in a page of its own: its serious and critical violations. */
-async function accessibilityViolations({ url, html }: ServedPage): Promise<string[]> {
-  const key = html.replace(/name="_csrf" value="[^"]*"/g, '');
-  if (checked.has(key)) return [];
-  checked.add(key);
-  const page = await auditContext.newPage();
-  try {
-    // The same bytes at the same URL, so the stylesheet loads as it did; without the CSP, so axe can be injected.
-    await page.route(
-      (u) => u.href === url,
-      (r) => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
-    );
-    await page.goto(url);
-    await page.addScriptTag({ content: AXE });
-    const violations: { id: string; impact: string; help: string; targets: string[] }[] = await page.evaluate(
-      async () =>
-        (
-          await axe.run(document, {
-            // WCAG 2.1 A and AA (BITV 2.0 via EN 301 549), and axe's best practices for landmarks and headings.
-            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
-            resultTypes: ['violations'],
-          })
-        ).violations.map((v: any) => ({
-          id: v.id,
-          impact: v.impact,
-          help: v.help,
-          targets: v.nodes.map((n: any) => n.target.join(' ')),
-        })),
-    );
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${new URL(url).pathname}: ${v.id} (${v.impact}) ${v.help}: ${v.targets.slice(0, 5).join(', ')}`);
-  } finally {
-    await page.close();
-  }
-}
+const newPage = (): Promise<Page> => b.newPage();
+const signIn = (page: Page, userId: string) => b.signIn(page, userId);
 
 afterEach(async () => {
-  const violations: string[] = [];
-  for (const p of await Promise.all(served.splice(0))) if (p) violations.push(...(await accessibilityViolations(p)));
-  expect(violations).toEqual([]);
+  expect(await b.accessibilityViolations()).toEqual([]);
 });
-
-async function signIn(page: Page, userId: string) {
-  await page.goto(`${base}/anmelden`);
-  await page.getByLabel('Benutzer', { exact: true }).selectOption(userId);
-  await page.getByRole('button', { name: 'Anmelden', exact: true }).click();
-  await page.waitForURL(`${base}/`);
-}
 
 async function shot(page: Page, name: string, fullPage = true) {
   fs.mkdirSync(SHOTS, { recursive: true });
@@ -193,22 +89,7 @@ beforeAll(async () => {
     uiDemoSignIn: true,
   });
   base = ui.base;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    // A closed network: without these Chromium keeps trying to reach Google's services. Playwright gives every
-    // launch a fresh temporary profile (its own --user-data-dir).
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  auditContext = await browser.newContext(VIEW);
+  b = await startBrowser(base);
 
   // Onlinedienste: Leipzig's up to its rollout ticket, one of Dresden's in Klärung, one already in production.
   const kontakte = (id: string) => ({
@@ -373,8 +254,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const c of [...contexts, auditContext]) await c?.close().catch(() => undefined);
-  await browser?.close();
+  await b?.close();
   await h?.close(); // the UI server too
 });
 
@@ -897,7 +777,7 @@ describe('public pages', () => {
       expect(datenschutz).toContain(fact);
     await page.goto(`${base}/status?token=`); // a redirect: back to the start page's status form
     // Each of these pages, reached by address, by a click or by a redirect, waits for the accessibility check.
-    expect((await Promise.all(served)).map((p) => new URL(p!.url).pathname)).toEqual([
+    expect((await b.servedPages()).map((p) => new URL(p!.url).pathname)).toEqual([
       '/',
       '/anmelden',
       '/barrierefreiheit',
@@ -910,7 +790,7 @@ describe('public pages', () => {
 
   it('has an accessibility check that finds what it is meant to find', async () => {
     // The check every test ends with, over a page made to fail it: an image without text, a field without label.
-    const violations = await accessibilityViolations({
+    const violations = await b.violationsOf({
       url: `${base}/pruefseite-axe`,
       html: '<!DOCTYPE html><html lang="de"><head><title>Probe</title></head><body><main><img src="/ui.css"><input type="text"></main></body></html>',
     });

@@ -7,12 +7,15 @@ import { findAktivierung, listProzessparameter } from '../../db/stores/aktivieru
 import type { EpayblPaymentConfig } from '../../integrations/epaybl/types';
 import { DAUER } from '../../domain/dauer';
 import { istAntwortfrist } from '../../domain/antrag/fristen';
+import type { ProzessDefinition } from '../../domain/formular/format';
+import { gebuehrCent, prozessVorgaben } from '../../domain/formular/parameter';
 import { decryptParameter } from '../../runtime/secrets';
 
 const dauer = z.string().regex(DAUER, 'Dauer wie 90d, 4h, 30m, 10s');
 
 const parameterSchema = z.object({
-  'gebuehr.betragCent': z.coerce.number().int().positive().optional(),
+  // 0 is what the declaration calls "no fee" (domain/formular/standard-parameter.ts), not a mistyped value.
+  'gebuehr.betragCent': z.coerce.number().int().min(0).optional(),
   'epaybl.mandantNr': z.string().min(1).max(20).optional(),
   'epaybl.bewirtschafterNr': z.string().min(1).max(8).optional(),
   'epaybl.haushaltsstelle': z.string().min(1).max(10).optional(),
@@ -107,22 +110,33 @@ export class KonfigurationsFehler extends Error {
   }
 }
 
+/** The process an Antrag was submitted under, and its answers: what decides its fee and fills in defaults. */
+export interface Prozessbezug {
+  prozess: Pick<ProzessDefinition, 'parameter' | 'fristen' | 'gebuehr' | 'zustellung'>;
+  daten: unknown;
+}
+
 export async function ladeKonfiguration(
   db: Kysely<Database>,
   parameterKey: Buffer,
   aktivierungId: string,
+  bezug?: Prozessbezug,
 ): Promise<AktivierungsKonfiguration> {
   const aktivierung = await findAktivierung(db, aktivierungId);
   if (!aktivierung) throw new KonfigurationsFehler(aktivierungId, ['Aktivierung existiert nicht']);
   // A map by key follows: the order of the rows does not matter.
   const rows = await listProzessparameter(db, [aktivierungId]);
-  const raw: Record<string, string> = {};
+  const raw: Record<string, string> = bezug ? prozessVorgaben(bezug.prozess) : {};
   for (const row of rows) {
     raw[row.key] =
       row.protected && row.value_encrypted
         ? decryptParameter(parameterKey, Buffer.from(row.value_encrypted))
         : (row.value ?? '');
   }
+  // The process may name its amount parameter otherwise; it is read as the one the configuration knows.
+  const betragParameter = bezug && bezug.prozess.gebuehr.art !== 'keine' ? bezug.prozess.gebuehr.parameter : undefined;
+  if (betragParameter && betragParameter !== 'gebuehr.betragCent' && raw[betragParameter] !== undefined)
+    raw['gebuehr.betragCent'] = raw[betragParameter];
   const parsed = parameterSchema.safeParse(raw);
   if (!parsed.success) {
     throw new KonfigurationsFehler(
@@ -133,7 +147,9 @@ export async function ladeKonfiguration(
   const p = parsed.data;
   const probleme: string[] = [];
   let gebuehr: AktivierungsKonfiguration['gebuehr'] = null;
-  if (p['gebuehr.betragCent']) {
+  const betrag = p['gebuehr.betragCent'] ?? 0;
+  const betragCent = bezug ? gebuehrCent(bezug.prozess.gebuehr, betrag, bezug.daten) : betrag;
+  if (betragCent > 0) {
     for (const key of [
       'epaybl.mandantNr',
       'epaybl.bewirtschafterNr',
@@ -143,7 +159,7 @@ export async function ladeKonfiguration(
       if (!p[key]) probleme.push(`${key}: fehlt (nötig, weil gebuehr.betragCent gesetzt ist)`);
     }
     gebuehr = {
-      betragCent: p['gebuehr.betragCent'],
+      betragCent,
       mandantNr: p['epaybl.mandantNr'] ?? '',
       bewirtschafterNr: p['epaybl.bewirtschafterNr'] ?? '',
       haushaltsstelle: p['epaybl.haushaltsstelle'] ?? '',

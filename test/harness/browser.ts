@@ -12,7 +12,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 const VIEW = { viewport: { width: 1280, height: 900 }, locale: 'de-DE', timezoneId: 'Europe/Berlin' };
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-type ServedPage = { url: string; html: string };
+export type ServedPage = { url: string; html: string };
 
 export async function startBrowser(base: string) {
   const browser: Browser = await chromium.launch({
@@ -62,6 +62,7 @@ export async function startBrowser(base: string) {
     return context.newPage();
   }
 
+  /** axe-core over one served page, in a page of its own: its serious and critical violations. */
   async function violationsOf({ url: served, html }: ServedPage): Promise<string[]> {
     // Requests carry no fragment (a link to /mandanten/x#stammdaten asks for /mandanten/x).
     const url = served.split('#')[0]!;
@@ -105,6 +106,9 @@ export async function startBrowser(base: string) {
     return out;
   }
 
+  /** The pages served since the last check, without taking them from it. */
+  const servedPages = () => Promise.all([...served]);
+
   async function signIn(page: Page, userId: string) {
     await page.goto(`${base}/anmelden`);
     await page.getByLabel('Benutzer', { exact: true }).selectOption(userId);
@@ -117,5 +121,5 @@ export async function startBrowser(base: string) {
     await browser.close();
   }
 
-  return { newPage, accessibilityViolations, signIn, close };
+  return { newPage, accessibilityViolations, violationsOf, servedPages, signIn, close };
 }

@@ -9,6 +9,7 @@ import {
   type LifecycleView,
 } from '../../messages/onlinedienst';
 import { LEISTUNG, startStack } from './stack';
+import type { Api } from './http';
 import { uniqueId } from './servers';
 import { eventually, mailsTo, waitForMailTo } from './wait';
 
@@ -128,11 +129,13 @@ export const ACTING: Record<string, string> = {
 };
 
 export type LifecycleStack = Awaited<ReturnType<typeof lifecycleStack>>;
+export type LifecycleHelpers = ReturnType<typeof lifecycleHelpers>;
 
-export async function lifecycleStack(opts: { settings?: LifecycleApiSettings } = {}) {
-  const s = await startStack({ name: 'lc', app: opts.settings ? { lifecycle: opts.settings } : {} });
-  const { api, client } = s;
-
+/**
+ * Driving lifecycles through an API as the demo users would, on any stack: creating an Onlinedienst, completing
+ * tasks, waiting for a phase, and completing whatever is open until a phase is reached.
+ */
+export function lifecycleHelpers({ api, client }: { api: Api; client: Client }) {
   /** A fresh Onlinedienst with mailboxes of its own, so mails can be told apart between tests. */
   async function createOnlinedienst(extra: Record<string, unknown> = {}, user = 'pe-smk') {
     const id = uniqueId('od');
@@ -191,5 +194,27 @@ export async function lifecycleStack(opts: { settings?: LifecycleApiSettings } =
     );
   }
 
-  return { ...s, createOnlinedienst, handle, state, complete, mustComplete, waitForPhase, mailsTo, waitForMailTo };
+  /**
+   * Completes the first open task not held by a gate, as its role's demo user (Leipzig's admin for a Mandant's
+   * task), with `fields` of its template or the VALID ones, until the lifecycle reaches `phase`.
+   */
+  async function driveTo(id: string, phase: string, fields: Record<string, Record<string, unknown>> = {}) {
+    for (let i = 0; i < 40; i++) {
+      const v = await state(id);
+      if (v.phase === phase) return v;
+      const next = v.openTasks.find((t) => !t.heldByGate);
+      if (!next) throw new Error(`stuck in ${v.phase}`);
+      const templateId = next.id.split(':')[0]!;
+      const user = next.role === 'mandant-admin' ? 'admin-leipzig' : undefined;
+      await mustComplete(id, next.id, { ...(user ? { user } : {}), fields: fields[templateId] ?? VALID[templateId]! });
+    }
+    throw new Error(`did not reach ${phase}`);
+  }
+
+  return { createOnlinedienst, handle, state, complete, mustComplete, waitForPhase, driveTo };
+}
+
+export async function lifecycleStack(opts: { settings?: LifecycleApiSettings } = {}) {
+  const s = await startStack({ name: 'lc', app: opts.settings ? { lifecycle: opts.settings } : {} });
+  return { ...s, ...lifecycleHelpers(s), mailsTo, waitForMailTo };
 }
