@@ -135,6 +135,11 @@ describe('reminding every late re-check of a release', () => {
     expect((await h.api('GET', `/api/releases/${VERSION}/erinnerungen/unbekannt`, { user: 'awb-sid' })).status).toBe(
       404,
     );
+    const odd = await h.api('GET', `/api/releases/${VERSION}/erinnerungen/${'x'.repeat(41)}`, { user: 'awb-sid' });
+    expect(odd.status).toBe(400);
+    expect(odd.body.invalidParams).toEqual([
+      { name: 'aktionId', reason: 'Buchstaben, Ziffern und - (höchstens 40 Zeichen).' },
+    ]);
 
     // The action: 202 at once, then progress to done.
     const started = await h.api('POST', `/api/releases/${VERSION}/erinnern`, {

@@ -19,6 +19,7 @@ import { apiRoute, json, jsonBody, type router } from '../route';
 import { erinnernBody, erinnerungSchema } from '../schemas/release';
 
 const AWB = ['awb'] as const;
+const AKTION_ID = /^[A-Za-z0-9-]{1,40}$/;
 const versionParams = z.object({ version: z.string() });
 
 export const erinnernRoute = apiRoute({
@@ -42,7 +43,12 @@ export const erinnerungRoute = apiRoute({
   tag: 'Releases',
   roles: AWB,
   summary: "Progress of a bulk reminder of a release's late re-checks",
-  request: { params: z.object({ version: z.string(), aktionId: z.string() }) },
+  request: {
+    params: z.object({
+      version: z.string().regex(/^[A-Za-z0-9._-]{1,40}$/, 'Keine Release-Version.'),
+      aktionId: z.string().regex(AKTION_ID, 'Buchstaben, Ziffern und - (höchstens 40 Zeichen).'),
+    }),
+  },
   responses: { 200: json(erinnerungSchema, 'progress') },
   problems: [404],
 });
@@ -77,6 +83,12 @@ export function registerReleaseErinnerung(app: ReturnType<typeof router>, deps: 
     const row = await getCampaignRow(deps.db, version);
     if (!row) throw new HttpProblem(404, 'Nicht gefunden', `Release ${version} not found`);
     if (row.status === 'abgeschlossen' || row.status === 'planung') {
+      // An action asked for again after the campaign closed is still the action it was.
+      const earlier = await progress(version, aktionId).catch((err: unknown) => {
+        if (err instanceof HttpProblem && err.status === 404) return undefined;
+        throw err;
+      });
+      if (earlier) return c.json(earlier, 200);
       throw new HttpProblem(
         409,
         'Nicht möglich',
