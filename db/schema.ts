@@ -248,6 +248,8 @@ export interface AufgabeTable {
   status: Generated<'offen' | 'erledigt'>;
   erledigt_von: string | null;
   erledigt_am: Date | null;
+  /** how the person did it (migration 0019); null for system-closed tasks */
+  erledigt_notiz: string | null;
   created_at: Timestamp;
 }
 

@@ -15,6 +15,7 @@ import { registerAktivierung } from './pages/aktivierung';
 import { registerAufgabe } from './pages/aufgabe';
 import { registerAufgaben } from './pages/aufgaben';
 import { registerBetrieb } from './pages/betrieb';
+import { registerReleaseErinnerung } from './pages/release-erinnerung';
 import { registerEreignis } from './pages/ereignis';
 import { registerImpressum } from './pages/impressum';
 import { registerMails } from './pages/mails';
@@ -71,6 +72,7 @@ export function uiRoutes(deps: ApiDeps, fetchApi: ApiFetch) {
   registerAufgaben(app, ui);
   registerAufgabe(app, ui);
   registerBetrieb(app, ui);
+  registerReleaseErinnerung(app, ui);
   registerOnlinedienste(app, ui);
   registerOnlinedienst(app, ui);
   registerAktivierung(app, ui);

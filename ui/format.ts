@@ -82,6 +82,7 @@ export const ANTRAG_STATUS: Record<string, string> = {
   'nachforderung-erinnert': 'Erinnerung an die Nachforderung',
   'nachforderung-frist-abgelaufen': 'Frist der Nachforderung abgelaufen',
   'bescheid-per-post': 'Bescheid per Post',
+  'bescheid-post-versandt': 'Bescheid per Post versandt',
   'in-bearbeitung': 'In Bearbeitung',
   nachforderung: 'Nachforderung',
   'nachforderung-beantwortet': 'Nachforderung beantwortet',

@@ -55,6 +55,7 @@ form.inline { display: inline; }
 label, legend { font-weight: 600; display: block; }
 fieldset { border: 1px solid var(--line); border-radius: 4px; padding: .75rem 1rem; margin: 0; }
 .hint { color: var(--muted); font-size: .9rem; font-weight: 400; display: block; }
+.pre { white-space: pre-line; }
 .error-text { color: var(--bad); font-weight: 600; display: block; }
 input[type=text], input[type=date], input[type=number], input[type=email], input[type=file], input:not([type]), select, textarea {
   font: inherit; padding: .45rem .55rem; border: 2px solid var(--muted); border-radius: 3px; width: 100%; max-width: 40rem; background: #fff; color: var(--text); }

@@ -5,3 +5,4 @@ export { onlinedienstLifecycleWorkflow } from './onlinedienst/workflow';
 export { rolloutTicketWorkflow } from './rollout/workflow';
 export { releaseCampaignWorkflow } from './release';
 export { stoerungAktionWorkflow } from './stoerung-aktion';
+export { releaseErinnerungWorkflow } from './release-erinnerung';

@@ -13,6 +13,7 @@ import {
   type CampaignNoticeInput,
   type PlanCampaignInput,
 } from '../release/campaign';
+import { releaseUeberfaelligeErinnern, releaseUeberfaelligeZaehlen } from '../release/erinnerung';
 import { loadGateData } from '../../db/stores/gate';
 import { uebertrageAufProduktion, zertifiziereAufEntwicklung } from './formular';
 import { sendNotices, type NoticeInput } from './notify';
@@ -107,6 +108,12 @@ export function createLifecycleActivities(deps: ActivityDeps) {
     },
     async finishCampaign(input: { version: string; now: number }) {
       return finishCampaign(deps, input);
+    },
+    async releaseUeberfaelligeZaehlen(input: Parameters<typeof releaseUeberfaelligeZaehlen>[1]) {
+      return releaseUeberfaelligeZaehlen(deps, input);
+    },
+    async releaseUeberfaelligeErinnern(input: Parameters<typeof releaseUeberfaelligeErinnern>[1]) {
+      return releaseUeberfaelligeErinnern(deps, input);
     },
   };
 }

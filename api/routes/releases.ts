@@ -1,5 +1,6 @@
 // Amt24 releases and their re-check campaigns: POST a release (starts release-<version>), the campaign at a glance
-// for the AWB (checked ok, failed with finding, recertifying, late, not started) and the same as CSV.
+// for the AWB (checked ok, failed with finding, recertifying, late, not started), the same as CSV, and the AWB's
+// bulk reminder of the late ones (release-erinnerung.ts).
 import { z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { listCampaigns, loadCampaign } from '../../db/stores/release-campaign';
@@ -20,6 +21,7 @@ import { csvDownload } from '../downloads';
 import { HttpProblem } from '../problem';
 import { apiRoute, json, jsonBody, router } from '../route';
 import { campaignSchema, releaseListSchema, releaseStartedSchema } from '../schemas/release';
+import { registerReleaseErinnerung } from './release-erinnerung';
 
 const CATEGORIES = Object.keys(CATEGORY_LABELS) as [RecheckCategory, ...RecheckCategory[]];
 const READERS = ['awb', 'projektleitung', 'prozesseigner'] as const;
@@ -173,5 +175,6 @@ export function releasesRoutes(deps: ApiDeps) {
       renderCampaignCsv(campaign, now, { delimiter: trennzeichen }),
     );
   });
+  registerReleaseErinnerung(app, deps);
   return app;
 }

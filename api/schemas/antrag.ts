@@ -1,6 +1,7 @@
 // Anträge as the API shows them: to the authority (snake_case rows as stored) and to the citizen.
 import { z } from '@hono/zod-openapi';
 import { ANTRAG_PHASES } from '../../domain/antrag/phases';
+import { aufgabeSchema } from './aufgabe';
 import { jsonObjectSchema, temporalUiUrlSchema, timestampSchema } from './shared';
 
 export const quittungSchema = z
@@ -67,6 +68,8 @@ export const antragDetailSchema = antragItemSchema
       }),
     ),
     ereignisse: z.array(ereignisSchema),
+    /** the person tasks about this Antrag, open and done (who closed them, when, with which note) */
+    aufgaben: z.array(aufgabeSchema),
     zahlung: z
       .object({
         kassenzeichen: z.string(),

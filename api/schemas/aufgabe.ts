@@ -1,11 +1,11 @@
-// Tasks for people that no API can do (e.g. a refund at the Kasse), as the inbox shows them.
+// Tasks for people that no API can do (e.g. a refund at the Kasse, a Bescheid by post), as the inbox shows them.
 import { z } from '@hono/zod-openapi';
 import { timestampSchema } from './shared';
 
 export const aufgabeSchema = z
   .object({
     id: z.string(),
-    /** what kind of task, e.g. storno (refund a paid fee of an Antrag that can never be delivered) */
+    /** what kind of task, e.g. storno (refund a paid fee of an Antrag that can never be delivered), post-versand */
     art: z.string(),
     /** the role whose holders the task waits for */
     rolle: z.string(),
@@ -18,9 +18,26 @@ export const aufgabeSchema = z
     beschreibung: z.string(),
     faelligAm: timestampSchema.nullable(),
     erstelltAm: timestampSchema,
+    status: z.enum(['offen', 'erledigt']),
+    /** true: the person who did it closes it (POST …/{id}/erledigen); false: the orchestration closes it itself */
+    erledigbar: z.boolean(),
+    /** who closed it (a user id, or the system that saw it done, e.g. epaybl) */
+    erledigtVon: z.string().nullable(),
+    erledigtAm: timestampSchema.nullable(),
+    /** the closing person's note, e.g. "am 3.12. per Post versandt" */
+    notiz: z.string().nullable(),
   })
   .openapi('Aufgabe');
 
 export const aufgabeListSchema = z.object({ items: z.array(aufgabeSchema) });
+
+export const erledigenBody = z.strictObject({
+  notiz: z
+    .string()
+    .trim()
+    .max(500, 'Höchstens 500 Zeichen.')
+    .optional()
+    .openapi({ example: 'am 3.12. per Post versandt' }),
+});
 
 export type AufgabeView = z.infer<typeof aufgabeSchema>;

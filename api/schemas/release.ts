@@ -86,3 +86,33 @@ export const campaignSchema = z
 
 export type ReleaseItem = z.infer<typeof releaseItemSchema>;
 export type Campaign = z.infer<typeof campaignSchema>;
+
+export const erinnernBody = z.strictObject({
+  /** the action's key: sent again (a double click, a retry), it is the same action and mails nobody twice */
+  aktionId: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,40}$/, 'Buchstaben, Ziffern und - (höchstens 40 Zeichen).')
+    .optional()
+    .openapi({ description: 'default: the request id' }),
+});
+
+export const erinnerungSchema = z
+  .object({
+    version: z.string(),
+    aktionId: z.string(),
+    workflowId: z.string(),
+    actor: z.string(),
+    /** the campaign's time when the AWB asked: late means past the deadline then, without a result */
+    stichtag: instantSchema,
+    /** late re-checks when the action started */
+    gesamt: z.number().int(),
+    /** reminder mails sent so far, one per late Onlinedienst */
+    erinnert: z.number().int(),
+    /** late ones whose Onlinedienst names no Prozesseigner mailbox */
+    ohnePostfach: z.number().int(),
+    fertig: z.boolean(),
+    temporalUiUrl: temporalUiUrlSchema,
+  })
+  .openapi('ReleaseErinnerung');
+
+export type Erinnerung = z.infer<typeof erinnerungSchema>;

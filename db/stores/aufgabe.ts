@@ -1,6 +1,7 @@
-// Tasks for people that no API can do (e.g. a refund at the Kasse), read for the inbox. The Antrag workflow's payment
-// activities open and close them (db/stores/zahlung.ts); no person changes them.
-import type { Kysely, Selectable } from 'kysely';
+// Tasks for people that no API can do (e.g. a refund at the Kasse, a Bescheid by post), read for the inbox. The
+// Antrag workflow's activities open them; refunds are closed by the workflow when ePayBL shows the money back
+// (db/stores/zahlung.ts), a letter by the person who sent it (erledigeAufgabe).
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AufgabeTable, Database } from '../schema';
 
 export type AufgabeRow = Selectable<AufgabeTable>;
@@ -62,7 +63,44 @@ export async function insertAufgabe(db: Kysely<Database>, a: NeueAufgabe): Promi
       faellig_am: a.faelligAm ?? null,
       erledigt_von: null,
       erledigt_am: null,
+      erledigt_notiz: null,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
+}
+
+export async function findAufgabe(db: Kysely<Database>, id: string): Promise<AufgabeRow | undefined> {
+  return db.selectFrom('aufgabe').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Every task about one subject (an Antrag's, open and done), oldest first. */
+export async function listAufgabenZu(db: Kysely<Database>, betreffTyp: string, betreffId: string) {
+  return db
+    .selectFrom('aufgabe')
+    .selectAll()
+    .where('betreff_typ', '=', betreffTyp)
+    .where('betreff_id', '=', betreffId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+/**
+ * Closes an open task for a person; `closed` is false when it was done already (a second click, a retry), and the
+ * row then keeps who closed it first, when and with which note.
+ */
+export async function erledigeAufgabe(
+  db: Kysely<Database>,
+  input: { id: string; von: string; notiz: string | null },
+): Promise<{ row: AufgabeRow; closed: boolean }> {
+  const updated = await db
+    .updateTable('aufgabe')
+    .set({ status: 'erledigt', erledigt_von: input.von, erledigt_am: sql`now()`, erledigt_notiz: input.notiz })
+    .where('id', '=', input.id)
+    .where('status', '=', 'offen')
+    .returningAll()
+    .executeTakeFirst();
+  if (updated) return { row: updated, closed: true };
+  const row = await db.selectFrom('aufgabe').selectAll().where('id', '=', input.id).executeTakeFirstOrThrow();
+  return { row, closed: false };
 }

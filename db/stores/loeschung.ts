@@ -36,7 +36,11 @@ export async function deletePersonendaten(
     // A "per Post versenden" task names the citizen's address: it goes with the rest.
     await trx
       .updateTable('aufgabe')
-      .set({ beschreibung: 'Die Anschrift wurde mit den personenbezogenen Daten des Antrags gelöscht.' })
+      // The closing note is free text a person typed: it may name the citizen too.
+      .set({
+        beschreibung: 'Die Anschrift wurde mit den personenbezogenen Daten des Antrags gelöscht.',
+        erledigt_notiz: null,
+      })
       .where('betreff_typ', '=', 'antrag')
       .where('betreff_id', '=', vorgangsnummer)
       .where('art', '=', 'post-versand')

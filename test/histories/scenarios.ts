@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { LifecycleApiSettings } from '../../api/lifecycle-api';
 import type { Database } from '../../db/schema';
 import { lifecycleWorkflowId, lifecycleStateQuery } from '../../messages/onlinedienst';
-import { releaseWorkflowId } from '../../messages/release';
+import { releaseErinnerungWorkflowId, releaseWorkflowId } from '../../messages/release';
 import { rolloutWorkflowId } from '../../messages/rollout';
 import { schulanmeldungDefinition } from '../../domain/formular/schulanmeldung';
 
@@ -474,6 +474,64 @@ export const scenarios: Scenario[] = [
       ctx.settings.campaign = {};
       ctx.settings.campaignPolicy = undefined;
       return { workflowId: releaseWorkflowId(version) };
+    },
+  },
+  {
+    // The AWB's bulk reminder of the late re-checks, one per page: two late regression checks, one recertification
+    // not yet due; the campaign stands on Thursday noon in real time.
+    name: 'release-erinnerung',
+    workflowType: 'releaseErinnerungWorkflow',
+    async run(ctx) {
+      ctx.settings.lifecycle = {};
+      for (const tags of [['payment'], ['fitconnect'], ['xfall']]) {
+        await create(
+          ctx,
+          {
+            featureTags: tags,
+            prozesseigner: 'pe-smk',
+            bestand: {
+              prozess: { name: 'P', version: 'v1.0' },
+              formular: { name: 'F', version: 'v1.0' },
+              zertifizierungsReferenz: 'Z',
+              aktivierteMandanten: ['leipzig'],
+            },
+          },
+          'pl-sk',
+        );
+      }
+      const version = ctx.unique('rer');
+      ctx.settings.campaign = {
+        clock: { scale: 1, startAt: Date.parse('2026-11-19T12:00:00+01:00') },
+        erinnerungBatch: 1,
+      };
+      ctx.settings.campaignPolicy = {
+        regressionCheck: { amount: 2, unit: 'working-days' },
+        recertification: { amount: 3, unit: 'working-days' },
+      };
+      await ctx.api('POST', '/api/releases', 'awb-sid', {
+        version,
+        releaseDate: '2026-11-16',
+        changes: [{ id: 'c1', title: 'ePayBL v3', tags: ['payment'], breaking: true }],
+      });
+      await ctx.until(
+        async () =>
+          (
+            await ctx.db
+              .selectFrom('release_recheck')
+              .select('opened_at')
+              .where('version', '=', version)
+              .where('opened_at', 'is not', null)
+              .execute()
+          ).length === 3,
+        'opened',
+      );
+      await ctx.api('POST', `/api/releases/${version}/erinnern`, 'awb-sid', { aktionId: 'aufzeichnung' }, 202);
+      const workflowId = releaseErinnerungWorkflowId(version, 'aufzeichnung');
+      await ctx.client.workflow.getHandle(workflowId).result();
+      await ctx.client.workflow.getHandle(releaseWorkflowId(version)).terminate('recorded');
+      ctx.settings.campaign = {};
+      ctx.settings.campaignPolicy = undefined;
+      return { workflowId };
     },
   },
   {

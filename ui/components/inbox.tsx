@@ -1,5 +1,5 @@
 // The sections of the inbox (/aufgaben), one per kind of work: lifecycle tasks, rollout tickets whose next step is the
-// person's, Anträge for the authority, refunds. Each shows nothing when nothing waits.
+// person's, Anträge for the authority, letters to send by post, refunds. Each shows nothing when nothing waits.
 import type { z } from 'zod';
 import type { AntragItem } from '../../api/schemas/antrag';
 import type { aufgabeListSchema } from '../../api/schemas/aufgabe';
@@ -199,7 +199,64 @@ export function AntraegeZurBearbeitung({ wartend }: { wartend: AntragItem[] }) {
   );
 }
 
-export function Erstattungen({ erstattungen }: { erstattungen: z.infer<typeof aufgabeListSchema>['items'] }) {
+type Aufgaben = z.infer<typeof aufgabeListSchema>['items'];
+
+/** Tasks only the person who did them can close (a Bescheid by post): done, with an optional note. */
+export function ZuErledigen({ aufgaben, frame }: { aufgaben: Aufgaben; frame: Frame }) {
+  if (aufgaben.length === 0) return null;
+  return (
+    <section aria-labelledby="erledigen-h">
+      <h2 id="erledigen-h">Per Post versenden</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Aufgabe</th>
+            <th scope="col">Was zu tun ist</th>
+            <th scope="col">Seit</th>
+            <th scope="col">Erledigt?</th>
+          </tr>
+        </thead>
+        <tbody>
+          {aufgaben.map((a) => {
+            const field = `notiz-${a.id.replace(/[^A-Za-z0-9-]/g, '-')}`;
+            return (
+              <tr>
+                <td>
+                  {a.titel}
+                  <span class="hint">Vorgang {a.betreffId}</span>
+                </td>
+                <td class="pre">{a.beschreibung}</td>
+                <td>
+                  <time datetime={isoOf(a.erstelltAm)}>{formatDateTime(a.erstelltAm)}</time>
+                </td>
+                <td>
+                  <form class="stack" method="post" action={`/aufgaben/${encodeURIComponent(a.id)}/erledigen`}>
+                    <CsrfField frame={frame} />
+                    <div>
+                      <label for={field}>Notiz (optional)</label>
+                      <input
+                        id={field}
+                        name="notiz"
+                        type="text"
+                        maxlength={500}
+                        placeholder="am 3.12. per Post versandt"
+                      />
+                    </div>
+                    <div>
+                      <button type="submit">Als erledigt melden</button>
+                    </div>
+                  </form>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function Erstattungen({ erstattungen }: { erstattungen: Aufgaben }) {
   if (erstattungen.length === 0) return null;
   return (
     <section aria-labelledby="erstattung-h">

@@ -1,6 +1,6 @@
 // The inbox per role: what waits on me, why, since when, by when — lifecycle tasks, rollout tickets, Anträge for
-// the authority and the refund tasks of the Antrag workflow (each from its API list) — and the rollout ticket's next
-// step from the page. A lifecycle task is completed on its own page (aufgabe.tsx).
+// the authority, the Antrag workflow's letters by post and refunds (each from its API list) — and the rollout ticket's
+// next step and a letter's "sent" from the page. A lifecycle task is completed on its own page (aufgabe.tsx).
 import type { Hono } from 'hono';
 import type { z } from 'zod';
 import { currentUser, requireRole, type Role, type User } from '../../api/auth';
@@ -15,6 +15,7 @@ import {
   Erstattungen,
   LifecycleTasks,
   RolloutTickets,
+  ZuErledigen,
   type TicketStep,
 } from '../components/inbox';
 import { render, type Ui } from '../context';
@@ -26,6 +27,7 @@ const has = (user: User, ...roles: Role[]) => user.roles.some((r) => roles.inclu
 
 const OK_TEXT: Record<string, string> = {
   aufgabe: 'Die Aufgabe ist erledigt.',
+  erledigt: 'Die Aufgabe ist als erledigt gemeldet; der Antrag zeigt es.',
   gehalten: 'Die Angaben sind gespeichert; die Phase wartet noch auf die Gate-Prüfung (Stammdaten prüfen).',
   ticket: 'Das Ticket ist aktualisiert.',
 };
@@ -50,7 +52,7 @@ export function registerAufgaben(app: Hono<UiEnv>, ui: Ui) {
     status: 200 | 400 | 403 | 404 | 409 = 200,
   ) {
     const user = currentUser(c);
-    const [tasks, tickets, antraege, erstattungen] = await Promise.all([
+    const [tasks, tickets, antraege, aufgaben] = await Promise.all([
       has(user, ...LIFECYCLE_READERS)
         ? ui.api.get<z.infer<typeof inboxSchema>>(c, '/api/onlinedienste/aufgaben').then((r) => r.items)
         : Promise.resolve([]),
@@ -62,6 +64,8 @@ export function registerAufgaben(app: Hono<UiEnv>, ui: Ui) {
         : Promise.resolve([]),
       ui.api.get<z.infer<typeof aufgabeListSchema>>(c, '/api/aufgaben').then((r) => r.items),
     ]);
+    const erstattungen = aufgaben.filter((a) => !a.erledigbar);
+    const zuErledigen = aufgaben.filter((a) => a.erledigbar);
     // Since when and the event data live in the workflow: one live query per Onlinedienst in the inbox.
     const views = new Map<string, LifecycleDetail>();
     await Promise.all(
@@ -80,7 +84,7 @@ export function registerAufgaben(app: Hono<UiEnv>, ui: Ui) {
         a.status !== 'bescheid-zugestellt' &&
         !['nachforderung', 'abgeschlossen'].includes(a.bearbeitung_status ?? ''),
     );
-    const total = tasks.length + mine.length + wartend.length + erstattungen.length;
+    const total = tasks.length + mine.length + wartend.length + aufgaben.length;
     const ok = c.req.query('ok');
 
     return render(
@@ -99,6 +103,7 @@ export function registerAufgaben(app: Hono<UiEnv>, ui: Ui) {
           <LifecycleTasks tasks={tasks} views={views} />
           <RolloutTickets frame={frame} mine={mine} />
           <AntraegeZurBearbeitung wartend={wartend} />
+          <ZuErledigen aufgaben={zuErledigen} frame={frame} />
           <Erstattungen erstattungen={erstattungen} />
         </>
       ),
@@ -108,6 +113,23 @@ export function registerAufgaben(app: Hono<UiEnv>, ui: Ui) {
 
   const roles = [...LIFECYCLE_READERS, 'sachbearbeitung'] as Role[];
   app.get('/aufgaben', requireRole(...roles), (c) => inbox(c));
+
+  app.post('/aufgaben/:id/erledigen', requireRole(...roles), async (c) => {
+    const body = (await c.req.parseBody()) as Record<string, string>;
+    const notiz = (body.notiz ?? '').trim();
+    const res = await ui.api.call<Problem>(
+      c,
+      'POST',
+      `/api/aufgaben/${encodeURIComponent(c.req.param('id'))}/erledigen`,
+      notiz ? { notiz } : {},
+    );
+    if (res.status === 200) return c.redirect('/aufgaben?ok=erledigt', 303);
+    return inbox(
+      c,
+      { ok: false, text: `Nicht möglich: ${res.body.detail ?? res.body.title ?? res.status}` },
+      res.status === 404 ? 404 : res.status === 400 ? 400 : 409,
+    );
+  });
 
   app.post('/rollout/:wf/befehl', requireRole('awb', 'prozesseigner', 'projektleitung'), async (c) => {
     const body = (await c.req.parseBody()) as Record<string, string>;

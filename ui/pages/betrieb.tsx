@@ -14,6 +14,7 @@ import { CLASSIFICATION_LABELS } from '../../domain/release/campaign';
 import { ROLLOUT_STATUS_LABELS } from '../../domain/rollout/ticket';
 import { Pipeline } from '../components/pipeline';
 import { Stoerungen } from '../components/stoerungen';
+import { ErinnernButton } from './release-erinnerung';
 import { refusal } from '../api-client';
 import { render, type Ui } from '../context';
 import { formatDateTime, formatDuration, isoOf, SLA_LABELS } from '../format';
@@ -175,6 +176,7 @@ export function registerBetrieb(app: Hono<UiEnv>, ui: Ui) {
                 {' · '}
                 <TemporalLink url={campaign.temporalUiUrl} label="Kampagne in der Temporal Web UI" />
               </p>
+              <ErinnernButton campaign={campaign} frame={frame} />
               <table>
                 <thead>
                   <tr>

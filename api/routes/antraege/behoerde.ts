@@ -11,6 +11,7 @@ import {
   listDateien,
   listEreignisse,
 } from '../../../db/stores/antrag';
+import { listAufgabenZu } from '../../../db/stores/aufgabe';
 import { antragWorkflowId, VORGANGSNUMMER } from '../../../domain/vorgangsnummer';
 import { bearbeitungUpdate, bescheidUpdate } from '../../../messages/antrag';
 import { assertMandantAccess, canAccessMandant, currentUser, type User } from '../../auth';
@@ -20,6 +21,7 @@ import { HttpProblem } from '../../problem';
 import { apiRoute, json, jsonBody, router } from '../../route';
 import { antragDetailSchema, antragListSchema, antragSichtSchema, downloadContent } from '../../schemas/antrag';
 import { update } from '../../workflow-calls';
+import { aufgabeView } from '../aufgaben';
 
 const BEHOERDE = ['sachbearbeitung', 'mandant-admin'] as const;
 const vnParams = z.object({ vorgangsnummer: z.string() });
@@ -146,9 +148,10 @@ export function behoerdeRoutes(deps: ApiDeps) {
   app.openapi(detailRoute, async (c) => {
     const antrag = await antragFuer(currentUser(c), c.req.valid('param').vorgangsnummer);
     const vn = antrag.vorgangsnummer;
-    const [dateien, ereignisse, zahlung, zustellung] = await Promise.all([
+    const [dateien, ereignisse, aufgaben, zahlung, zustellung] = await Promise.all([
       listDateien(deps.db, vn),
       listEreignisse(deps.db, vn),
+      listAufgabenZu(deps.db, 'antrag', vn),
       findZahlung(deps.db, vn),
       findZustellung(deps.db, vn),
     ]);
@@ -157,6 +160,7 @@ export function behoerdeRoutes(deps: ApiDeps) {
         ...antrag,
         dateien,
         ereignisse,
+        aufgaben: aufgaben.map(aufgabeView),
         zahlung: zahlung
           ? {
               kassenzeichen: zahlung.kassenzeichen,
