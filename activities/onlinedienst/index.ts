@@ -14,7 +14,12 @@ import {
   type PlanCampaignInput,
 } from '../release/campaign';
 import { loadGateData } from '../../db/stores/gate';
-import { uebertrageAufProduktion, zertifiziereAufEntwicklung } from './formular';
+import {
+  pruefeAenderungsumfang,
+  uebertrageAufProduktion,
+  zertifiziereAufEntwicklung,
+  zertifiziereDurchPruefer,
+} from './formular';
 import { sendNotices, type NoticeInput } from './notify';
 import {
   recordLifecycle,
@@ -80,6 +85,17 @@ export function createLifecycleActivities(deps: ActivityDeps) {
     },
     async zertifiziereAufEntwicklung(input: { onlinedienstId: string }) {
       return zertifiziereAufEntwicklung(deps, input);
+    },
+    async pruefeAenderungsumfang(input: { onlinedienstId: string }) {
+      return pruefeAenderungsumfang(deps, input);
+    },
+    async zertifiziereDurchPruefer(input: {
+      onlinedienstId: string;
+      by: string;
+      zertifikat: string;
+      contentHash?: string;
+    }) {
+      return zertifiziereDurchPruefer(deps, input);
     },
     async uebertrageAufProduktion(input: {
       onlinedienstId: string;
