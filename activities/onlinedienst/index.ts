@@ -13,6 +13,7 @@ import {
   type CampaignNoticeInput,
   type PlanCampaignInput,
 } from '../release/campaign';
+import { listVersionen } from '../../db/stores/formular';
 import { loadGateData } from '../../db/stores/gate';
 import {
   pruefeAenderungsumfang,
@@ -85,6 +86,10 @@ export function createLifecycleActivities(deps: ActivityDeps) {
     },
     async zertifiziereAufEntwicklung(input: { onlinedienstId: string }) {
       return zertifiziereAufEntwicklung(deps, input);
+    },
+    /** Whether the Onlinedienst's form+process definition is stored here (built elsewhere: none). */
+    async hatFormularVersionen(input: { onlinedienstId: string }): Promise<boolean> {
+      return (await listVersionen(deps.db, input.onlinedienstId)).length > 0;
     },
     async pruefeAenderungsumfang(input: { onlinedienstId: string }) {
       return pruefeAenderungsumfang(deps, input);

@@ -39,7 +39,7 @@ export function validateCompleteTask(run: LifecycleRun, req: CompleteTaskRequest
 export async function completeTaskCommand(run: LifecycleRun, req: CompleteTaskRequest): Promise<TaskUpdateResult> {
   const actor = run.normaliseActor(req.actor);
   refuseManagedByTicket(run, req.taskId);
-  neueVersionBeiAenderung(run, req.taskId);
+  await neueVersionBeiAenderung(run, req.taskId);
   return completeWithGate(run, req.taskId, actor, req.fields);
 }
 
