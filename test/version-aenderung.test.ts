@@ -74,6 +74,7 @@ v2.abschnitte[2]!.felder.push({
 } as never);
 const v3: DefinitionEingabe = structuredClone(v2);
 (v3.abschnitte[0]!.felder[0] as { label?: string }).label = 'Amtliches Kennzeichen';
+v3.prozess.parameter = [...(v3.prozess.parameter ?? []), { name: 'hinweis.kontakt', typ: 'email', pflicht: false }];
 
 async function ticketRecorded(workflowId: string) {
   await eventually(
@@ -282,6 +283,12 @@ describe('a change in Betrieb produces a new version', () => {
     const started = await mustComplete(event.body.taskId, { umgesetztAm: '2027-03-15', kommentar: 'Beschriftung' });
     expect(started.phase).toBe('prototyp');
     await bisZertifizierung('3.0');
+    // A parameter only the new version declares can be set before the switch.
+    const param = await h.api('PUT', `/api/onlinedienste/${ID}/aktivierungen/leipzig/prozessparameter`, {
+      user: 'admin-leipzig',
+      body: { parameter: [{ key: 'hinweis.kontakt', wert: 'ordnungsamt@leipzig.de' }] },
+    });
+    expect(param.status, param.text).toBe(200);
 
     // Only a label: the automatic checks certify it, and the Projektleitung is next.
     const v = await waitForPhase('produktivsetzung');
