@@ -7,6 +7,7 @@ import type { GateReport } from '../domain/onlinedienst/gate-report';
 import type { Notice } from '../domain/onlinedienst/notices';
 import type { PhaseId, Role, TransitionKind } from '../domain/onlinedienst/phases';
 import type { Actor, ProzessRef } from '../domain/onlinedienst/task-catalog';
+import type { Aenderung } from '../domain/onlinedienst/task-template';
 import type { HistoryEntry, LifecycleState, OpenTask, TaskDeadline } from '../domain/onlinedienst/tasks';
 import type { DeadlineSpec, Instant } from '../domain/working-days';
 import type { RolloutSettings } from './rollout';
@@ -223,6 +224,8 @@ export interface LifecycleView {
     prozess?: ProzessRef;
     formular?: ProzessRef;
     zertifizierungsReferenz?: string;
+    /** a change cycle under way: a new version on its way to the Produktivsystem */
+    aenderung?: Aenderung;
   };
   openTasks: OpenTaskView[];
   deadlines: TaskDeadline[];

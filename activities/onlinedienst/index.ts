@@ -14,8 +14,14 @@ import {
   type PlanCampaignInput,
 } from '../release/campaign';
 import { releaseUeberfaelligeErinnern, releaseUeberfaelligeZaehlen } from '../release/erinnerung';
+import { listVersionen } from '../../db/stores/formular';
 import { loadGateData } from '../../db/stores/gate';
-import { uebertrageAufProduktion, zertifiziereAufEntwicklung } from './formular';
+import {
+  pruefeAenderungsumfang,
+  uebertrageAufProduktion,
+  zertifiziereAufEntwicklung,
+  zertifiziereDurchPruefer,
+} from './formular';
 import { sendNotices, type NoticeInput } from './notify';
 import {
   recordLifecycle,
@@ -81,6 +87,21 @@ export function createLifecycleActivities(deps: ActivityDeps) {
     },
     async zertifiziereAufEntwicklung(input: { onlinedienstId: string }) {
       return zertifiziereAufEntwicklung(deps, input);
+    },
+    /** Whether the Onlinedienst's form+process definition is stored here (built elsewhere: none). */
+    async hatFormularVersionen(input: { onlinedienstId: string }): Promise<boolean> {
+      return (await listVersionen(deps.db, input.onlinedienstId)).length > 0;
+    },
+    async pruefeAenderungsumfang(input: { onlinedienstId: string }) {
+      return pruefeAenderungsumfang(deps, input);
+    },
+    async zertifiziereDurchPruefer(input: {
+      onlinedienstId: string;
+      by: string;
+      zertifikat: string;
+      contentHash?: string;
+    }) {
+      return zertifiziereDurchPruefer(deps, input);
     },
     async uebertrageAufProduktion(input: {
       onlinedienstId: string;

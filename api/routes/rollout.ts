@@ -106,7 +106,13 @@ export function rolloutRoutes(deps: ApiDeps) {
         422,
         'Nicht zertifiziert',
         `Version ${v.version} ist nicht zertifiziert; auf das Produktivsystem kommt nur eine zertifizierte Version.`,
-        { invalidParams: [{ name: 'produktivVersion', reason: 'nicht zertifiziert' }] },
+        {
+          invalidParams: [
+            { name: 'produktivVersion', reason: 'nicht zertifiziert' },
+            // A hash named for an uncertified version is no certified content either.
+            ...(cmd.inhaltsHash !== undefined ? [{ name: 'inhaltsHash', reason: 'nicht zertifiziert' }] : []),
+          ],
+        },
       );
     }
     if (cmd.inhaltsHash !== undefined && cmd.inhaltsHash !== v.content_hash) {

@@ -132,6 +132,16 @@ export const lifecycleViewSchema = z
       prozess: prozessRefSchema.optional(),
       formular: prozessRefSchema.optional(),
       zertifizierungsReferenz: z.string().optional(),
+      aenderung: z
+        .object({
+          anlass: z.enum(['betriebspruefung', 'release-pruefung', 'rechtsaenderung', 'konfigurationsaenderung']),
+          grund: z.string(),
+          vollePruefung: z.boolean(),
+          umfang: z.enum(['klein', 'gross']).optional(),
+          gruende: z.array(z.string()).optional(),
+        })
+        .optional()
+        .openapi({ description: 'A change in Betrieb under way: the new version goes to the Produktivsystem' }),
     }),
     openTasks: z.array(openTaskSchema),
     deadlines: z.array(z.object({ taskId: z.string(), role, mandant: z.string().optional(), dueAt: instantSchema })),

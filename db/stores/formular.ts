@@ -219,3 +219,21 @@ export async function massgeblicheVersion(
   const all = await listVersionen(db, onlinedienstId);
   return all[all.length - 1];
 }
+
+/**
+ * The Prozessparameter an activation may set: those of the version that counts now, plus those a new version on
+ * the Entwicklungssystem declares besides (a change in Betrieb: the Mandant sets them before the switch). For a name
+ * both declare, the version serving now decides the type. Null: no definition stored.
+ */
+export async function deklarierteParameter(
+  db: Kysely<Database>,
+  onlinedienstId: string,
+): Promise<Definition['prozess']['parameter'] | null> {
+  const jetzt = await massgeblicheVersion(db, onlinedienstId);
+  if (!jetzt) return null;
+  const neu = await versionAufStage(db, onlinedienstId, ['entwicklung']);
+  const eigene = jetzt.definition.prozess.parameter;
+  if (!neu || neu.content_hash === jetzt.content_hash) return eigene;
+  const namen = new Set(eigene.map((p) => p.name));
+  return [...eigene, ...neu.definition.prozess.parameter.filter((p) => !namen.has(p.name))];
+}

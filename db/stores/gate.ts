@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema';
 import type { GateActivation, GateMasterData, Kommunikationskanal } from '../../domain/onlinedienst/gate-check';
 import { fehlendePflichtparameter } from '../../domain/formular/parameter';
-import { massgeblicheVersion } from './formular';
+import { massgeblicheVersion, versionAufStage } from './formular';
 
 export interface GateData {
   activations: GateActivation[];
@@ -21,8 +21,11 @@ export async function loadGateData(db: Kysely<Database>, onlinedienstId: string)
     .where('status', '!=', 'deaktiviert')
     .orderBy('mandant_id')
     .execute();
-  // The Prozessparameter the process declares as required; an Onlinedienst without a definition declares none.
-  const version = await massgeblicheVersion(db, onlinedienstId);
+  // The Prozessparameter the process declares as required; an Onlinedienst without a definition declares none. The
+  // gate looks at the version on its way (on the Entwicklungssystem): in a change in Betrieb that is the new one.
+  const version =
+    (await versionAufStage(db, onlinedienstId, ['entwicklung', 'produktion'])) ??
+    (await massgeblicheVersion(db, onlinedienstId));
   const gesetzt =
     version && rows.length > 0
       ? await db

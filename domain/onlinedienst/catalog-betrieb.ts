@@ -2,6 +2,7 @@
 // (release, Rechtsänderung, configuration change, Störung) and what the shutdown leaves to do.
 import { z } from 'zod';
 import { isoDate, nonEmpty } from '../field-errors';
+import { aenderungBeginnt, aenderungsZiel } from './aenderung';
 import { cd, defineTask, requireWhen, wd, type TaskTemplate } from './task-template';
 
 export const BETRIEB_TASKS: readonly TaskTemplate[] = [
@@ -24,9 +25,13 @@ export const BETRIEB_TASKS: readonly TaskTemplate[] = [
           begruendung: z.string().optional(),
         })
         .superRefine(requireWhen((v) => v.ergebnis !== 'weiterbetrieb', 'begruendung', 'Begründung angeben.')),
-    outcome: (f) => {
+    updateContext: (ctx, f) =>
+      f.ergebnis === 'rezertifizierung'
+        ? aenderungBeginnt(ctx, 'betriebspruefung', `Rezertifizierung: ${f.begruendung}`, false)
+        : ctx,
+    outcome: (f, ctx) => {
       if (f.ergebnis === 'rezertifizierung')
-        return { kind: 'transition', to: 'zertifizierung', reason: `Rezertifizierung: ${f.begruendung}` };
+        return { kind: 'transition', to: aenderungsZiel(ctx), reason: `Rezertifizierung: ${f.begruendung}` };
       if (f.ergebnis === 'abschaltung')
         return { kind: 'transition', to: 'abschaltung', reason: `Abschaltung beschlossen: ${f.begruendung}` };
       return { kind: 'reopen', reason: 'Weiterbetrieb, nächste Betriebsprüfung' };
@@ -50,9 +55,13 @@ export const BETRIEB_TASKS: readonly TaskTemplate[] = [
           befunde: z.string().optional(),
         })
         .superRefine(requireWhen((v) => v.ergebnis !== 'lauffaehig', 'befunde', 'Befunde angeben.')),
-    outcome: (f) =>
+    updateContext: (ctx, f) =>
       f.ergebnis === 'rezertifizierung-erforderlich'
-        ? { kind: 'transition', to: 'zertifizierung', reason: `Release-Prüfung: ${f.befunde}` }
+        ? aenderungBeginnt(ctx, 'release-pruefung', `Release-Prüfung: ${f.befunde}`, false)
+        : ctx,
+    outcome: (f, ctx) =>
+      f.ergebnis === 'rezertifizierung-erforderlich'
+        ? { kind: 'transition', to: aenderungsZiel(ctx), reason: `Release-Prüfung: ${f.befunde}` }
         : null,
   }),
   defineTask({
@@ -71,10 +80,21 @@ export const BETRIEB_TASKS: readonly TaskTemplate[] = [
         inKraftAb: isoDate(),
         umsetzung: z.enum(['ohne-rezertifizierung', 'mit-rezertifizierung']),
       }),
-    outcome: (f) =>
-      f.umsetzung === 'mit-rezertifizierung'
-        ? { kind: 'transition', to: 'zertifizierung', reason: `Rechtsänderung: ${f.beschreibung}` }
-        : null,
+    // With new versions every Rechtsänderung is one (its size decides the certification); „mit Rezertifizierung“
+    // asks for the independent Zertifizierer whatever the size.
+    updateContext: (ctx, f) =>
+      aenderungBeginnt(
+        ctx,
+        'rechtsaenderung',
+        `Rechtsänderung: ${f.beschreibung}`,
+        f.umsetzung === 'mit-rezertifizierung',
+      ),
+    outcome: (f, ctx) =>
+      ctx.aenderung
+        ? { kind: 'transition', to: 'prototyp', reason: `Rechtsänderung: ${f.beschreibung}` }
+        : f.umsetzung === 'mit-rezertifizierung'
+          ? { kind: 'transition', to: 'zertifizierung', reason: `Rechtsänderung: ${f.beschreibung}` }
+          : null,
   }),
   defineTask({
     id: 'konfigurationsaenderung',
@@ -87,6 +107,14 @@ export const BETRIEB_TASKS: readonly TaskTemplate[] = [
     blocking: false,
     deadline: wd(10),
     fields: () => z.strictObject({ umgesetztAm: isoDate(), kommentar: z.string().optional() }),
+    updateContext: (ctx, f, task) =>
+      aenderungBeginnt(
+        ctx,
+        'konfigurationsaenderung',
+        `Konfigurationsänderung ${task.key ?? ''}: ${f.kommentar ?? f.umgesetztAm}`.trim(),
+        false,
+      ),
+    outcome: (_f, ctx) => (ctx.aenderung ? { kind: 'transition', to: 'prototyp', reason: ctx.aenderung.grund } : null),
   }),
   defineTask({
     id: 'stoerung',

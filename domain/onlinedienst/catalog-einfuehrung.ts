@@ -24,6 +24,11 @@ export const EINFUEHRUNG_TASKS: readonly TaskTemplate[] = [
           endlosschleifenGeprueft: z.literal(true),
           zertifikat: z.string().optional(),
           befunde: z.string().optional(),
+          /** the content hash of the version judged (shown with the automatic findings); "bestanden" certifies it */
+          inhaltsHash: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/, 'SHA-256 als 64 Hexadezimalzeichen.')
+            .optional(),
         })
         .superRefine(requireWhen((v) => v.ergebnis === 'bestanden', 'zertifikat', 'Zertifikatsnummer angeben.'))
         .superRefine(requireWhen((v) => v.ergebnis === 'nicht-bestanden', 'befunde', 'Befunde angeben.')),
@@ -44,7 +49,7 @@ export const EINFUEHRUNG_TASKS: readonly TaskTemplate[] = [
     blocking: true,
     reuseEarlierResult: true,
     deadline: wd(15),
-    onlyIf: (ctx) => !ctx.recertification,
+    onlyIf: (ctx) => !ctx.recertification && !ctx.aenderung,
     fields: () =>
       z.strictObject({ leistungId: nonEmpty(), abgestimmt: z.literal(true), hinweise: z.string().optional() }),
   }),
@@ -59,7 +64,7 @@ export const EINFUEHRUNG_TASKS: readonly TaskTemplate[] = [
     blocking: true,
     reuseEarlierResult: true,
     deadline: wd(15),
-    onlyIf: (ctx) => !ctx.recertification,
+    onlyIf: (ctx) => !ctx.recertification && !ctx.aenderung,
     fields: () =>
       z.strictObject({
         mandanten: z.array(nonEmpty()).min(1),
@@ -81,7 +86,8 @@ export const EINFUEHRUNG_TASKS: readonly TaskTemplate[] = [
     role: 'projektleitung',
     blocking: true,
     deadline: wd(5),
-    onlyIf: (ctx) => ctx.freigabeDurchProjektleitung === true,
+    // Every new version of an Onlinedienst in Betrieb goes through it, also one imported as Bestand.
+    onlyIf: (ctx) => ctx.freigabeDurchProjektleitung === true || ctx.aenderung !== undefined,
     fields: () =>
       z
         .strictObject({

@@ -59,12 +59,16 @@ export function enterPhase(
   const check = checkTransition(from, to, {
     explicitDecision,
     recertification: draft.state.context.recertification === true,
+    aenderung: draft.state.context.aenderung !== undefined,
   });
   // Outcomes and nextPhase are defined next to the transition rules; a refusal here is a bug in the definitions.
   if (!check.ok) throw new Error(`Lebenszyklus-Definition inkonsistent: ${check.message}`);
   let context = draft.state.context;
   if (from === 'betrieb' && to === 'zertifizierung') context = { ...context, recertification: true };
-  if (to === 'betrieb') context = { ...context, recertification: false };
+  if (to === 'betrieb') {
+    const { aenderung: _done, ...rest } = context;
+    context = { ...rest, recertification: false };
+  }
   draft.cancelled.push(...draft.state.openTasks);
   draft.transitions.push({ from, to, kind: check.rule.kind, reason, at: now });
   draft.state = {
@@ -105,7 +109,8 @@ export function settle(draft: Draft, actorId: string, now: Instant): void {
       };
       return;
     }
-    const next = nextPhase(draft.state.phase, draft.state.context.recertification === true);
+    const ctx = draft.state.context;
+    const next = nextPhase(draft.state.phase, ctx.recertification === true, ctx.aenderung !== undefined);
     if (next === null) return;
     enterPhase(draft, next, `${PHASES[draft.state.phase].label} abgeschlossen`, actorId, now);
   }

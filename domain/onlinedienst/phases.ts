@@ -131,6 +131,13 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   { from: 'produktivsetzung', to: 'aktivierung', kind: 'advance', trigger: 'Übernahme durch die AWB bestätigt' },
   { from: 'aktivierung', to: 'betrieb', kind: 'advance', trigger: 'Produktive Abnahme bestanden, Wartungsmodus aus' },
   { from: 'betrieb', to: 'zertifizierung', kind: 'recertification', trigger: 'Änderung erfordert Rezertifizierung' },
+  {
+    from: 'betrieb',
+    to: 'prototyp',
+    kind: 'recertification',
+    trigger: 'Änderung: neue Version von Formular und Prozess',
+  },
+  { from: 'produktivsetzung', to: 'betrieb', kind: 'recertification', trigger: 'Neue Version übernommen' },
   { from: 'betrieb', to: 'abschaltung', kind: 'shutdown', trigger: 'Abschaltung beschlossen' },
   ...ABORTABLE.map((from): TransitionRule => ({
     from,
@@ -155,7 +162,7 @@ export type CheckTransitionResult =
 export function checkTransition(
   from: PhaseId,
   to: PhaseId,
-  options: { explicitDecision?: boolean; recertification?: boolean } = {},
+  options: { explicitDecision?: boolean; recertification?: boolean; aenderung?: boolean } = {},
 ): CheckTransitionResult {
   const rule = TRANSITIONS.find((t) => t.from === from && t.to === to);
   const notAllowed = (): CheckTransitionResult => ({
@@ -173,11 +180,14 @@ export function checkTransition(
   }
   if (from === 'zertifizierung' && to === 'betrieb' && !options.recertification) return notAllowed();
   if (from === 'zertifizierung' && to === 'produktivsetzung' && options.recertification) return notAllowed();
+  // A new version leaves Betrieb for the Prototyp and comes back from the Produktivsetzung only in a change cycle.
+  if (from === 'betrieb' && to === 'prototyp' && !options.aenderung) return notAllowed();
+  if (from === 'produktivsetzung' && to === 'betrieb' && !options.aenderung) return notAllowed();
   return { ok: true, rule };
 }
 
 /** The phase that follows when all blocking tasks of `phase` are done (null: Betrieb never ends by itself). */
-export function nextPhase(phase: PhaseId, recertification: boolean): PhaseId | null {
+export function nextPhase(phase: PhaseId, recertification: boolean, aenderung = false): PhaseId | null {
   switch (phase) {
     case 'klaerung':
       return 'auftakt';
@@ -190,7 +200,8 @@ export function nextPhase(phase: PhaseId, recertification: boolean): PhaseId | n
     case 'zertifizierung':
       return recertification ? 'betrieb' : 'produktivsetzung';
     case 'produktivsetzung':
-      return 'aktivierung';
+      // A new version of an Onlinedienst in Betrieb: its activations stay live, the transfer is the switch.
+      return aenderung ? 'betrieb' : 'aktivierung';
     case 'aktivierung':
       return 'betrieb';
     case 'betrieb':

@@ -92,7 +92,10 @@ export function completeTask(
 
   const data = parsed.data as Record<string, unknown>;
   const context = template.updateContext
-    ? template.updateContext(state.context, data, open.mandant === undefined ? {} : { mandant: open.mandant })
+    ? template.updateContext(state.context, data, {
+        ...(open.mandant !== undefined ? { mandant: open.mandant } : {}),
+        ...(open.key !== undefined ? { key: open.key } : {}),
+      })
     : state.context;
   const outcome = template.outcome ? template.outcome(data, context) : null;
   const completed: CompletedTask = {

@@ -40,8 +40,23 @@ export interface LifecycleContext {
   blaupause?: boolean;
   /** Set by the state machine while a change cycle started from Betrieb is under way. */
   recertification?: boolean;
+  /** A change in Betrieb produces a new form+process version (Prototyp → Test → Zertifizierung → Produktivsetzung
+   *  → Betrieb) instead of a recertification of the same one. Set by the workflow when a change is decided; lifecycles
+   *  recorded before this rule keep their old path. */
+  versionierteAenderung?: boolean;
+  /** While such a change cycle is under way: why, whether the independent Zertifizierer must decide whatever its
+   *  size, and the size found when it entered Zertifizierung (docs in domain/formular/aenderungsumfang.ts). */
+  aenderung?: Aenderung;
   /** Deadline overrides per task template id, e.g. { freigabe: { amount: 3, unit: 'working-days' } }. */
   deadlines?: Partial<Record<string, DeadlineSpec>>;
+}
+
+export interface Aenderung {
+  anlass: 'betriebspruefung' | 'release-pruefung' | 'rechtsaenderung' | 'konfigurationsaenderung';
+  grund: string;
+  vollePruefung: boolean;
+  umfang?: 'klein' | 'gross';
+  gruende?: string[];
 }
 
 export type TaskOutcome = { kind: 'transition'; to: PhaseId; reason: string } | { kind: 'reopen'; reason: string };
@@ -77,7 +92,11 @@ export interface TaskTemplate<S extends z.ZodType = z.ZodType> {
   /** For per-Mandant tasks: which Mandanten get one (default: context.mandanten). */
   mandantenOf?(context: LifecycleContext): readonly string[];
   outcome?(fields: z.output<S>, context: LifecycleContext): TaskOutcome | null;
-  updateContext?(context: LifecycleContext, fields: z.output<S>, task: { mandant?: string }): LifecycleContext;
+  updateContext?(
+    context: LifecycleContext,
+    fields: z.output<S>,
+    task: { mandant?: string; key?: string },
+  ): LifecycleContext;
 }
 
 export function defineTask<S extends z.ZodType>(template: TaskTemplate<S>): TaskTemplate {

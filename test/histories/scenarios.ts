@@ -8,6 +8,7 @@ import type { Database } from '../../db/schema';
 import { lifecycleWorkflowId, lifecycleStateQuery } from '../../messages/onlinedienst';
 import { releaseErinnerungWorkflowId, releaseWorkflowId } from '../../messages/release';
 import { rolloutWorkflowId } from '../../messages/rollout';
+import { deployStage, findVersion } from '../../db/stores/formular';
 import { schulanmeldungDefinition } from '../../domain/formular/schulanmeldung';
 
 export interface ScenarioContext {
@@ -608,7 +609,136 @@ export const scenarios: Scenario[] = [
       return { workflowId };
     },
   },
+  // A change in Betrieb as a new version (-v4): a Rechtsänderung asking for the Zertifizierer opens the change cycle
+  // (marker, then the check for a stored definition), the size of the change is found entering Zertifizierung, the
+  // Zertifizierer's "bestanden" binds the stored version, the transfer brings it back to Betrieb; a small change is
+  // certified automatically. One flow each, recorded run by run.
+  {
+    name: 'onlinedienst-aenderung',
+    workflowType: 'onlinedienstLifecycleWorkflow',
+    run: async (ctx) => runInPhase(ctx, await aenderungsLauf(ctx, 'gross'), 0),
+  },
+  {
+    name: 'onlinedienst-aenderung-test',
+    workflowType: 'onlinedienstLifecycleWorkflow',
+    run: async (ctx) => runInPhase(ctx, await aenderungsLauf(ctx, 'gross'), 2),
+  },
+  {
+    name: 'onlinedienst-aenderung-zertifizierung',
+    workflowType: 'onlinedienstLifecycleWorkflow',
+    run: async (ctx) => runInPhase(ctx, await aenderungsLauf(ctx, 'gross'), 3),
+  },
+  {
+    name: 'onlinedienst-aenderung-produktivsetzung',
+    workflowType: 'onlinedienstLifecycleWorkflow',
+    run: async (ctx) => runInPhase(ctx, await aenderungsLauf(ctx, 'gross'), 4),
+  },
+  {
+    name: 'onlinedienst-aenderung-automatisch',
+    workflowType: 'onlinedienstLifecycleWorkflow',
+    run: async (ctx) => runInPhase(ctx, await aenderungsLauf(ctx, 'klein'), 2),
+  },
 ];
+
+const aenderungsLaeufe = new Map<string, Promise<string>>();
+/** One change cycle per size, shared by the scenarios that record its runs. */
+function aenderungsLauf(ctx: ScenarioContext, umfang: 'gross' | 'klein'): Promise<string> {
+  let lauf = aenderungsLaeufe.get(umfang);
+  if (!lauf) {
+    lauf = aenderungBisBetrieb(ctx, umfang);
+    aenderungsLaeufe.set(umfang, lauf);
+  }
+  return lauf;
+}
+
+/** A Bestand in Betrieb with 1.0 on both stages; the change to 2.0 from the Rechtsänderung to the transfer. */
+async function aenderungBisBetrieb(ctx: ScenarioContext, umfang: 'gross' | 'klein'): Promise<string> {
+  ctx.settings.lifecycle = {};
+  const ref = (version: string) => ({ name: 'Schulanmeldung', version });
+  const id = await create(
+    ctx,
+    {
+      featureTags: [],
+      bestand: {
+        prozess: ref('1.0'),
+        formular: ref('1.0'),
+        zertifizierungsReferenz: 'Z-1',
+        aktivierteMandanten: ['leipzig'],
+      },
+    },
+    'pl-sk',
+  );
+  const pm = 'pm-seitenbau';
+  await ctx.api('POST', `/api/onlinedienste/${id}/formulare`, pm, schulanmeldungDefinition);
+  await ctx.api('POST', `/api/onlinedienste/${id}/formulare/1.0/zertifizierung`, pm);
+  const v1 = (await findVersion(ctx.db, id, '1.0'))!;
+  for (const stage of ['entwicklung', 'produktion'] as const)
+    await deployStage(ctx.db, { onlinedienstId: id, stage, version: '1.0', contentHash: v1.content_hash, by: 'seed' });
+  await ctx.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig`, 'admin-leipzig', {
+    organisationseinheitId: 'oe-leipzig-ordnungsamt',
+    leistungId: LEISTUNG,
+  });
+  await ctx.api('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-leipzig', {
+    parameter: [{ key: 'zustellung.verzeichnis', wert: `schule-${id}` }],
+  });
+  const event = await ctx.api('POST', `/api/onlinedienste/${id}/ereignisse/rechtsaenderung`, 'pe-smk', {
+    titel: 'Schulgesetz',
+    rechtsgrundlage: '§ 25 SächsSchulG',
+    beschreibung: 'Neue Fristen',
+    inKraftAb: '2099-08-01',
+  });
+  await complete(ctx, id, event.taskId, {
+    beschreibung: 'Neue Fristen',
+    inKraftAb: '2099-08-01',
+    umsetzung: umfang === 'gross' ? 'mit-rezertifizierung' : 'ohne-rezertifizierung',
+  });
+  await settle(ctx, id);
+  const v2 = structuredClone(schulanmeldungDefinition);
+  v2.titel = 'Digitale Schulanmeldung 2099';
+  await ctx.api('POST', `/api/onlinedienste/${id}/formulare`, pm, v2);
+  await ctx.api('POST', `/api/onlinedienste/${id}/formulare/2.0/bereitstellung`, pm, { stage: 'entwicklung' });
+  await complete(ctx, id, 'prototyp-bereitstellen', {
+    ...FIELDS['prototyp-bereitstellen'],
+    prozess: ref('2.0'),
+    formular: ref('2.0'),
+  });
+  await settle(ctx, id);
+  await complete(ctx, id, 'test-durchfuehren');
+  await complete(ctx, id, 'freigabe');
+  // A small change passes Zertifizierung within the test run: runs and phase entries no longer line up one to one.
+  const runs = (n: number) =>
+    ctx.until(async () => (await runChain(ctx.client, lifecycleWorkflowId(id))).length >= n, `run ${n} of ${id}`);
+  await runs(4);
+  const view = async () => ctx.client.workflow.getHandle(lifecycleWorkflowId(id)).query(lifecycleStateQuery);
+  if ((await view()).phase === 'zertifizierung') {
+    await complete(ctx, id, 'zertifizierung', { ...FIELDS.zertifizierung, zertifikat: 'Z-2099-1' });
+    await runs(5);
+  }
+  await complete(ctx, id, 'produktivsetzung-freigeben');
+  await complete(ctx, id, 'uebernahme-beantragen', {
+    prozess: ref('2.0'),
+    formular: ref('2.0'),
+    zertifizierungsReferenz: (await view()).context.zertifizierungsReferenz,
+  });
+  const ticket = (await view()).rollout.active!.workflowId;
+  await ctx.until(
+    async () =>
+      (await ctx.db
+        .selectFrom('rollout_ticket')
+        .select('status')
+        .where('workflow_id', '=', ticket)
+        .executeTakeFirst()) !== undefined,
+    'ticket',
+  );
+  await ctx.api('POST', `/api/rollout-tickets/${ticket}/befehle`, 'awb-sid', { type: 'assign', assigneeId: 'awb-sid' });
+  await ctx.api('POST', `/api/rollout-tickets/${ticket}/befehle`, 'awb-sid', {
+    type: 'mark-transferred',
+    produktivVersion: '2.0',
+  });
+  await ctx.until(async () => (await view()).phase === 'betrieb', 'back in Betrieb');
+  await runs(umfang === 'gross' ? 6 : 5);
+  return id;
+}
 
 /** A Blaupause Onlinedienst with `definition` as 1.0 on the Entwicklungssystem, Leipzig registered, in Test. */
 async function blaupauseBisTest(ctx: ScenarioContext, definition: unknown): Promise<string> {

@@ -14,6 +14,7 @@ import type {
   TaskUpdateResult,
 } from '../../messages/onlinedienst';
 import { refusal } from '../../messages/refusal';
+import { neueVersionBeiAenderung } from './aenderung';
 import { commit } from './commit';
 import { completeWithGate, retryHold } from './gate';
 import type { LifecycleRun } from './state';
@@ -38,6 +39,7 @@ export function validateCompleteTask(run: LifecycleRun, req: CompleteTaskRequest
 export async function completeTaskCommand(run: LifecycleRun, req: CompleteTaskRequest): Promise<TaskUpdateResult> {
   const actor = run.normaliseActor(req.actor);
   refuseManagedByTicket(run, req.taskId);
+  await neueVersionBeiAenderung(run, req.taskId);
   return completeWithGate(run, req.taskId, actor, req.fields);
 }
 

@@ -64,7 +64,10 @@ export async function commit(run: LifecycleRun, r: StateChange, actorId: string,
       reportedBy: actorId,
     });
   }
-  if (r.transitions.some((tr) => tr.from === 'zertifizierung' && tr.to === 'betrieb')) {
+  // Back in Betrieb after a recertification or with a new version: the release checks that asked for it are done.
+  if (
+    r.transitions.some((tr) => tr.to === 'betrieb' && (tr.from === 'zertifizierung' || tr.from === 'produktivsetzung'))
+  ) {
     for (const entry of Object.values(wf.releaseChecks)) {
       if (entry.state !== 'rezertifizierung') continue;
       entry.state = 'geprueft';

@@ -1,7 +1,6 @@
 // The gate check before the test and before go-live: a completion that enters a gated phase runs the check against
 // the Mandant master data first. A failing check holds the completion (the phase stays), tells those who must fix
 // the data, and is re-run daily and on request until it passes; then the held completion is applied.
-import { patched } from '@temporalio/workflow';
 import type { AuditRecord } from '../../activities/onlinedienst/projection';
 import { gateFailureNotices } from '../../domain/onlinedienst/notices';
 import { buildGateReport, gateBefore, type GateId, type GateReport } from '../../domain/onlinedienst/gate-report';
@@ -13,6 +12,7 @@ import { refusal } from '../../messages/refusal';
 import { acts } from '../shared/activities';
 import { commit } from './commit';
 import type { LifecycleRun } from './state';
+import { zertifiziererBindet, zertifizierungBeimEintritt } from './zertifizierung';
 
 async function runGate(run: LifecycleRun, gate: GateId, at: Instant): Promise<GateReport> {
   const loaded = await acts.loadGateData({ onlinedienstId: run.odId });
@@ -42,6 +42,7 @@ export async function completeWithGate(
   const t = run.now();
   const r = completeTask(wf.lc, taskId, actor, fields, t);
   if (!r.ok) throw refusal(r.error);
+  if (r.completed.templateId === 'zertifizierung') await zertifiziererBindet(run, actor, r.completed.fields);
   const gate = r.transitions.map((tr) => gateBefore(tr.to)).find((g): g is GateId => g !== null) ?? null;
   let extraAudit: AuditRecord[] = [];
   if (gate !== null) {
@@ -78,7 +79,7 @@ export async function completeWithGate(
     extraAudit,
     ...(r.completed.mandant !== undefined ? { mandantId: r.completed.mandant } : {}),
   });
-  if (r.transitions.some((tr) => tr.to === 'zertifizierung')) await blaupauseZertifizierung(run);
+  if (r.transitions.some((tr) => tr.to === 'zertifizierung')) await zertifizierungBeimEintritt(run, completeWithGate);
   return {
     status: 'erledigt',
     phase: wf.lc.phase,
@@ -87,35 +88,6 @@ export async function completeWithGate(
     ...(gate !== null && wf.gate.last ? { gate: wf.gate.last } : {}),
   };
 }
-
-export const BLAUPAUSE_ZERTIFIZIERUNG_PATCH = 'blaupause-zertifizierung';
-
-/**
- * A Blaupause Onlinedienst has no independent Zertifizierer: the automatic checks over the version on the
- * Entwicklungssystem complete its Zertifizierung task — passed with the evidence as Zertifikat, failed back to
- * Prototyp with the findings (JSON pointers). Only Blaupause lifecycles reach the marker.
- */
-async function blaupauseZertifizierung(run: LifecycleRun): Promise<void> {
-  if (run.ctx().blaupause !== true || !run.wf.lc.openTasks.some((t) => t.id === 'zertifizierung')) return;
-  if (!patched(BLAUPAUSE_ZERTIFIZIERUNG_PATCH)) return;
-  const z = await acts.zertifiziereAufEntwicklung({ onlinedienstId: run.odId });
-  const geprueft = { loggingGeprueft: true, endlosschleifenGeprueft: true };
-  const befunde = !z.gefunden
-    ? 'Keine Version auf dem Entwicklungssystem.'
-    : (z.befunde ?? []).map((b) => `${b.pfad}: ${b.meldung} (${b.regel})`).join('; ');
-  const fields =
-    z.gefunden && z.bestanden
-      ? { ergebnis: 'bestanden', ...geprueft, zertifikat: z.zertifikat }
-      : { ergebnis: 'nicht-bestanden', ...geprueft, befunde: befunde || 'Nicht bestanden.' };
-  await completeWithGate(
-    run,
-    'zertifizierung',
-    { id: AUTOMATIK_ACTOR, roles: ['zertifizierer'], mandanten: [] },
-    fields,
-  );
-}
-
-const AUTOMATIK_ACTOR = 'automatische-zertifizierung';
 
 /** Runs the held gate check again; passed: the held completion is applied now. null: nothing is held. */
 export async function retryHold(run: LifecycleRun, actorId: string): Promise<TaskUpdateResult | null> {

@@ -28,6 +28,7 @@ export function lifecycleView(run: LifecycleRun): LifecycleView {
       ...(c.prozess ? { prozess: c.prozess } : {}),
       ...(c.formular ? { formular: c.formular } : {}),
       ...(c.zertifizierungsReferenz !== undefined ? { zertifizierungsReferenz: c.zertifizierungsReferenz } : {}),
+      ...(c.aenderung ? { aenderung: c.aenderung } : {}),
     },
     openTasks: wf.lc.openTasks.map((o) => ({
       id: o.id,

@@ -22,6 +22,7 @@ export async function pruefeFormularBezug(
   taskId: string,
   fields: Record<string, unknown>,
 ): Promise<void> {
+  if (taskId === 'zertifizierung') return pruefeZertifizierterHash(db, onlinedienstId, fields);
   if (taskId !== 'prototyp-bereitstellen' && taskId !== 'uebernahme-beantragen') return;
   const version = versionOf(fields.formular);
   if (version === undefined) return; // the workflow names the missing field
@@ -50,6 +51,25 @@ export async function pruefeFormularBezug(
       'prozess.version',
       'muss die Version des Formulars sein',
       `Prozess und Formular sind eine Definition: Version ${version}.`,
+    );
+  }
+}
+
+/** A Zertifizierer naming the hash judged names the version on the Entwicklungssystem, which "bestanden" certifies. */
+async function pruefeZertifizierterHash(
+  db: Kysely<Database>,
+  onlinedienstId: string,
+  fields: Record<string, unknown>,
+): Promise<void> {
+  if (typeof fields.inhaltsHash !== 'string' || fields.ergebnis !== 'bestanden') return;
+  const row = await versionAufStage(db, onlinedienstId, ['entwicklung']);
+  if (row?.content_hash !== fields.inhaltsHash) {
+    throw refuse(
+      'inhaltsHash',
+      'nicht die Version auf dem Entwicklungssystem',
+      row
+        ? `Auf dem Entwicklungssystem läuft Version ${row.version} mit Hash ${row.content_hash}.`
+        : 'Auf dem Entwicklungssystem läuft keine Version.',
     );
   }
 }

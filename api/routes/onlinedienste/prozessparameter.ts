@@ -9,7 +9,7 @@ import {
   type Prozessparameter,
 } from '../../../db/stores/aktivierung';
 import { appendAudit } from '../../../db/stores/audit';
-import { massgeblicheVersion } from '../../../db/stores/formular';
+import { deklarierteParameter } from '../../../db/stores/formular';
 import { pruefeParameter } from '../../../domain/formular/parameter';
 import { lifecycleWorkflowId, prozessparameterChangedSignal } from '../../../messages/onlinedienst';
 import { encryptParameter } from '../../../runtime/secrets';
@@ -100,8 +100,7 @@ export function prozessparameterRoutes(deps: ApiDeps) {
       );
     }
     const { parameter } = c.req.valid('json');
-    const version = await massgeblicheVersion(deps.db, id);
-    const pruefung = pruefeParameter(parameter, version ? version.definition.prozess.parameter : null);
+    const pruefung = pruefeParameter(parameter, await deklarierteParameter(deps.db, id));
     if (pruefung.probleme.length > 0) throw badRequest(pruefung.probleme, 'body');
     const keys = parameter.map((p) => p.key);
     await deps.db.transaction().execute(async (trx) => {
