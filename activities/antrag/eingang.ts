@@ -26,13 +26,19 @@ export async function antragEingang(
   const { db } = deps;
   const vn = input.vorgangsnummer;
   const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
-  const konfiguration = await ladeKonfiguration(db, required(deps, 'parameterKey'), antrag.aktivierung_id);
+  // The version the Antrag was submitted with decides its steps, however the Onlinedienst has changed since.
+  const version = await findVersion(db, antrag.onlinedienst_id, antrag.formular_version);
+  const konfiguration = await ladeKonfiguration(
+    db,
+    required(deps, 'parameterKey'),
+    antrag.aktivierung_id,
+    version ? { definition: version.definition, daten: antrag.form_data ?? {} } : undefined,
+  );
 
   await markAntragEingegangen(db, vn, new Date(input.eingegangenAm));
 
   let pdf = await findAntragPdfHash(db, vn);
   if (!pdf) {
-    const version = await findVersion(db, antrag.onlinedienst_id, antrag.formular_version);
     if (!version) throw new Error(`Formular ${antrag.onlinedienst_id}@${antrag.formular_version} unbekannt`);
     const formular = formularAnsicht(version.definition, version.version);
     const mandant = mustExist(await findMandant(db, antrag.mandant_id), `Mandant ${antrag.mandant_id}`);

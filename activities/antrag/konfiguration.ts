@@ -1,5 +1,7 @@
-// An activation's Prozessparameter, read into one typed configuration. Unknown or malformed parameters are
-// reported with their key, so the Mandant can fix them; protected values are decrypted only here.
+// An activation's Prozessparameter — under the process definition of the Antrag's version, which decides fee,
+// delivery and Fristen defaults (domain/formular/prozess-schritte.ts) and may name the recipient per Antrag — read
+// into one typed configuration. Unknown or malformed parameters are reported with their key, so the Mandant can fix
+// them; protected values are decrypted only here.
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
@@ -8,6 +10,9 @@ import type { EpayblPaymentConfig } from '../../integrations/epaybl/types';
 import { DAUER } from '../../domain/dauer';
 import { istAntwortfrist } from '../../domain/antrag/fristen';
 import { decryptParameter } from '../../runtime/secrets';
+import type { Definition } from '../../domain/formular/format';
+import { prozessSchritte } from '../../domain/formular/prozess-schritte';
+import { empfaengerAusAntwort } from './empfaenger';
 
 const dauer = z.string().regex(DAUER, 'Dauer wie 90d, 4h, 30m, 10s');
 
@@ -107,18 +112,22 @@ export async function ladeKonfiguration(
   db: Kysely<Database>,
   parameterKey: Buffer,
   aktivierungId: string,
+  antrag?: { definition: Definition; daten: Record<string, unknown> },
 ): Promise<AktivierungsKonfiguration> {
   const aktivierung = await findAktivierung(db, aktivierungId);
   if (!aktivierung) throw new KonfigurationsFehler(aktivierungId, ['Aktivierung existiert nicht']);
   // A map by key follows: the order of the rows does not matter.
   const rows = await listProzessparameter(db, [aktivierungId]);
-  const raw: Record<string, string> = {};
+  let raw: Record<string, string> = {};
   for (const row of rows) {
     raw[row.key] =
       row.protected && row.value_encrypted
         ? decryptParameter(parameterKey, Buffer.from(row.value_encrypted))
         : (row.value ?? '');
   }
+  // The process definition of the Antrag's version decides the steps; the activation fills in what it declares.
+  const schritte = antrag ? prozessSchritte(antrag.definition.prozess, raw, antrag.daten) : undefined;
+  if (schritte) raw = schritte.parameter;
   const parsed = parameterSchema.safeParse(raw);
   if (!parsed.success) {
     throw new KonfigurationsFehler(
@@ -127,7 +136,7 @@ export async function ladeKonfiguration(
     );
   }
   const p = parsed.data;
-  const probleme: string[] = [];
+  const probleme: string[] = [...(schritte?.probleme ?? [])];
   let gebuehr: AktivierungsKonfiguration['gebuehr'] = null;
   if (p['gebuehr.betragCent']) {
     for (const key of [
@@ -152,7 +161,8 @@ export async function ladeKonfiguration(
   const modus = p['zustellung.modus'];
   let fitconnect: AktivierungsKonfiguration['zustellung']['fitconnect'];
   if (modus === 'fitconnect') {
-    if (!p['fitconnect.destinationId'])
+    // A recipient taken from the answer brings its own destination.
+    if (!p['fitconnect.destinationId'] && !schritte?.empfaengerOe)
       probleme.push('fitconnect.destinationId: fehlt (nötig für zustellung.modus=fitconnect)');
     fitconnect = {
       destinationId: p['fitconnect.destinationId'] ?? '',
@@ -161,12 +171,24 @@ export async function ladeKonfiguration(
     };
   }
   if (probleme.length) throw new KonfigurationsFehler(aktivierungId, probleme);
-  const verzeichnis = p['zustellung.verzeichnis'] ?? aktivierungId;
+  let verzeichnis = p['zustellung.verzeichnis'] ?? aktivierungId;
+  let oeId = aktivierung.oe_id;
+  if (schritte?.empfaengerOe) {
+    const e = await empfaengerAusAntwort(db, {
+      aktivierungId,
+      mandantId: aktivierung.mandant_id,
+      oeId: schritte.empfaengerOe,
+      modus,
+    });
+    oeId = e.oeId;
+    if (e.verzeichnis) verzeichnis = e.verzeichnis;
+    if (e.fitconnectDestinationId && fitconnect) fitconnect.destinationId = e.fitconnectDestinationId;
+  }
   return {
     aktivierungId,
     onlinedienstId: aktivierung.onlinedienst_id,
     mandantId: aktivierung.mandant_id,
-    oeId: aktivierung.oe_id,
+    oeId,
     leistungId: aktivierung.leistung_id,
     status: aktivierung.status,
     wartung: {
