@@ -10,6 +10,7 @@ import { schulanmeldungDefinition, SCHULANMELDUNG_BEISPIEL } from '../domain/for
 import { safeFolderName } from '../integrations/transfer/filenames';
 import { antragStack, antragsteller, type AntragStack } from './harness/antrag';
 import { uniqueId } from './harness/servers';
+import { LEISTUNG as STACK_LEISTUNG } from './harness/stack';
 
 let h: AntragStack;
 beforeAll(async () => {
@@ -20,13 +21,18 @@ afterAll(() => h?.close());
 const LEISTUNG = '99041002000000';
 
 /** A Schulanmeldung whose schools are `schulen` (OE ids), without Nachforderung, in production. */
-async function schulanmeldung(schulen: string[]) {
+async function schulanmeldung(schulen: string[], o: { fitconnect?: boolean } = {}) {
   const od = uniqueId('schule');
   const def = structuredClone(schulanmeldungDefinition) as any;
   const optionen = schulen.map((s) => ({ wert: s, label: `Grundschule ${s}` }));
   def.abschnitte[1].felder[1].optionen = optionen;
   def.abschnitte[1].felder[2].optionen = optionen;
   def.prozess.nachforderung = { erlaubt: false };
+  if (o.fitconnect) {
+    def.prozess.zustellung = { modus: 'fitconnect', ausgabeformat: 'xfall' };
+    def.abschnitte[0].felder[0].ausgabe = { xfall: 'kind.vorname' };
+    def.abschnitte[1].felder[1].ausgabe = { xfall: 'anmeldung.schule' };
+  }
   const geprueft = pruefeDefinition(def);
   if (!geprueft.ok) throw new Error(JSON.stringify(geprueft.befunde));
   await h.db
@@ -58,7 +64,8 @@ async function schulanmeldung(schulen: string[]) {
       onlinedienst_id: od,
       mandant_id: 'leipzig',
       oe_id: 'oe-leipzig-schulamt',
-      leistung_id: LEISTUNG,
+      // The harness's FIT-Connect destination takes submissions for its own Leistung.
+      leistung_id: o.fitconnect ? STACK_LEISTUNG : LEISTUNG,
       status: 'aktiv',
     })
     .execute();
@@ -171,5 +178,24 @@ describe('Schulanmeldung: the chosen school receives the Antrag', () => {
     const z = await h.zugestellt(vn);
     expect(z.endpunkt).toBe(`transfer-plain:${ohne}-post`);
     expect(geliefert(`${ohne}-post`, vn).formData.schule.erstwunsch).toBe(ohne);
+  }, 90_000);
+
+  it("sends a FIT-Connect submission to the school's destination, its data shaped by the xFall mapping", async () => {
+    const fc = uniqueId('gs-fc');
+    await schule(fc);
+    const res = await h.api('PUT', `/api/mandanten/leipzig/organisationseinheiten/${fc}/zustellkanal`, {
+      user: 'admin-leipzig',
+      body: { verzeichnis: null, fitconnectDestinationId: h.destination.destinationId },
+    });
+    expect(res.status).toBe(200);
+    const akt = await schulanmeldung([fc], { fitconnect: true });
+    const vn = await anmelden(akt, fc);
+    const z = await h.zugestellt(vn);
+    expect(z.endpunkt).toBe(`fitconnect:${h.destination.destinationId}`);
+    const { submissionId } = JSON.parse(z.referenz!) as { submissionId: string };
+    const data = JSON.parse((await h.fitconnect.decryptSubmission(submissionId)).data);
+    expect(data).toMatchObject({ kind: { vorname: 'Mia' }, anmeldung: { schule: fc }, nachname: 'Bürger' });
+    expect(data).not.toHaveProperty('vorname');
+    expect(data).not.toHaveProperty('wunschschule1');
   }, 90_000);
 });
