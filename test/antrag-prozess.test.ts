@@ -8,7 +8,8 @@ import { pruefeDefinition } from '../domain/formular/definition';
 import { deployStage, insertVersion } from '../db/stores/formular';
 import { schulanmeldungDefinition, SCHULANMELDUNG_BEISPIEL } from '../domain/formular/schulanmeldung';
 import { safeFolderName } from '../integrations/transfer/filenames';
-import { antragStack, antragsteller, type AntragStack } from './harness/antrag';
+import { anwohnerparkenDefinition } from '../domain/formular/demo-definitionen';
+import { antragStack, antragsteller, anwohnerparken, type AntragStack } from './harness/antrag';
 import { uniqueId } from './harness/servers';
 import { LEISTUNG as STACK_LEISTUNG } from './harness/stack';
 
@@ -22,7 +23,6 @@ const LEISTUNG = '99041002000000';
 
 /** A Schulanmeldung whose schools are `schulen` (OE ids), without Nachforderung, in production. */
 async function schulanmeldung(schulen: string[], o: { fitconnect?: boolean } = {}) {
-  const od = uniqueId('schule');
   const def = structuredClone(schulanmeldungDefinition) as any;
   const optionen = schulen.map((s) => ({ wert: s, label: `Grundschule ${s}` }));
   def.abschnitte[1].felder[1].optionen = optionen;
@@ -33,6 +33,13 @@ async function schulanmeldung(schulen: string[], o: { fitconnect?: boolean } = {
     def.abschnitte[0].felder[0].ausgabe = { xfall: 'kind.vorname' };
     def.abschnitte[1].felder[1].ausgabe = { xfall: 'anmeldung.schule' };
   }
+  // The harness's FIT-Connect destination takes submissions for its own Leistung.
+  return inProduktion(def, { 'zustellung.verzeichnis': '' }, o.fitconnect ? STACK_LEISTUNG : LEISTUNG);
+}
+
+/** An Onlinedienst with `def` as version 1.0 in production, activated for Leipzig with `parameter`. */
+async function inProduktion(def: unknown, parameter: Record<string, string>, leistung: string) {
+  const od = uniqueId('od');
   const geprueft = pruefeDefinition(def);
   if (!geprueft.ok) throw new Error(JSON.stringify(geprueft.befunde));
   await h.db
@@ -64,15 +71,23 @@ async function schulanmeldung(schulen: string[], o: { fitconnect?: boolean } = {
       onlinedienst_id: od,
       mandant_id: 'leipzig',
       oe_id: 'oe-leipzig-schulamt',
-      // The harness's FIT-Connect destination takes submissions for its own Leistung.
-      leistung_id: o.fitconnect ? STACK_LEISTUNG : LEISTUNG,
+      leistung_id: leistung,
       status: 'aktiv',
     })
     .execute();
-  // The activation's own folder, which must stay empty: every Antrag goes to its school.
+  // The activation's own folder ('' = named after it) must stay empty when the recipient comes from an answer.
+  const werte = { ...parameter, 'zustellung.verzeichnis': parameter['zustellung.verzeichnis'] || akt };
   await h.db
     .insertInto('prozessparameter')
-    .values({ aktivierung_id: akt, key: 'zustellung.verzeichnis', value: akt, value_encrypted: null, protected: false })
+    .values(
+      Object.entries(werte).map(([key, value]) => ({
+        aktivierung_id: akt,
+        key,
+        value,
+        value_encrypted: null,
+        protected: false,
+      })),
+    )
     .execute();
   fs.mkdirSync(path.join(h.transferRoot, akt), { recursive: true });
   return akt;
@@ -197,5 +212,51 @@ describe('Schulanmeldung: the chosen school receives the Antrag', () => {
     expect(data).toMatchObject({ kind: { vorname: 'Mia' }, anmeldung: { schule: fc }, nachname: 'Bürger' });
     expect(data).not.toHaveProperty('vorname');
     expect(data).not.toHaveProperty('wunschschule1');
+  }, 90_000);
+});
+
+describe('the fee as the process defines it', () => {
+  const parken = (gebuehr: unknown) => {
+    const def = structuredClone(anwohnerparkenDefinition) as any;
+    def.abschnitte[2].felder.push({ id: 'ausweise', typ: 'zahl', label: 'Anzahl Ausweise', ganzzahl: true, min: 1 });
+    def.prozess.gebuehr = gebuehr;
+    return def;
+  };
+  const kassenzeichen = (vn: string) =>
+    h.waitFor('Kassenzeichen', () =>
+      h.db.selectFrom('zahlung').selectAll().where('vorgangsnummer', '=', vn).executeTakeFirst(),
+    );
+
+  it('charges the amount per unit answered, and nothing when the process has no fee', async () => {
+    const akt = await inProduktion(
+      parken({ art: 'jeEinheit', parameter: 'gebuehr.betragCent', feld: 'ausweise' }),
+      h.gebuehr(1000),
+      STACK_LEISTUNG,
+    );
+    const res = await h.submit({
+      aktivierungId: akt,
+      daten: anwohnerparken({ ausweise: 3 }),
+      antragsteller: antragsteller(`${uniqueId('drei')}@example.org`),
+    });
+    expect(res.status).toBe(201);
+    const zahlung = await kassenzeichen(res.body.vorgangsnummer);
+    expect(zahlung.betrag_cent).toBe(3000);
+    h.epaybl.zahlung(zahlung.kassenzeichen, 3000, 'GIROPAY');
+    await h.zugestellt(res.body.vorgangsnummer);
+
+    // The same Prozessparameter under a process without a fee: delivered without a Kassenzeichen.
+    const ohne = await inProduktion(parken({ art: 'keine' }), h.gebuehr(1000), STACK_LEISTUNG);
+    const frei = await h.submit({
+      aktivierungId: ohne,
+      daten: anwohnerparken({ ausweise: 3 }),
+      antragsteller: antragsteller(`${uniqueId('frei')}@example.org`),
+    });
+    await h.zugestellt(frei.body.vorgangsnummer);
+    const keine = await h.db
+      .selectFrom('zahlung')
+      .selectAll()
+      .where('vorgangsnummer', '=', frei.body.vorgangsnummer)
+      .execute();
+    expect(keine).toEqual([]);
   }, 90_000);
 });
