@@ -22,12 +22,12 @@ afterAll(() => h?.close());
 const LEISTUNG = '99041002000000';
 
 /** A Schulanmeldung whose schools are `schulen` (OE ids), without Nachforderung, in production. */
-async function schulanmeldung(schulen: string[], o: { fitconnect?: boolean } = {}) {
+async function schulanmeldung(schulen: string[], o: { fitconnect?: boolean; nachforderung?: unknown } = {}) {
   const def = structuredClone(schulanmeldungDefinition) as any;
   const optionen = schulen.map((s) => ({ wert: s, label: `Grundschule ${s}` }));
   def.abschnitte[1].felder[1].optionen = optionen;
   def.abschnitte[1].felder[2].optionen = optionen;
-  def.prozess.nachforderung = { erlaubt: false };
+  def.prozess.nachforderung = o.nachforderung ?? { erlaubt: false };
   if (o.fitconnect) {
     def.prozess.zustellung = { modus: 'fitconnect', ausgabeformat: 'xfall' };
     def.abschnitte[0].felder[0].ausgabe = { xfall: 'kind.vorname' };
@@ -193,6 +193,24 @@ describe('Schulanmeldung: the chosen school receives the Antrag', () => {
     const z = await h.zugestellt(vn);
     expect(z.endpunkt).toBe(`transfer-plain:${ohne}-post`);
     expect(geliefert(`${ohne}-post`, vn).formData.schule.erstwunsch).toBe(ohne);
+  }, 90_000);
+
+  it("gives a Nachforderung without a deadline the process's default one", async () => {
+    const nf = uniqueId('gs-nf');
+    await schule(nf, `${nf}-post`);
+    const akt = await schulanmeldung([nf], { nachforderung: { erlaubt: true, frist: '14d' } });
+    const vn = await anmelden(akt, nf);
+    await h.zugestellt(vn);
+    await h.waitFor('delivered in the workflow', async () => (await h.sicht(vn)).phase === 'zugestellt');
+    const vorher = Date.now();
+    const res = await h.api('POST', `/api/antraege/${vn}/bearbeitung`, {
+      user: 'sb-leipzig',
+      body: { status: 'nachforderung', text: 'Bitte Geburtsurkunde nachreichen.' },
+    });
+    expect(res.status).toBe(200);
+    const frist = Date.parse(res.body.bearbeitung.nachforderung.frist);
+    expect(frist).toBeGreaterThanOrEqual(vorher + 14 * 86_400_000);
+    expect(frist).toBeLessThanOrEqual(Date.now() + 14 * 86_400_000);
   }, 90_000);
 
   it("sends a FIT-Connect submission to the school's destination, its data shaped by the xFall mapping", async () => {
