@@ -11,6 +11,7 @@ import { safeFolderName } from '../integrations/transfer/filenames';
 import { anwohnerparkenDefinition } from '../domain/formular/demo-definitionen';
 import { antragStack, antragsteller, anwohnerparken, type AntragStack } from './harness/antrag';
 import { uniqueId } from './harness/servers';
+import { mailsTo, waitForMailTo } from './harness/wait';
 import { LEISTUNG as STACK_LEISTUNG } from './harness/stack';
 
 let h: AntragStack;
@@ -22,7 +23,10 @@ afterAll(() => h?.close());
 const LEISTUNG = '99041002000000';
 
 /** A Schulanmeldung whose schools are `schulen` (OE ids), without Nachforderung, in production. */
-async function schulanmeldung(schulen: string[], o: { fitconnect?: boolean; nachforderung?: unknown } = {}) {
+async function schulanmeldung(
+  schulen: string[],
+  o: { fitconnect?: boolean; nachforderung?: unknown; parameter?: Record<string, string> } = {},
+) {
   const def = structuredClone(schulanmeldungDefinition) as any;
   const optionen = schulen.map((s) => ({ wert: s, label: `Grundschule ${s}` }));
   def.abschnitte[1].felder[1].optionen = optionen;
@@ -34,7 +38,8 @@ async function schulanmeldung(schulen: string[], o: { fitconnect?: boolean; nach
     def.abschnitte[1].felder[1].ausgabe = { xfall: 'anmeldung.schule' };
   }
   // The harness's FIT-Connect destination takes submissions for its own Leistung.
-  return inProduktion(def, { 'zustellung.verzeichnis': '' }, o.fitconnect ? STACK_LEISTUNG : LEISTUNG);
+  const parameter = { ...o.parameter, 'zustellung.verzeichnis': '' };
+  return inProduktion(def, parameter, o.fitconnect ? STACK_LEISTUNG : LEISTUNG);
 }
 
 /** An Onlinedienst with `def` as version 1.0 in production, activated for Leipzig with `parameter`. */
@@ -93,10 +98,10 @@ async function inProduktion(def: unknown, parameter: Record<string, string>, lei
   return akt;
 }
 
-async function schule(id: string, verzeichnis?: string) {
+async function schule(id: string, verzeichnis?: string, email?: string) {
   const res = await h.api('POST', '/api/mandanten/leipzig/organisationseinheiten', {
     user: 'admin-leipzig',
-    body: { id, name: `Grundschule ${id}`, veroeffentlicht: true },
+    body: { id, name: `Grundschule ${id}`, veroeffentlicht: true, ...(email ? { email } : {}) },
   });
   expect(res.status).toBe(201);
   if (verzeichnis) await zustellkanal(id, verzeichnis);
@@ -211,6 +216,20 @@ describe('Schulanmeldung: the chosen school receives the Antrag', () => {
     const frist = Date.parse(res.body.bearbeitung.nachforderung.frist);
     expect(frist).toBeGreaterThanOrEqual(vorher + 14 * 86_400_000);
     expect(frist).toBeLessThanOrEqual(Date.now() + 14 * 86_400_000);
+  }, 90_000);
+
+  it("reminds the chosen school, not the activation's office, of an Anmeldung nobody fetched", async () => {
+    const id = uniqueId('gs-post');
+    const email = `${id}@schule.example`;
+    await schule(id, `${id}-post`, email);
+    const akt = await schulanmeldung([id], {
+      parameter: { 'frist.transferAbfrage': '300ms', 'frist.transferErinnerung': '1s' },
+    });
+    const vn = await anmelden(akt, id);
+    await h.zugestellt(vn);
+    const erinnerung = await waitForMailTo(email, new RegExp(`Antrag ${vn} liegt noch im Transferverzeichnis`));
+    expect(erinnerung.text).toContain('Bitte holen Sie ihn ab');
+    expect((await mailsTo('schulamt@leipzig.de')).map((m) => m.subject).join('\n')).not.toContain(vn);
   }, 90_000);
 
   it("sends a FIT-Connect submission to the school's destination, its data shaped by the xFall mapping", async () => {
