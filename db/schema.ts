@@ -47,6 +47,9 @@ export interface OrganisationseinheitTable {
   telefon: string | null;
   /** shown to citizens as zuständige Stelle (migration 0014) */
   veroeffentlicht: Generated<boolean>;
+  /** Where Anträge addressed to this OE by an answer are delivered (migration 0021); null: not set up */
+  zustell_verzeichnis: Generated<string | null>;
+  fitconnect_destination_id: Generated<string | null>;
   created_at: Timestamp;
 }
 

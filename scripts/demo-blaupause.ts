@@ -4,7 +4,7 @@
 // It waits in Test; the README says how a newcomer takes it to Betrieb. Each step is idempotent, so a start that
 // stopped half way continues where it was.
 import { SCHULAMT_OE, SCHULANMELDUNG_LEISTUNG } from '../db/seed-schule';
-import { schulanmeldungDefinition } from '../domain/formular/schulanmeldung';
+import { SCHULEN, schulanmeldungDefinition } from '../domain/formular/schulanmeldung';
 
 export type DemoCall = (method: string, path: string, user: string, body?: unknown) => Promise<Response>;
 
@@ -82,6 +82,7 @@ export async function schulanmeldungBisTest(call: DemoCall): Promise<boolean> {
     }),
     'Aktivierung Leipzig',
   );
+  await schulenEinrichten(call);
   await ok(
     call('PUT', `/api/onlinedienste/${id}/aktivierungen/leipzig/prozessparameter`, 'admin-leipzig', {
       parameter: [
@@ -103,4 +104,25 @@ export async function schulanmeldungBisTest(call: DemoCall): Promise<boolean> {
     );
   }
   return true;
+}
+
+/**
+ * Leipzig's schools as its Organisationseinheiten, each with its folder in the Transferverzeichnis: the first
+ * Wunschschule of an Anmeldung receives it (prozess.empfaenger), so each needs its own channel.
+ */
+export async function schulenEinrichten(call: DemoCall): Promise<void> {
+  for (const schule of SCHULEN) {
+    const res = await call('POST', '/api/mandanten/leipzig/organisationseinheiten', 'admin-leipzig', {
+      id: schule.wert,
+      name: schule.label,
+      veroeffentlicht: true,
+    });
+    if (res.status !== 201 && res.status !== 409) throw new Error(`demo: OE ${schule.wert}: ${res.status}`);
+    await ok(
+      call('PUT', `/api/mandanten/leipzig/organisationseinheiten/${schule.wert}/zustellkanal`, 'admin-leipzig', {
+        verzeichnis: schule.wert,
+      }),
+      `Zustellkanal ${schule.wert}`,
+    );
+  }
 }

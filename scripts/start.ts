@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createDb, migrateToLatest } from '../db/client';
 import { seedDemoData } from '../db/seed';
 import { tellDemoStory } from './demo-story';
+import { SCHULEN } from '../domain/formular/schulanmeldung';
 import { childProcessEnv, loadConfigOrExit } from '../runtime/config';
 import { startMailServer, type MailServer } from '../runtime/mail-server';
 import { startPostgres } from '../runtime/postgres';
@@ -158,7 +159,11 @@ async function main() {
   superviseChild('worker', 'app/worker.ts', childEnv);
   superviseChild('api', 'app/api.ts', childEnv);
   await waitForApi(`http://127.0.0.1:${config.api.port}/readyz`, 60_000);
-  if (config.env !== 'production') await tellDemoStory(`http://127.0.0.1:${config.api.port}`, config.auth.secrets, say);
+  if (config.env !== 'production') {
+    await tellDemoStory(`http://127.0.0.1:${config.api.port}`, config.auth.secrets, say);
+    // The demo schools' folders stand in for their shares: each receives the Anmeldungen that chose it.
+    for (const schule of SCHULEN) fs.mkdirSync(path.join(config.transferDir, schule.wert), { recursive: true });
+  }
 
   const api = `http://localhost:${config.api.port}`;
   console.error(

@@ -26,13 +26,13 @@ export async function antragEingang(
   const { db } = deps;
   const vn = input.vorgangsnummer;
   const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
-  // The version it was submitted with decides its fee and the process's defaults (Anträge before definitions: none).
+  // The version the Antrag was submitted with decides its steps, however the Onlinedienst has changed since.
   const version = await findVersion(db, antrag.onlinedienst_id, antrag.formular_version);
   const konfiguration = await ladeKonfiguration(
     db,
     required(deps, 'parameterKey'),
     antrag.aktivierung_id,
-    version ? { prozess: version.definition.prozess, daten: antrag.form_data ?? {} } : undefined,
+    version ? { definition: version.definition, daten: antrag.form_data ?? {} } : undefined,
   );
 
   await markAntragEingegangen(db, vn, new Date(input.eingegangenAm));

@@ -1,5 +1,7 @@
-// An activation's Prozessparameter, read into one typed configuration. Unknown or malformed parameters are
-// reported with their key, so the Mandant can fix them; protected values are decrypted only here.
+// An activation's Prozessparameter — under the process definition of the Antrag's version, which decides fee,
+// delivery and Fristen defaults (domain/formular/prozess-schritte.ts) and may name the recipient per Antrag — read
+// into one typed configuration. Unknown or malformed parameters are reported with their key, so the Mandant can fix
+// them; protected values are decrypted only here.
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../../db/schema';
@@ -7,9 +9,10 @@ import { findAktivierung, listProzessparameter } from '../../db/stores/aktivieru
 import type { EpayblPaymentConfig } from '../../integrations/epaybl/types';
 import { DAUER } from '../../domain/dauer';
 import { istAntwortfrist } from '../../domain/antrag/fristen';
-import type { ProzessDefinition } from '../../domain/formular/format';
-import { gebuehrCent, prozessVorgaben } from '../../domain/formular/parameter';
 import { decryptParameter } from '../../runtime/secrets';
+import type { Definition } from '../../domain/formular/format';
+import { prozessSchritte } from '../../domain/formular/prozess-schritte';
+import { empfaengerAusAntwort } from './empfaenger';
 
 const dauer = z.string().regex(DAUER, 'Dauer wie 90d, 4h, 30m, 10s');
 
@@ -110,33 +113,26 @@ export class KonfigurationsFehler extends Error {
   }
 }
 
-/** The process an Antrag was submitted under, and its answers: what decides its fee and fills in defaults. */
-export interface Prozessbezug {
-  prozess: Pick<ProzessDefinition, 'parameter' | 'fristen' | 'gebuehr' | 'zustellung'>;
-  daten: unknown;
-}
-
 export async function ladeKonfiguration(
   db: Kysely<Database>,
   parameterKey: Buffer,
   aktivierungId: string,
-  bezug?: Prozessbezug,
+  antrag?: { definition: Definition; daten: Record<string, unknown> },
 ): Promise<AktivierungsKonfiguration> {
   const aktivierung = await findAktivierung(db, aktivierungId);
   if (!aktivierung) throw new KonfigurationsFehler(aktivierungId, ['Aktivierung existiert nicht']);
   // A map by key follows: the order of the rows does not matter.
   const rows = await listProzessparameter(db, [aktivierungId]);
-  const raw: Record<string, string> = bezug ? prozessVorgaben(bezug.prozess) : {};
+  let raw: Record<string, string> = {};
   for (const row of rows) {
     raw[row.key] =
       row.protected && row.value_encrypted
         ? decryptParameter(parameterKey, Buffer.from(row.value_encrypted))
         : (row.value ?? '');
   }
-  // The process may name its amount parameter otherwise; it is read as the one the configuration knows.
-  const betragParameter = bezug && bezug.prozess.gebuehr.art !== 'keine' ? bezug.prozess.gebuehr.parameter : undefined;
-  if (betragParameter && betragParameter !== 'gebuehr.betragCent' && raw[betragParameter] !== undefined)
-    raw['gebuehr.betragCent'] = raw[betragParameter];
+  // The process definition of the Antrag's version decides the steps; the activation fills in what it declares.
+  const schritte = antrag ? prozessSchritte(antrag.definition.prozess, raw, antrag.daten) : undefined;
+  if (schritte) raw = schritte.parameter;
   const parsed = parameterSchema.safeParse(raw);
   if (!parsed.success) {
     throw new KonfigurationsFehler(
@@ -145,11 +141,9 @@ export async function ladeKonfiguration(
     );
   }
   const p = parsed.data;
-  const probleme: string[] = [];
+  const probleme: string[] = [...(schritte?.probleme ?? [])];
   let gebuehr: AktivierungsKonfiguration['gebuehr'] = null;
-  const betrag = p['gebuehr.betragCent'] ?? 0;
-  const betragCent = bezug ? gebuehrCent(bezug.prozess.gebuehr, betrag, bezug.daten) : betrag;
-  if (betragCent > 0) {
+  if (p['gebuehr.betragCent']) {
     for (const key of [
       'epaybl.mandantNr',
       'epaybl.bewirtschafterNr',
@@ -159,7 +153,7 @@ export async function ladeKonfiguration(
       if (!p[key]) probleme.push(`${key}: fehlt (nötig, weil gebuehr.betragCent gesetzt ist)`);
     }
     gebuehr = {
-      betragCent,
+      betragCent: p['gebuehr.betragCent'],
       mandantNr: p['epaybl.mandantNr'] ?? '',
       bewirtschafterNr: p['epaybl.bewirtschafterNr'] ?? '',
       haushaltsstelle: p['epaybl.haushaltsstelle'] ?? '',
@@ -172,7 +166,8 @@ export async function ladeKonfiguration(
   const modus = p['zustellung.modus'];
   let fitconnect: AktivierungsKonfiguration['zustellung']['fitconnect'];
   if (modus === 'fitconnect') {
-    if (!p['fitconnect.destinationId'])
+    // A recipient taken from the answer brings its own destination.
+    if (!p['fitconnect.destinationId'] && !schritte?.empfaengerOe)
       probleme.push('fitconnect.destinationId: fehlt (nötig für zustellung.modus=fitconnect)');
     fitconnect = {
       destinationId: p['fitconnect.destinationId'] ?? '',
@@ -181,12 +176,24 @@ export async function ladeKonfiguration(
     };
   }
   if (probleme.length) throw new KonfigurationsFehler(aktivierungId, probleme);
-  const verzeichnis = p['zustellung.verzeichnis'] ?? aktivierungId;
+  let verzeichnis = p['zustellung.verzeichnis'] ?? aktivierungId;
+  let oeId = aktivierung.oe_id;
+  if (schritte?.empfaengerOe) {
+    const e = await empfaengerAusAntwort(db, {
+      aktivierungId,
+      mandantId: aktivierung.mandant_id,
+      oeId: schritte.empfaengerOe,
+      modus,
+    });
+    oeId = e.oeId;
+    if (e.verzeichnis) verzeichnis = e.verzeichnis;
+    if (e.fitconnectDestinationId && fitconnect) fitconnect.destinationId = e.fitconnectDestinationId;
+  }
   return {
     aktivierungId,
     onlinedienstId: aktivierung.onlinedienst_id,
     mandantId: aktivierung.mandant_id,
-    oeId: aktivierung.oe_id,
+    oeId,
     leistungId: aktivierung.leistung_id,
     status: aktivierung.status,
     wartung: {

@@ -56,10 +56,11 @@ async function ursacheOf(deps: ActivityDeps, input: StoerungInput, aktivierungId
   }
   const art = DAUERHAFTE_FEHLER[fehler.typ];
   const was = `${art.was}: ${fehler.nachricht}`;
-  if (fehler.typ === 'KonfigurationsFehler') {
+  if (fehler.typ === 'KonfigurationsFehler' || fehler.typ === 'EmpfaengerFehler') {
     // The same mistake in the same activation is one cause; another mistake is another (and mailed again).
     const fingerprint = createHash('sha256').update(fehler.nachricht).digest('hex').slice(0, 12);
-    return { key: `prozessparameter:${aktivierungId}:${fingerprint}`, was, behebbarDurch: art.behebbarDurch };
+    const bereich = fehler.typ === 'KonfigurationsFehler' ? 'prozessparameter' : 'empfaenger';
+    return { key: `${bereich}:${aktivierungId}:${fingerprint}`, was, behebbarDurch: art.behebbarDurch };
   }
   if (fehler.typ === 'EpayblKonfiguration') {
     // The operator's configuration is per ePayBL Mandant: every activation paying into it shares the cause.

@@ -11,6 +11,9 @@ import { sendNotificationOnce } from '../mail';
 import { deliverPlain } from '../../integrations/transfer/plain';
 import { deliverXFall } from '../../integrations/transfer/xfall';
 import { safeFolderName } from '../../integrations/transfer/filenames';
+import { buildAusgabeXml } from '../../integrations/transfer/ausgabe-xml';
+import { findVersion } from '../../db/stores/formular';
+import { ausgabeDaten, type Ausgabeformat } from '../../domain/formular/ausgabe';
 import { LEDGER_DIR } from '../../integrations/transfer/cleanup';
 import { isDeliveryError, type AntragPackage, type DeliveryResult } from '../../integrations/transfer/types';
 import { paymentInformation, type SubmissionRef } from '../../integrations/fitconnect/client';
@@ -50,13 +53,27 @@ async function paket(deps: ActivityDeps, vn: string): Promise<AntragPackage> {
   const dateien = await listZustellDateien(db, vn);
   const pdf = dateien.find((d) => d.art === 'antrag-pdf');
   if (!pdf?.content) throw new Error(`PDF of ${vn} missing`); // retryable: the receipt activity writes it first
-  return {
+  // The Fachverfahren receives the answers where the version's output mapping puts them, not the form's keys.
+  const version = await findVersion(db, antrag.onlinedienst_id, antrag.formular_version);
+  const format = version?.definition.prozess.zustellung.ausgabeformat;
+  const abbilden = (f: Ausgabeformat) => (version ? ausgabeDaten(version.definition, antrag.form_data!, f) : null);
+  const kopf = {
     vorgangsnummer: vn,
     onlinedienstId: antrag.onlinedienst_id,
     mandantId: antrag.mandant_id,
     leistungId: aktivierung.leistung_id,
     submittedAt: antrag.eingegangen_am.toISOString(),
-    formData: { ...antrag.form_data, antragsteller: antrag.antragsteller },
+  };
+  const xml = format === 'xml' ? abbilden('xml') : null;
+  return {
+    ...kopf,
+    formData: {
+      ...(abbilden(format === 'xfall' ? 'xfall' : 'json') ?? antrag.form_data),
+      antragsteller: antrag.antragsteller,
+    },
+    ...(xml
+      ? { ausgabeXml: buildAusgabeXml({ ...kopf, formData: {}, pdf: new Uint8Array(), attachments: [] }, xml) }
+      : {}),
     pdf: new Uint8Array(pdf.content),
     attachments: dateien
       .filter((d) => d.art === 'anlage' && d.content)

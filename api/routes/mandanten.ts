@@ -15,6 +15,7 @@ import { HttpProblem } from '../problem';
 import { apiRoute, json, jsonBody, router } from '../route';
 import { behoerdenkontenRoutes } from './behoerdenkonten';
 import { organisationseinheitenRoutes } from './organisationseinheiten';
+import { zustellkanalRoutes } from './oe-zustellkanal';
 import { datenschutzbeauftragteRSchema, mandantListSchema, mandantSchema, type MandantView } from '../schemas/mandant';
 
 const READERS = ['awb', 'projektleitung', 'mandant-admin', 'sachbearbeitung', 'prozesseigner'] as const;
@@ -119,6 +120,7 @@ export function mandantenRoutes(deps: ApiDeps) {
   });
 
   app.route('/', organisationseinheitenRoutes(deps));
+  app.route('/', zustellkanalRoutes(deps));
   app.route('/', behoerdenkontenRoutes(deps));
   return app;
 }

@@ -10,6 +10,7 @@ import * as m0013 from './0013_formular';
 import * as m0014 from './0014_organisationseinheit_kommunikation';
 import * as m0017 from './0017_entwurf';
 import * as m0019 from './0019_aufgabe_notiz';
+import * as m0021 from './0021_oe_zustellkanal';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0014_organisationseinheit_kommunikation': m0014,
   '0017_entwurf': m0017,
   '0019_aufgabe_notiz': m0019,
+  '0021_oe_zustellkanal': m0021,
 };

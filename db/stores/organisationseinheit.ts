@@ -168,3 +168,19 @@ export async function unlinkLeistung(db: Kysely<Database>, oeId: string, leistun
     .executeTakeFirst();
   return r.numDeletedRows > 0n;
 }
+
+/** Where Anträge addressed to this OE by an answer go (null clears); undefined when it is not this Mandant's OE. */
+export async function setZustellkanal(
+  db: Kysely<Database>,
+  mandantId: string,
+  id: string,
+  kanal: { verzeichnis: string | null; fitconnectDestinationId: string | null },
+): Promise<Organisationseinheit | undefined> {
+  return db
+    .updateTable('organisationseinheit')
+    .set({ zustell_verzeichnis: kanal.verzeichnis, fitconnect_destination_id: kanal.fitconnectDestinationId })
+    .where('id', '=', id)
+    .where('mandant_id', '=', mandantId)
+    .returningAll()
+    .executeTakeFirst();
+}

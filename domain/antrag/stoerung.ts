@@ -27,6 +27,8 @@ export function behebtSichSelbst(schritt: StoerungSchritt): boolean {
 export const DAUERHAFTE_FEHLER = {
   /** A Prozessparameter is missing or malformed (activities/antrag/konfiguration.ts). */
   KonfigurationsFehler: { behebbarDurch: 'mandant', was: 'Prozessparameter der Aktivierung fehlerhaft' },
+  /** The Organisationseinheit an answer names as recipient is unknown or has no channel (activities/antrag/empfaenger.ts). */
+  EmpfaengerFehler: { behebbarDurch: 'mandant', was: 'Empfangende Stelle des Antrags nicht eingerichtet' },
   /** ePayBL -0611: Mandant, Bewirtschafter or Haushaltsstelle unknown at the operator. */
   EpayblKonfiguration: { behebbarDurch: 'awb', was: 'ePayBL meldet einen Konfigurationsfehler beim Betreiber' },
   /** ePayBL refuses a field we send from the Prozessparameter (a Buchungstext character, a length). */

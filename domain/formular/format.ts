@@ -256,6 +256,13 @@ export const prozessSchema = z.strictObject({
     modus: z.enum(['transfer-plain', 'transfer-xfall', 'fitconnect']),
     ausgabeformat: z.enum(['json', 'xml', 'xfall']),
   }),
+  /**
+   * Who receives the Antrag. Absent: the activation's Organisationseinheit and its Transferverzeichnis or FIT-Connect
+   * destination (Prozessparameter). `antwort`: the Organisationseinheit the answer in `feld` names — a single-choice
+   * field whose option values are OE ids of the Mandant (the chosen school of a Schulanmeldung); delivery goes to
+   * that OE's own channel, and an unknown or unconfigured OE is a Störung for the Mandant.
+   */
+  empfaenger: z.strictObject({ art: z.literal('antwort'), feld: feldPfad }).optional(),
   /** The process's default durations by name (zahlungAbbruch, widerspruch, …); `frist.<name>` overrides them. */
   fristen: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/), dauer).default({}),
   nachforderung: z.strictObject({ erlaubt: z.boolean(), frist: dauer.optional() }),

@@ -1,7 +1,7 @@
 // Prozessparameter against what the process declares: a value of the declared type, no undeclared key, and which
 // required ones an activation still lacks. Values travel as text (that is how they are stored).
 import { DAUER } from '../dauer';
-import type { ParameterDeklaration, ProzessDefinition, Wert } from './format';
+import type { ParameterDeklaration, Wert } from './format';
 import { STANDARD_NAMENSRAEUME, STANDARD_PARAMETER } from './standard-parameter';
 
 /** Why a value does not fit its declaration (German), or undefined when it fits. */
@@ -85,33 +85,4 @@ export function fehlendePflichtparameter(
 ): string[] {
   const da = new Set(gesetzt);
   return deklariert.filter((d) => d.pflicht && d.default === undefined && !da.has(d.name)).map((d) => d.name);
-}
-
-/**
- * What the process itself sets for an activation's parameters, under what the Mandant set: its delivery mode as
- * `zustellung.modus` and the durations of `prozess.fristen` as `frist.<name>`, else the declared defaults (which
- * often only copy the standard ones). The gate lets a required parameter with a default pass unset, so the Antrag
- * has to run with that default too.
- */
-export function prozessVorgaben(
-  prozess: Pick<ProzessDefinition, 'parameter' | 'fristen' | 'zustellung'>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const d of prozess.parameter) if (d.default !== undefined) out[d.name] = wertAlsText(d.default);
-  out['zustellung.modus'] = prozess.zustellung.modus;
-  for (const [name, dauer] of Object.entries(prozess.fristen)) out[`frist.${name}`] = dauer;
-  return out;
-}
-
-/**
- * The fee in cent the process charges for one Antrag, from the amount parameter: none for `keine`, the amount for
- * `pauschal`, the amount times the whole number answered in `feld` for `jeEinheit` (no answer: nothing to pay).
- */
-export function gebuehrCent(gebuehr: ProzessDefinition['gebuehr'], betragCent: number, daten: unknown): number {
-  if (gebuehr.art === 'keine') return 0;
-  if (gebuehr.art === 'pauschal') return betragCent;
-  let wert: unknown = daten;
-  for (const teil of gebuehr.feld.split('.'))
-    wert = wert !== null && typeof wert === 'object' ? (wert as Record<string, unknown>)[teil] : undefined;
-  return typeof wert === 'number' && Number.isInteger(wert) && wert > 0 ? betragCent * wert : 0;
 }

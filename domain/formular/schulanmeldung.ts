@@ -1,7 +1,8 @@
 // The seeds' "Digitale Schulanmeldung" (shared/seeds/003): the parents name the child, the Schulbezirk and up to
 // two Wunschschulen. The first Wunschschule is the school that receives the Antrag, so the receiving authority is
-// an answer of each Antrag, not a setting of the activation. Built as a Blaupause: no fee, JSON to the school's
-// Transferverzeichnis, which each Mandant must name (a required Prozessparameter).
+// an answer of each Antrag (`prozess.empfaenger`), not a setting of the activation: each school is an
+// Organisationseinheit of the Mandant with its own Transferverzeichnis. Built as a Blaupause: no fee, JSON shaped
+// by the fields' mappings.
 import type { DefinitionEingabe } from './format';
 import { standardParameter } from './standard-parameter';
 
@@ -10,6 +11,9 @@ export const SCHULEN = [
   { wert: 'gs-leipzig-mitte', label: 'Grundschule am Markt, Leipzig-Mitte' },
   { wert: 'gs-leipzig-sued', label: 'Grundschule Connewitz, Leipzig-Süd' },
 ];
+
+/** Where the school's Fachverfahren finds an answer in the delivered JSON. */
+const json = (pfad: string) => ({ json: pfad });
 
 export const schulanmeldungDefinition: DefinitionEingabe = {
   format: 'amt24-formular/1',
@@ -22,10 +26,30 @@ export const schulanmeldungDefinition: DefinitionEingabe = {
       id: 'kind',
       titel: 'Kind',
       felder: [
-        { id: 'vorname', typ: 'text', label: 'Vorname des Kindes', minLaenge: 1, maxLaenge: 80 },
-        { id: 'nachname', typ: 'text', label: 'Nachname des Kindes', minLaenge: 1, maxLaenge: 80 },
-        { id: 'geburtsdatum', typ: 'datum', label: 'Geburtsdatum', min: '2015-01-01' },
-        { id: 'anschrift', typ: 'adresse', label: 'Anschrift des Kindes' },
+        {
+          id: 'vorname',
+          typ: 'text',
+          label: 'Vorname des Kindes',
+          minLaenge: 1,
+          maxLaenge: 80,
+          ausgabe: json('kind.vorname'),
+        },
+        {
+          id: 'nachname',
+          typ: 'text',
+          label: 'Nachname des Kindes',
+          minLaenge: 1,
+          maxLaenge: 80,
+          ausgabe: json('kind.nachname'),
+        },
+        {
+          id: 'geburtsdatum',
+          typ: 'datum',
+          label: 'Geburtsdatum',
+          min: '2015-01-01',
+          ausgabe: json('kind.geburtsdatum'),
+        },
+        { id: 'anschrift', typ: 'adresse', label: 'Anschrift des Kindes', ausgabe: json('kind.anschrift') },
       ],
     },
     {
@@ -37,6 +61,7 @@ export const schulanmeldungDefinition: DefinitionEingabe = {
           typ: 'auswahl',
           label: 'Schulbezirk',
           hilfe: 'Der Bezirk, in dem das Kind wohnt; er bestimmt die zuständige Grundschule.',
+          ausgabe: json('schule.bezirk'),
           optionen: [
             { wert: 'nord', label: 'Leipzig-Nord' },
             { wert: 'mitte', label: 'Leipzig-Mitte' },
@@ -49,6 +74,7 @@ export const schulanmeldungDefinition: DefinitionEingabe = {
           label: 'Erste Wunschschule',
           hilfe: 'Diese Schule erhält die Anmeldung und entscheidet über die Aufnahme.',
           optionen: SCHULEN,
+          ausgabe: json('schule.erstwunsch'),
         },
         {
           id: 'wunschschule2',
@@ -56,6 +82,7 @@ export const schulanmeldungDefinition: DefinitionEingabe = {
           label: 'Zweite Wunschschule',
           pflicht: false,
           optionen: SCHULEN,
+          ausgabe: json('schule.zweitwunsch'),
           bedingung: { wirkung: 'anzeigen', wenn: { feld: 'wunschschule1', ausgefuellt: true } },
         },
         {
@@ -65,6 +92,7 @@ export const schulanmeldungDefinition: DefinitionEingabe = {
           pflicht: false,
           maxLaenge: 2000,
           mehrzeilig: true,
+          ausgabe: json('schule.begruendung'),
         },
       ],
     },
@@ -72,8 +100,15 @@ export const schulanmeldungDefinition: DefinitionEingabe = {
       id: 'sorgeberechtigte',
       titel: 'Sorgeberechtigte',
       felder: [
-        { id: 'name', typ: 'text', label: 'Name der/des Sorgeberechtigten', minLaenge: 2, maxLaenge: 120 },
-        { id: 'email', typ: 'email', label: 'E-Mail-Adresse' },
+        {
+          id: 'name',
+          typ: 'text',
+          label: 'Name der/des Sorgeberechtigten',
+          minLaenge: 2,
+          maxLaenge: 120,
+          ausgabe: json('sorgeberechtigte.name'),
+        },
+        { id: 'email', typ: 'email', label: 'E-Mail-Adresse', ausgabe: json('sorgeberechtigte.email') },
       ],
     },
   ],
@@ -86,6 +121,8 @@ export const schulanmeldungDefinition: DefinitionEingabe = {
     },
     gebuehr: { art: 'keine' },
     zustellung: { modus: 'transfer-plain', ausgabeformat: 'json' },
+    // The first Wunschschule receives the Anmeldung: its option values are the schools' OE ids.
+    empfaenger: { art: 'antwort', feld: 'wunschschule1' },
     fristen: {},
     nachforderung: { erlaubt: true },
     parameter: [standardParameter('zustellung.modus'), standardParameter('zustellung.verzeichnis', { pflicht: true })],

@@ -1,14 +1,14 @@
 // The automatic certification of a form+process version (the Blaupause's "automatische Formularzertifizierung"):
 // every rule runs, every finding names its JSON pointer, and the result is bound to the content hash it was taken
 // of. It judges what the format allows a draft to leave open (labels, options, uploads, mappings, …).
-import { bedingungen, baueBaum, gelesenePfade, type FeldKnoten } from './baum';
+import { bedingungen, baueBaum, gelesenePfade, wiederholungen, type FeldKnoten } from './baum';
 import type { Befund } from './befund';
 import { ANLAGE_HOECHSTBYTES, type Definition, type Feld } from './format';
 import { parameterWertFehler, wertAlsText } from './parameter';
 import { EPAYBL_PFLICHT } from './standard-parameter';
 
 /** Bumped when a rule is added or changed, so evidence says which rules judged it. */
-export const REGELWERK = 'zertifizierung/1';
+export const REGELWERK = 'zertifizierung/2';
 
 export interface Zertifizierungsergebnis {
   regelwerk: string;
@@ -180,6 +180,22 @@ export function zertifiziere(def: Definition): Zertifizierungsergebnis {
       'zustellung',
       'FIT-Connect-Zustellung ohne deklarierten Parameter fitconnect.destinationId.',
     );
+  }
+
+  if (prozess.empfaenger) {
+    // The recipient must be known for every Antrag: one answer, always asked, never inside a list.
+    const k = baum.nachPfad.get(prozess.empfaenger.feld);
+    const meldung = `„${prozess.empfaenger.feld}“ ist kein Pflicht-Auswahlfeld (eine Option, ohne Bedingung) des Formulars.`;
+    if (
+      !k ||
+      k.feld.typ !== 'auswahl' ||
+      k.feld.mehrfach ||
+      !k.feld.pflicht ||
+      k.feld.bedingung ||
+      wiederholungen(k).length > 0
+    ) {
+      add('/prozess/empfaenger/feld', 'empfaenger', meldung);
+    }
   }
 
   const format = prozess.zustellung.ausgabeformat;

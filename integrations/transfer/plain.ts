@@ -1,4 +1,5 @@
-// Plain Transferverzeichnis: one folder per Vorgang with antrag.pdf, the attachments, antrag.json and antrag.xml.
+// Plain Transferverzeichnis: one folder per Vorgang with antrag.pdf, the attachments, antrag.json and antrag.xml
+// (the process's XML document when its output format is XML, else the xFall container).
 // The authority's software polls the share and takes whatever folder it sees, so a folder must appear complete
 // or not at all: it is built under a dot-name (which pickup ignores), synced, and renamed in one step.
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
@@ -142,7 +143,7 @@ export async function deliverPlain(
     if (options.includeXml !== false) {
       await writeFileDurable(
         join(temp, 'antrag.xml'),
-        buildXFall(pkg, { createdAt: deliveredAt, embedDocuments: false, documents }),
+        pkg.ausgabeXml ?? buildXFall(pkg, { createdAt: deliveredAt, embedDocuments: false, documents }),
       );
     }
     await fsyncDir(temp);

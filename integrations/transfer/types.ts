@@ -6,7 +6,10 @@ export interface AntragPackage {
   leistungId?: string;
   /** ISO 8601 instant of the submission ("eingegangen"). */
   submittedAt: string;
+  /** The answers, shaped by the process's output mapping (domain/formular/ausgabe.ts). */
   formData: Record<string, unknown>;
+  /** When the process's output format is XML: the document written as antrag.xml instead of the xFall container. */
+  ausgabeXml?: string;
   /** The applicant's PDF of the Antrag. */
   pdf: Uint8Array;
   attachments: AntragAttachment[];

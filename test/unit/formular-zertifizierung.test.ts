@@ -15,7 +15,7 @@ const befunde = (d: unknown) => zertifiziere(parse(d)).befunde.map((b) => [b.pfa
 
 describe('automatic certification', () => {
   it('passes a complete definition', () => {
-    expect(zertifiziere(parse(beispiel()))).toEqual({ regelwerk: 'zertifizierung/1', bestanden: true, befunde: [] });
+    expect(zertifiziere(parse(beispiel()))).toEqual({ regelwerk: 'zertifizierung/2', bestanden: true, befunde: [] });
   });
 
   it('refuses a cycle in conditions (an endless loop), naming the condition', () => {

@@ -22,6 +22,7 @@ import { apiRoute, json, jsonBody, router } from '../../route';
 import { antragDetailSchema, antragListSchema, antragSichtSchema, downloadContent } from '../../schemas/antrag';
 import { update } from '../../workflow-calls';
 import { aufgabeView } from '../aufgaben';
+import { nachforderungNachProzess } from './nachforderung';
 
 const BEHOERDE = ['sachbearbeitung', 'mandant-admin'] as const;
 const vnParams = z.object({ vorgangsnummer: z.string() });
@@ -78,7 +79,8 @@ const meldung = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('nachforderung'),
     text: z.string().trim().min(3).max(5000),
-    frist: z.iso.datetime({ offset: true }),
+    /** Optional when the process definition gives the Nachforderung a default deadline. */
+    frist: z.iso.datetime({ offset: true }).optional(),
   }),
   z.object({ status: z.literal('abgeschlossen') }),
 ]);
@@ -196,13 +198,15 @@ export function behoerdeRoutes(deps: ApiDeps) {
 
   app.openapi(bearbeitungRoute, async (c) => {
     const user = currentUser(c);
-    const { vorgangsnummer: vn } = await antragFuer(user, c.req.valid('param').vorgangsnummer);
+    const antrag = await antragFuer(user, c.req.valid('param').vorgangsnummer);
+    const vn = antrag.vorgangsnummer;
     const body = c.req.valid('json');
+    const meldung = body.status === 'nachforderung' ? await nachforderungNachProzess(deps, antrag, body) : body;
     const sicht = await update(
       `Antrag ${vn}`,
       () =>
         handle(vn).executeUpdate(bearbeitungUpdate, {
-          args: [{ ...body, actor: user.id }],
+          args: [{ ...meldung, actor: user.id }],
           updateId: c.req.valid('header')['Idempotency-Key'],
         }),
       { vorgangsnummer: vn },
