@@ -36,8 +36,8 @@ export function createLogger(role: string, level: string, destination?: Destinat
 
 /**
  * Stdout written in the background, for the API: with the default synchronous write every request waited for its
- * log line whenever the reader of stdout (container runtime, log shipper, a busy parent) let the pipe fill — in the
- * CPU profile of a submission the largest single cost. Buffered lines are flushed synchronously on exit (pino
+ * log line whenever the reader of stdout (container runtime, log shipper, a busy parent) let the pipe fill — up to
+ * 0.6 ms a request in the profiles of docs/performance.md. Buffered lines are flushed synchronously on exit (pino
  * registers that); a SIGKILL loses at most what was buffered. A reader that never catches up costs at most
  * BACKGROUND_BUFFER bytes of memory; beyond that lines are dropped rather than held.
  */
