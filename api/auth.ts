@@ -48,14 +48,37 @@ export async function signToken(keys: KeyRing<'bearer'>, user: User, expiresIn =
     .sign(keyObject(keys[0]!));
 }
 
+// A token's signature and claims never change, so a token verified once needs only its expiry checked again: the
+// check costs about a millisecond of CPU per request through WebCrypto, the lookup nothing. Only tokens that
+// verified are kept, per key ring (a ring names its keys), at most VERIFIED_MAX of them. Nothing here is state
+// another API process would need: any process verifies any token itself.
+const VERIFIED_MAX = 10_000;
+const verified = new WeakMap<KeyRing<'bearer'>, Map<string, { user: User; expiresAt: number }>>();
+
 /** The user of a token signed with any key of the ring (and not expired); throws otherwise. */
 export async function verifyToken(keys: KeyRing<'bearer'>, token: string): Promise<User> {
+  let known = verified.get(keys);
+  if (!known) verified.set(keys, (known = new Map()));
+  const hit = known.get(token);
+  // jose's rule: expired once `exp` is reached; an expired token goes through jose again to fail as it would.
+  // A copy: no request sees what another did to its user.
+  if (hit && Date.now() < hit.expiresAt)
+    return { ...hit.user, roles: [...hit.user.roles], mandanten: [...hit.user.mandanten] };
+  if (hit) known.delete(token);
   let failure: unknown = new Error('no key');
   for (const key of keys) {
     try {
       const { payload } = await jwtVerify(token, keyObject(key), { issuer: ISSUER, algorithms: ['HS256'] });
       const parsed = claims.parse(payload);
-      return { id: parsed.sub, name: parsed.name, roles: parsed.roles, mandanten: parsed.mandanten };
+      const user: User = { id: parsed.sub, name: parsed.name, roles: parsed.roles, mandanten: parsed.mandanten };
+      if (payload.exp !== undefined && payload.nbf === undefined) {
+        if (known.size >= VERIFIED_MAX) known.delete(known.keys().next().value!);
+        known.set(token, {
+          user: { ...user, roles: [...user.roles], mandanten: [...user.mandanten] },
+          expiresAt: payload.exp * 1000,
+        });
+      }
+      return user;
     } catch (err) {
       failure = err;
     }

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { createDb, migrateToLatest } from '../db/client';
 import { loadConfigOrExit } from '../runtime/config';
 import { databaseUrl, smtpUrl, temporalAddress } from '../runtime/endpoints';
-import { createLogger } from '../runtime/logger';
+import { backgroundStdout, createLogger } from '../runtime/logger';
 import { deriveKeys } from '../runtime/keys';
 import { parameterKey } from '../runtime/secrets';
 import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
@@ -17,7 +17,7 @@ import { startTracing, tracingClientInterceptors } from '../runtime/tracing';
 import { createApp } from './http';
 
 const config = loadConfigOrExit();
-const log = createLogger('api', config.logLevel);
+const log = createLogger('api', config.logLevel, backgroundStdout());
 const version = (
   JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;

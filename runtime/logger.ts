@@ -33,3 +33,15 @@ export function createLogger(role: string, level: string, destination?: Destinat
     destination,
   );
 }
+
+/**
+ * Stdout written in the background, for the API: with the default synchronous write every request waited for its
+ * log line whenever the reader of stdout (container runtime, log shipper, a busy parent) let the pipe fill — up to
+ * 0.6 ms a request in the profiles of docs/performance.md. Buffered lines are flushed synchronously on exit (pino
+ * registers that); a SIGKILL loses at most what was buffered. A reader that never catches up costs at most
+ * BACKGROUND_BUFFER bytes of memory; beyond that lines are dropped rather than held.
+ */
+const BACKGROUND_BUFFER = 16 * 1024 * 1024;
+export function backgroundStdout(): DestinationStream {
+  return pino.destination({ dest: 1, sync: false, maxLength: BACKGROUND_BUFFER });
+}

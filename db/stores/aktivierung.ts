@@ -3,12 +3,57 @@
 // status, and at the end the retention of their Prozessparameter; activities/onlinedienst/aktivierung.ts runs these
 // in the transaction that audits the change).
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Aktivierung, AktivierungTable, Database, ProzessparameterTable, WartungsmodusArt } from '../schema';
+import type {
+  Aktivierung,
+  AktivierungTable,
+  Database,
+  ProzessparameterTable,
+  Stage,
+  WartungsmodusArt,
+} from '../schema';
 
 export type Prozessparameter = Selectable<ProzessparameterTable>;
 
 export async function findAktivierung(db: Kysely<Database>, id: string): Promise<Aktivierung | undefined> {
   return db.selectFrom('aktivierung').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A form version on a stage, by number and content hash (the definition itself is read only when needed). */
+export interface StageVersion {
+  stage: Stage;
+  version: string;
+  contentHash: string;
+}
+
+/**
+ * What a submission needs to know before it validates, in one round trip: the activation and, for each of
+ * `stages`, the form version there (in the order of `stages`; a stage without one is left out).
+ */
+export async function findEinreichungsZiel(
+  db: Kysely<Database>,
+  id: string,
+  stages: readonly Stage[],
+): Promise<{ aktivierung: Aktivierung; versionen: StageVersion[] } | undefined> {
+  const rows = await db
+    .selectFrom('aktivierung as a')
+    .leftJoin('formular_stage as s', (j) =>
+      j.onRef('s.onlinedienst_id', '=', 'a.onlinedienst_id').on('s.stage', 'in', [...stages]),
+    )
+    .leftJoin('formular_definition as d', (j) =>
+      j.onRef('d.onlinedienst_id', '=', 's.onlinedienst_id').onRef('d.version', '=', 's.version'),
+    )
+    .selectAll('a')
+    .select(['s.stage as ziel_stage', 'd.version as ziel_version', 'd.content_hash as ziel_hash'])
+    .where('a.id', '=', id)
+    .execute();
+  if (rows.length === 0) return undefined;
+  const { ziel_stage: _s, ziel_version: _v, ziel_hash: _h, ...aktivierung } = rows[0]!;
+  const versionen: StageVersion[] = [];
+  for (const stage of stages) {
+    const hit = rows.find((r) => r.ziel_stage === stage && r.ziel_version !== null && r.ziel_hash !== null);
+    if (hit) versionen.push({ stage, version: hit.ziel_version!, contentHash: hit.ziel_hash! });
+  }
+  return { aktivierung, versionen };
 }
 
 export async function findAktivierungOf(

@@ -199,3 +199,8 @@ export function kompiliertFuer(hash: string, def: Pick<Definition, 'abschnitte'>
   cache.set(hash, compiled);
   return compiled;
 }
+
+/** The compiled form of a content hash if it was compiled before: the definition need not be read again. */
+export function kompiliertBekannt(hash: string): KompiliertesFormular | undefined {
+  return cache.get(hash);
+}

@@ -2,7 +2,6 @@
 // a retry (same Idempotency-Key, or without one the same content) returns the same Antrag.
 import { z } from '@hono/zod-openapi';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { findAktivierung } from '../../../db/stores/aktivierung';
 import { findSubmission, insertAntrag } from '../../../db/stores/antrag';
 import { antragWorkflowId } from '../../../domain/vorgangsnummer';
 import type { AntragInput } from '../../../messages/antrag';
@@ -15,7 +14,7 @@ import {
 import { statusToken, vorgangsnummerFor } from '../../../runtime/tokens';
 import { antragEingabe, antragMultipart, canonical, dateienAus, pruefeAnlagen, sha256 } from '../../antrag-eingabe';
 import { currentUser } from '../../auth';
-import { formularFuerAntrag } from '../../formular';
+import { zielFuerAntrag } from '../../formular';
 import type { ApiDeps } from '../../deps';
 import { badRequest, HttpProblem, toInvalidParams } from '../../problem';
 import { apiRoute, openapiEitherBody, router } from '../../route';
@@ -74,12 +73,16 @@ export function einreichungRoutes(deps: ApiDeps) {
     if (eingabe.test && !user.roles.includes('prozesseigner')) {
       throw new HttpProblem(403, 'Keine Berechtigung', 'Only a Prozesseigner submits test Anträge');
     }
-    const aktivierung = await findAktivierung(deps.db, eingabe.aktivierungId);
-    if (!aktivierung) {
+    const ziel = await zielFuerAntrag(deps.db, eingabe.aktivierungId, {
+      test: eingabe.test,
+      version: eingabe.formularVersion,
+    });
+    if (!ziel) {
       throw new HttpProblem(404, 'Nicht gefunden', `Aktivierung ${eingabe.aktivierungId} not found`, {
         invalidParams: [{ name: 'aktivierungId', reason: 'unbekannt' }],
       });
     }
+    const { aktivierung, formular } = ziel;
     if (aktivierung.status !== 'aktiv' && !eingabe.test) {
       throw new HttpProblem(
         409,
@@ -93,10 +96,6 @@ export function einreichungRoutes(deps: ApiDeps) {
         'Dieser Onlinedienst wird gerade gewartet. Bitte versuchen Sie es später erneut.';
       throw new HttpProblem(503, 'Wartungsmodus', text, {}, { 'retry-after': '3600' });
     }
-    const formular = await formularFuerAntrag(deps.db, aktivierung.onlinedienst_id, {
-      test: eingabe.test,
-      version: eingabe.formularVersion,
-    });
     if (!formular) {
       const name = `${aktivierung.onlinedienst_id}${eingabe.formularVersion ? `@${eingabe.formularVersion}` : ''}`;
       throw new HttpProblem(422, 'Formular unbekannt', `No form ${name}`, {
@@ -119,7 +118,7 @@ export function einreichungRoutes(deps: ApiDeps) {
     const payloadHash = sha256(
       canonical({
         aktivierungId: aktivierung.id,
-        formularVersion: formular.row.version,
+        formularVersion: formular.version,
         daten: daten.data,
         antragsteller: eingabe.antragsteller,
         test: eingabe.test,
@@ -137,7 +136,7 @@ export function einreichungRoutes(deps: ApiDeps) {
         aktivierungId: aktivierung.id,
         onlinedienstId: aktivierung.onlinedienst_id,
         mandantId: aktivierung.mandant_id,
-        formularVersion: formular.row.version,
+        formularVersion: formular.version,
         payloadHash,
         daten: daten.data as Record<string, unknown>,
         antragsteller: eingabe.antragsteller,
