@@ -9,6 +9,7 @@ import * as m0012 from './0012_transfer_abholung';
 import * as m0013 from './0013_formular';
 import * as m0014 from './0014_organisationseinheit_kommunikation';
 import * as m0017 from './0017_entwurf';
+import * as m0022 from './0022_annahme_limit';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0013_formular': m0013,
   '0014_organisationseinheit_kommunikation': m0014,
   '0017_entwurf': m0017,
+  '0022_annahme_limit': m0022,
 };
