@@ -34,6 +34,8 @@ export interface StartTemporalOptions {
   ui?: boolean;
   envPath?: string;
   log?: (line: string) => void;
+  /** Task queue fairness (default on); `npm run bench:burst -- --no-fairness` measures without it. */
+  fairness?: boolean;
 }
 
 export async function startTemporal(opts: StartTemporalOptions): Promise<TemporalServer> {
@@ -58,7 +60,10 @@ export async function startTemporal(opts: StartTemporalOptions): Promise<Tempora
       uiPort: opts.ui ? opts.uiPort : undefined,
       searchAttributes: allSearchAttributes,
       log: { format: 'json', level: 'error' },
-      extraArgs: DEV_SERVER_DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
+      extraArgs: (opts.fairness === false ? [] : DEV_SERVER_DYNAMIC_CONFIG).flatMap((value) => [
+        '--dynamic-config-value',
+        value,
+      ]),
     },
   });
   return {
