@@ -17,12 +17,12 @@ export interface AnnahmeLimits {
 export type Annahme = { ok: true } | { ok: false; grenze: 'global' | 'mandant' };
 
 /**
- * Takes one place in this second's counts of the Mandant and of everyone. A later second starts a count at 1; a
- * statement that read its clock before another's later second landed counts into that later second (GREATEST),
- * so a count is never reset backwards.
+ * A later second starts a count at 1; a statement that read its clock before another's later second landed counts
+ * into that later second (GREATEST), so a count is never reset backwards. Returns the second each count took a
+ * place in, null where it was full.
  */
-export async function nimmAn(db: Kysely<Database>, mandantId: string, limits: AnnahmeLimits): Promise<Annahme> {
-  const row = await sql<{ mandant: string | null; global: string | null }>`
+function zaehle(db: Kysely<Database>, mandantId: string, limits: AnnahmeLimits) {
+  return sql<{ mandant: string | null; global: string | null }>`
     WITH jetzt AS (SELECT floor(extract(epoch FROM now()))::bigint AS s),
     m AS (
       INSERT INTO annahme_zaehler AS z (scope, sekunde, anzahl, updated_at)
@@ -46,7 +46,17 @@ export async function nimmAn(db: Kysely<Database>, mandantId: string, limits: An
     )
     SELECT (SELECT sekunde FROM m) AS mandant, (SELECT sekunde FROM g) AS global
   `.execute(db);
-  const { mandant, global } = row.rows[0] ?? { mandant: null, global: null };
+}
+
+/** Takes one place in this second's counts of the Mandant and of everyone, or says which limit is reached. */
+export async function nimmAn(db: Kysely<Database>, mandantId: string, limits: AnnahmeLimits): Promise<Annahme> {
+  // Every submission updates the one global row, whose lock is held until commit: not waiting for the WAL flush
+  // there (a count lost in a crash costs nothing), the row is free again after one round trip.
+  const result = await db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+    return zaehle(trx, mandantId, limits);
+  });
+  const { mandant, global } = result.rows[0] ?? { mandant: null, global: null };
   if (mandant === null) return { ok: false, grenze: 'mandant' };
   if (global === null) {
     // The Mandant's place was taken but everyone's count is full: give it back, the submission is not accepted.
