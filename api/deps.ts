@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
+import type { AnnahmeLimits } from '../db/stores/annahme';
 import type { Keys } from '../runtime/keys';
 import type { Logger } from '../runtime/logger';
 import type { LifecycleApiSettings } from './lifecycle-api';
@@ -31,6 +32,11 @@ export interface ApiDeps {
   deliveryMaxRetryInterval?: string;
   /** How long a temporary failure of an Antrag's step may last before it is a Störung, passed to new Anträge. */
   stoerungNach?: string;
+  /**
+   * Submissions per second for all and for one Mandant (ANTRAG_LIMIT_*), counted in PostgreSQL so the limits hold
+   * across API processes; past one a submission gets 429 with Retry-After. Absent: no limit.
+   */
+  annahmeLimits?: AnnahmeLimits;
   version: string;
   /** Largest request body of a route that declares no larger one (API_MAX_BODY_BYTES; default 1 MiB). */
   maxBodyBytes?: number;

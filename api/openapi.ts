@@ -15,6 +15,7 @@ const PROBLEM_TEXT: Record<number, string> = {
   413: 'too large',
   415: 'unsupported media type',
   422: 'not processable (e.g. unknown form version)',
+  429: 'too many submissions this second (global or per-Mandant limit): nothing was stored; see Retry-After',
   503: 'not available right now (see Retry-After)',
 };
 

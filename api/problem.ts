@@ -30,6 +30,7 @@ export const problemTypes = {
   409: 'https://amt24.sachsen.de/probleme/konflikt',
   413: 'https://amt24.sachsen.de/probleme/zu-gross',
   415: 'https://amt24.sachsen.de/probleme/medientyp',
+  429: 'https://amt24.sachsen.de/probleme/zu-viele-anfragen',
   503: 'https://amt24.sachsen.de/probleme/nicht-verfuegbar',
 } as Record<number, string>;
 

@@ -16,7 +16,7 @@ export type { AppEnv };
 export type Access = 'public' | 'signed-in' | readonly Role[];
 
 /** Problem statuses a route can answer with; each has a shared response in the document (openapi.ts). */
-export const PROBLEM_STATUSES = [400, 401, 403, 404, 409, 413, 415, 422, 503] as const;
+export const PROBLEM_STATUSES = [400, 401, 403, 404, 409, 413, 415, 422, 429, 503] as const;
 export type ProblemStatus = (typeof PROBLEM_STATUSES)[number];
 
 export type ApiTag =

@@ -71,6 +71,7 @@ const app = createApp({
   stoerungNach: config.stoerungAfter,
   fitconnectCallbackSecrets: config.fitconnect.callbackSecrets,
   entwurfTage: config.entwurfTage,
+  annahmeLimits: config.antragLimits,
   parameterKey: parameterKey(config.parameterKey),
   // `npm start` hands its loopback mail server to this process as SMTP_URL; a relay elsewhere has no view of ours.
   mailViewUrl:

@@ -287,6 +287,7 @@ export interface Database {
   formular_zertifizierung: FormularZertifizierungTable;
   formular_stage: FormularStageTable;
   entwurf: EntwurfTable;
+  annahme_zaehler: AnnahmeZaehlerTable;
 }
 
 export type Mandant = Selectable<MandantTable>;
@@ -327,3 +328,13 @@ export interface StoerungTable {
 
 export type * from './schema-lifecycle';
 export type * from './schema-formular';
+
+// Admission limits (migration 0022): the current second's count of accepted submissions per scope.
+export interface AnnahmeZaehlerTable {
+  /** `*` (all Anträge) or `mandant:<id>` */
+  scope: string;
+  /** whole seconds since the epoch by the database's clock; pg returns bigint as a string */
+  sekunde: string;
+  anzahl: number;
+  updated_at: Generated<Date>;
+}

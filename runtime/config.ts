@@ -129,6 +129,9 @@ const schema = z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
       .default('1h'),
+    // Admission of submissions (api/annahme.ts): far above normal load; a burst past them gets 429.
+    ANTRAG_LIMIT_GLOBAL_PRO_S: count.default(500),
+    ANTRAG_LIMIT_MANDANT_PRO_S: count.default(200),
     ENTWURF_TAGE: z.coerce
       .number()
       .int()
@@ -236,6 +239,11 @@ function toConfig(env: z.infer<typeof schema>, cwd: string, connection: Temporal
     endpointAlertAfter: env.ENDPOINT_ALERT_AFTER,
     deliveryMaxRetryInterval: env.DELIVERY_MAX_RETRY_INTERVAL,
     stoerungAfter: env.STOERUNG_AFTER,
+    /** Submissions per second, counted in PostgreSQL across every API process; past one: 429 with Retry-After. */
+    antragLimits: {
+      globalProSekunde: env.ANTRAG_LIMIT_GLOBAL_PRO_S,
+      mandantProSekunde: env.ANTRAG_LIMIT_MANDANT_PRO_S,
+    },
     /** Days a citizen's draft of a form is kept after its last save. */
     entwurfTage: env.ENTWURF_TAGE,
     auth: {

@@ -5,6 +5,13 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { allSearchAttributes } from '../messages/search-attributes';
 import { findOrBuildTemporalCli } from './temporal-cli';
 
+/**
+ * Fairness of the task queues (server 1.29: `matching.enableFairness`, which implies the priority matcher): tasks
+ * are dispatched per fairness key in proportion, so a Mandant's burst (the key is the Mandant; api/routes/antraege)
+ * does not queue every other Mandant's Anträge behind it. A cluster needs the same dynamic config.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = ['matching.enableFairness=true'];
+
 export interface TemporalServer {
   address: string;
   namespace: string;
@@ -27,6 +34,8 @@ export interface StartTemporalOptions {
   ui?: boolean;
   envPath?: string;
   log?: (line: string) => void;
+  /** Task queue fairness (default on); `npm run bench:burst -- --no-fairness` measures without it. */
+  fairness?: boolean;
 }
 
 export async function startTemporal(opts: StartTemporalOptions): Promise<TemporalServer> {
@@ -51,6 +60,10 @@ export async function startTemporal(opts: StartTemporalOptions): Promise<Tempora
       uiPort: opts.ui ? opts.uiPort : undefined,
       searchAttributes: allSearchAttributes,
       log: { format: 'json', level: 'error' },
+      extraArgs: (opts.fairness === false ? [] : DEV_SERVER_DYNAMIC_CONFIG).flatMap((value) => [
+        '--dynamic-config-value',
+        value,
+      ]),
     },
   });
   return {

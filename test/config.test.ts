@@ -90,6 +90,16 @@ describe('configuration', () => {
     expect(problemsOf({ DEMO_LOGIN: 'yes' })[0]).toMatch(/^DEMO_LOGIN: /);
   });
 
+  it('takes the admission limits of submissions, defaulting far above normal load', () => {
+    expect(loadConfig({}, '/srv').antragLimits).toEqual({ globalProSekunde: 500, mandantProSekunde: 200 });
+    const config = loadConfig({ ANTRAG_LIMIT_GLOBAL_PRO_S: '50', ANTRAG_LIMIT_MANDANT_PRO_S: '5' }, '/srv');
+    expect(config.antragLimits).toEqual({ globalProSekunde: 50, mandantProSekunde: 5 });
+    expect(problemsOf({ ANTRAG_LIMIT_GLOBAL_PRO_S: '0', ANTRAG_LIMIT_MANDANT_PRO_S: 'viele' })).toEqual([
+      'ANTRAG_LIMIT_GLOBAL_PRO_S: must be a whole number of at least 1',
+      expect.stringMatching(/^ANTRAG_LIMIT_MANDANT_PRO_S: /),
+    ]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', TEMPORAL_ADDRESS: '' }, '/srv').database.url).toBeUndefined();
   });

@@ -11,6 +11,7 @@ import * as m0014 from './0014_organisationseinheit_kommunikation';
 import * as m0017 from './0017_entwurf';
 import * as m0019 from './0019_aufgabe_notiz';
 import * as m0021 from './0021_oe_zustellkanal';
+import * as m0022 from './0022_annahme_limit';
 
 export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0017_entwurf': m0017,
   '0019_aufgabe_notiz': m0019,
   '0021_oe_zustellkanal': m0021,
+  '0022_annahme_limit': m0022,
 };

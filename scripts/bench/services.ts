@@ -22,7 +22,7 @@ export const MIT_GEBUEHR = 'anwohnerparken-leipzig';
 
 export type BenchDb = ReturnType<typeof createDb>;
 
-export async function startBenchServices(config: Config) {
+export async function startBenchServices(config: Config, opts: { fairness?: boolean } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amt24-bench-'));
   fs.chmodSync(dir, 0o755);
   const stops: (() => Promise<void>)[] = [];
@@ -33,6 +33,7 @@ export async function startBenchServices(config: Config) {
       cliPath: config.temporal.cliPath,
       cacheDir: config.temporal.cacheDir,
       envPath: config.temporal.searchPath,
+      fairness: opts.fairness,
     }),
     startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), temporary: true }),
     startMailServer({ dir: path.join(dir, 'mail') }),

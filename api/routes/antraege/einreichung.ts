@@ -12,6 +12,7 @@ import {
   VorgangsnummerKey,
 } from '../../../messages/search-attributes';
 import { statusToken, vorgangsnummerFor } from '../../../runtime/tokens';
+import { pruefeAnnahme } from '../../annahme';
 import { antragEingabe, antragMultipart, canonical, dateienAus, pruefeAnlagen, sha256 } from '../../antrag-eingabe';
 import { currentUser } from '../../auth';
 import { zielFuerAntrag } from '../../formular';
@@ -56,7 +57,7 @@ export const einreichenRoute = apiRoute({
   },
   // Attachments are checked one by one; this only stops a request too large to read at all.
   maxBodyBytes: 32 * 1024 * 1024,
-  problems: [404, 409, 413, 422, 503],
+  problems: [404, 409, 413, 422, 429, 503],
 });
 
 export function einreichungRoutes(deps: ApiDeps) {
@@ -129,6 +130,7 @@ export function einreichungRoutes(deps: ApiDeps) {
     // Without a key, the content is the key: a double click sends the same bytes.
     const vn = vorgangsnummerFor(aktivierung.id, `${user.id}\u0000${keyHeader ?? payloadHash}`);
 
+    await pruefeAnnahme(deps.db, deps.annahmeLimits, aktivierung.mandant_id, vn);
     const inserted = await insertAntrag(
       deps.db,
       {
@@ -176,6 +178,9 @@ export function einreichungRoutes(deps: ApiDeps) {
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // Fairness on the task queue (README "Scaling out"): one Mandant's burst of Anträge takes its share of the
+        // workers, not all of them. Its workflow and activity tasks inherit the key on the server.
+        priority: { fairnessKey: aktivierung.mandant_id },
         typedSearchAttributes: [
           { key: VorgangsnummerKey, value: vn },
           { key: MandantIdKey, value: aktivierung.mandant_id },
