@@ -3,6 +3,7 @@
 // for a large change (whose "bestanden" certifies the stored version), automatically for a small one — released by
 // the Projektleitung and transferred by the AWB's ticket. Until that switch the old version serves citizens; an
 // Antrag submitted on it finishes on it.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anwohnerparkenDefinition } from '../domain/formular/demo-definitionen';
 import type { DefinitionEingabe } from '../domain/formular/format';
@@ -14,13 +15,33 @@ import { eventually } from './harness/wait';
 
 let h: AntragStack;
 let akt: string;
+// A copy of the seeded Anwohnerparken (its rows and certified version 1.0) under an id of this file's own: a
+// lifecycle runs for ever on the one Temporal server all files share, so the seeded id is not free to take.
+const ID = uniqueId('anwohnerparken');
+
 beforeAll(async () => {
   h = await antragStack();
-  akt = await h.aktivierung(h.gebuehr(3050));
+  await sql`insert into onlinedienst (id, name, prozess_name, prozess_version, formular_name, formular_version,
+      prozesseigner, features)
+    select ${ID}, name, prozess_name, prozess_version, formular_name, formular_version, prozesseigner, features
+    from onlinedienst where id = 'anwohnerparken'`.execute(h.db);
+  await sql`insert into onlinedienst_leistung (onlinedienst_id, leistung_id)
+    select ${ID}, leistung_id from onlinedienst_leistung where onlinedienst_id = 'anwohnerparken'`.execute(h.db);
+  await sql`insert into formular_definition (onlinedienst_id, version, definition, content_hash, zertifiziert_hash,
+      created_by)
+    select ${ID}, version, definition, content_hash, zertifiziert_hash, created_by
+    from formular_definition where onlinedienst_id = 'anwohnerparken'`.execute(h.db);
+  await sql`insert into formular_zertifizierung (onlinedienst_id, version, content_hash, regelwerk, bestanden, befunde,
+      geprueft_von)
+    select ${ID}, version, content_hash, regelwerk, bestanden, befunde, geprueft_von
+    from formular_zertifizierung where onlinedienst_id = 'anwohnerparken'`.execute(h.db);
+  await sql`insert into formular_stage (onlinedienst_id, stage, version, content_hash, deployed_by)
+    select ${ID}, stage, version, content_hash, deployed_by
+    from formular_stage where onlinedienst_id = 'anwohnerparken'`.execute(h.db);
+  akt = await h.aktivierung(h.gebuehr(3050), { onlinedienstId: ID });
 }, 120_000);
 afterAll(() => h?.close());
 
-const ID = 'anwohnerparken';
 const PM = 'pm-seitenbau';
 const ref = (version: string) => ({ name: 'Anwohnerparken', version });
 

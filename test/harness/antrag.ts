@@ -38,7 +38,7 @@ export async function antragStack(
     ],
   });
 
-  /** A fresh activation of Anwohnerparken for Leipzig with the given Prozessparameter. */
+  /** A fresh activation of Anwohnerparken (or `extra.onlinedienstId`) for Leipzig with the given Prozessparameter. */
   async function aktivierung(
     params: Record<string, string>,
     extra: {
@@ -46,6 +46,8 @@ export async function antragStack(
       art?: 'refuse' | 'hold';
       text?: string;
       geschuetzt?: Record<string, string>;
+      /** another Onlinedienst than the seeded Anwohnerparken (a test's own copy of it) */
+      onlinedienstId?: string;
     } = {},
   ) {
     const id = uniqueId('akt');
@@ -68,7 +70,7 @@ export async function antragStack(
       .insertInto('aktivierung')
       .values({
         id,
-        onlinedienst_id: 'anwohnerparken',
+        onlinedienst_id: extra.onlinedienstId ?? 'anwohnerparken',
         mandant_id: 'leipzig',
         oe_id: `oe-${id}`,
         leistung_id: LEISTUNG,
