@@ -153,3 +153,27 @@ describe('a temporary ePayBL error outlasting the threshold while waiting', () =
     expect(delivered(akt, vn)).toBe(1);
   }, 90_000);
 });
+
+describe('an Antrag left unpaid while its poll reports a Störung', () => {
+  it('ends, and its Störung leaves the board with it', async () => {
+    const akt = await h.aktivierung({
+      ...h.gebuehr(1500),
+      'epaybl.mandantNr': `U${uniqueId('m').slice(-8)}`,
+      'frist.zahlungErinnerung': '1h',
+      'frist.zahlungAbbruch': '8s',
+    });
+    const { vn } = await einreichen(akt);
+    h.epaybl.failNext('lesenKassenzeichenInfo', '-0611', 100_000);
+    try {
+      const item = await h.waitFor('Störung', async () =>
+        (await stoerungen()).find((s) => s.aktivierungen.includes(akt)),
+      );
+      expect(item.schritt).toBe('zahlungsabfrage');
+      await h.waitFor('abgebrochen', async () => (await h.sicht(vn)).phase === 'abgebrochen', 30_000);
+      await h.waitFor('Störung gone', async () => !(await stoerungen()).some((s) => s.id === item.id));
+      expect((await zeilen(vn)).map((r) => r.status)).toEqual(['behoben']);
+    } finally {
+      h.epaybl.clearFaults();
+    }
+  }, 60_000);
+});

@@ -6,6 +6,7 @@ import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
 import { appendEreignis, setAntragStatus } from '../../db/stores/antrag-ereignis';
 import { findAntrag } from '../../db/stores/antrag';
+import { behebeStoerungen } from '../../db/stores/stoerung';
 import { getBescheid, markBescheidZugestellt } from '../../db/stores/antrag-dokumente';
 import { formatBerlin, statusUrl } from './eingang';
 import { bescheidPerPost, dauerhaftAbgelehnt } from './bescheid-post';
@@ -126,6 +127,9 @@ export async function antragBeenden(
   const vn = input.vorgangsnummer;
   const antrag = mustExist(await findAntrag(db, vn), `Antrag ${vn}`);
   await setAntragStatus(db, vn, { status: input.grund === 'nicht-bezahlt' ? 'abgebrochen' : 'nicht-zustellbar' });
+  // An unpaid Antrag ends its payment poll: a Störung of that poll would otherwise stay on the board for ever, as
+  // nothing reads its Kassenzeichen again (a refund watch that does clears its own).
+  if (input.grund === 'nicht-bezahlt') await behebeStoerungen(db, vn, 'zahlungsabfrage');
   await appendEreignis(db, {
     vorgangsnummer: vn,
     spur: 'technisch',
