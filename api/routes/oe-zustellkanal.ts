@@ -3,12 +3,12 @@
 // audited; an OE without one turns such an Antrag into a Störung for the Mandant until it is set.
 import { z } from '@hono/zod-openapi';
 import { appendAudit } from '../../db/stores/audit';
-import { setZustellkanal } from '../../db/stores/organisationseinheit';
+import { findOrganisationseinheitOf, setZustellkanal } from '../../db/stores/organisationseinheit';
 import { currentUser } from '../auth';
 import type { ApiDeps } from '../deps';
 import { HttpProblem } from '../problem';
 import { apiRoute, json, jsonBody, router } from '../route';
-import { MAINTAINERS, scopedMandant } from './organisationseinheiten';
+import { MAINTAINERS, READERS, scopedMandant } from './organisationseinheiten';
 
 const params = z.object({
   id: z.string().openapi({ description: 'the Mandant id' }),
@@ -39,8 +39,32 @@ export const zustellkanalRoute = apiRoute({
   problems: [404],
 });
 
+export const zustellkanalLesenRoute = apiRoute({
+  method: 'get',
+  path: '/{id}/organisationseinheiten/{oeId}/zustellkanal',
+  tag: 'Mandanten',
+  roles: READERS,
+  summary: 'Where the OE receives Anträge a process addresses to it by an answer (folder, FIT-Connect)',
+  request: { params },
+  responses: { 200: json(kanalSchema, "the OE's delivery channel") },
+  problems: [404],
+});
+
+const nichtGefunden = (id: string, oeId: string) =>
+  new HttpProblem(404, 'Nicht gefunden', `Die Organisationseinheit ${oeId} gehört nicht zum Mandanten ${id}.`);
+
 export function zustellkanalRoutes(deps: ApiDeps) {
   const app = router();
+  app.openapi(zustellkanalLesenRoute, async (c) => {
+    const { id, oeId } = c.req.valid('param');
+    await scopedMandant(deps.db, currentUser(c), id);
+    const row = await findOrganisationseinheitOf(deps.db, id, oeId);
+    if (!row) throw nichtGefunden(id, oeId);
+    return c.json(
+      { oeId: row.id, verzeichnis: row.zustell_verzeichnis, fitconnectDestinationId: row.fitconnect_destination_id },
+      200,
+    );
+  });
   app.openapi(zustellkanalRoute, async (c) => {
     const user = currentUser(c);
     const { id, oeId } = c.req.valid('param');
@@ -48,12 +72,7 @@ export function zustellkanalRoutes(deps: ApiDeps) {
     await scopedMandant(deps.db, user, id);
     const row = await deps.db.transaction().execute(async (trx) => {
       const updated = await setZustellkanal(trx, id, oeId, body);
-      if (!updated)
-        throw new HttpProblem(
-          404,
-          'Nicht gefunden',
-          `Die Organisationseinheit ${oeId} gehört nicht zum Mandanten ${id}.`,
-        );
+      if (!updated) throw nichtGefunden(id, oeId);
       await appendAudit(trx, {
         actor: user.id,
         action: 'organisationseinheit.zustellkanal.gesetzt',

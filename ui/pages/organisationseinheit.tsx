@@ -31,6 +31,7 @@ const OK: Record<string, string> = {
   angelegt: 'Die Organisationseinheit ist angelegt.',
   gespeichert: 'Die Angaben sind gespeichert.',
   kanal: 'Der Kommunikationskanal ist gespeichert.',
+  zustellung: 'Der Zustellkanal ist gespeichert.',
   verknuepft: 'Die Zuständigkeit ist eingetragen.',
   entfernt: 'Die Zuständigkeit ist entfernt.',
 };
@@ -40,6 +41,11 @@ const DATEN_LABELS: Record<string, string> = {
   email: 'E-Mail-Adresse',
   telefon: 'Telefon',
   veroeffentlicht: 'Veröffentlicht',
+};
+
+const ZUSTELLUNG_LABELS: Record<string, string> = {
+  verzeichnis: 'Ordner im Transferverzeichnis',
+  fitconnectDestinationId: 'FIT-Connect-Zustellpunkt (Destination-ID)',
 };
 
 const enc = encodeURIComponent;
@@ -52,8 +58,12 @@ export function registerOrganisationseinheit(app: Hono<UiEnv>, ui: Ui) {
   async function page(c: UiContext, state?: FormState, status: 200 | 400 | 409 = 200) {
     const user = currentUser(c);
     const mandantId = c.req.param('m')!;
-    const [oe, konten, leistungen] = await Promise.all([
+    const [oe, zustellkanal, konten, leistungen] = await Promise.all([
       ui.api.get<OrganisationseinheitView>(c, apiBase(c)),
+      ui.api.get<{ verzeichnis: string | null; fitconnectDestinationId: string | null }>(
+        c,
+        `${apiBase(c)}/zustellkanal`,
+      ),
       ui.api.get<z.infer<typeof behoerdenkontoListSchema>>(c, `/api/mandanten/${enc(mandantId)}/behoerdenkonten`),
       ui.api.get<z.infer<typeof leistungListSchema>>(c, '/api/leistungen'),
     ]);
@@ -65,6 +75,10 @@ export function registerOrganisationseinheit(app: Hono<UiEnv>, ui: Ui) {
       veroeffentlicht: oe.veroeffentlicht ? 'ja' : '',
     });
     const kanal = formView(state, 'kanal', { behoerdenkontoId: oe.kommunikation.behoerdenkontoId ?? '' });
+    const zustellung = formView(state, 'zustellung', {
+      verzeichnis: zustellkanal.verzeichnis ?? '',
+      fitconnectDestinationId: zustellkanal.fitconnectDestinationId ?? '',
+    });
     const zust = formView(state, 'zustaendigkeit', {});
     const linked = new Set(oe.zustaendigkeiten.map((z) => z.leistungId));
     const offen = leistungen.items.filter((l) => !linked.has(l.id));
@@ -142,6 +156,45 @@ export function registerOrganisationseinheit(app: Hono<UiEnv>, ui: Ui) {
             )}
           </section>
 
+          <section aria-labelledby="zustellung-h" id="zustellung">
+            <h2 id="zustellung-h">Zustellkanal für Anträge an diese Stelle</h2>
+            <p>
+              Wählt ein Antrag diese Stelle als Empfängerin (etwa die Wunschschule der Schulanmeldung), geht er hierhin.
+              Fehlt der Kanal, wartet der Antrag auf einer Störung, bis er gesetzt ist.
+            </p>
+            {canEdit ? (
+              <>
+                <ErrorSummary
+                  state={state}
+                  form="zustellung"
+                  labels={ZUSTELLUNG_LABELS}
+                  title="Der Zustellkanal wurde nicht gespeichert"
+                />
+                <PostForm frame={frame} action={`${base(c)}/zustellkanal`} label="Zustellkanal">
+                  <TextField
+                    {...zustellung.field('verzeichnis')}
+                    label={ZUSTELLUNG_LABELS.verzeichnis!}
+                    hint="Ordner im Transferverzeichnis, z. B. gs-leipzig-mitte"
+                  />
+                  <TextField
+                    {...zustellung.field('fitconnectDestinationId')}
+                    label={ZUSTELLUNG_LABELS.fitconnectDestinationId!}
+                  />
+                  <div>
+                    <button type="submit">Ordner und Zustellpunkt speichern</button>
+                  </div>
+                </PostForm>
+              </>
+            ) : (
+              <dl class="facts">
+                <dt>{ZUSTELLUNG_LABELS.verzeichnis}</dt>
+                <dd>{zustellkanal.verzeichnis ?? '–'}</dd>
+                <dt>{ZUSTELLUNG_LABELS.fitconnectDestinationId}</dt>
+                <dd>{zustellkanal.fitconnectDestinationId ?? '–'}</dd>
+              </dl>
+            )}
+          </section>
+
           <section aria-labelledby="zust-h" id="zustaendigkeiten">
             <h2 id="zust-h">Zuständigkeiten</h2>
             <ErrorSummary
@@ -212,10 +265,7 @@ export function registerOrganisationseinheit(app: Hono<UiEnv>, ui: Ui) {
     const posted = (await c.req.parseBody({ all: true })) as Posted;
     const res = await ui.api.call<Problem>(c, method, apiPath, body ?? undefined);
     if (res.status < 300)
-      return c.redirect(
-        `${base(c)}?ok=${ok}#${form === 'daten' ? 'daten' : form === 'kanal' ? 'kanal' : 'zustaendigkeiten'}`,
-        303,
-      );
+      return c.redirect(`${base(c)}?ok=${ok}#${form === 'zustaendigkeit' ? 'zustaendigkeiten' : form}`, 303);
     if (res.status === 400 || res.status === 409)
       return page(c, { form, values: posted, problem: res.body }, res.status);
     // A Leistung that is not found is a mistake in the form, not a missing page.
@@ -256,6 +306,15 @@ export function registerOrganisationseinheit(app: Hono<UiEnv>, ui: Ui) {
       { behoerdenkontoId: orNull(one(p, 'behoerdenkontoId')) },
       'kanal',
     );
+  });
+
+  app.post(`${path}/zustellkanal`, requireRole(...STAMMDATEN_READERS), async (c) => {
+    const p = (await c.req.parseBody({ all: true })) as Posted;
+    const body = {
+      verzeichnis: orNull(one(p, 'verzeichnis')),
+      fitconnectDestinationId: orNull(one(p, 'fitconnectDestinationId')),
+    };
+    return act(c, 'zustellung', 'PUT', `${apiBase(c)}/zustellkanal`, body, 'zustellung');
   });
 
   app.post(`${path}/zustaendigkeiten`, requireRole(...STAMMDATEN_READERS), async (c) => {
