@@ -12,7 +12,7 @@ import { demoUsers, signToken } from '../api/auth';
 import { deriveKeys } from '../runtime/keys';
 import { loadConfigOrExit } from '../runtime/config';
 import { openLoop, percentile, round, say } from './bench/load';
-import { BENCH_AUTH_SECRET, OHNE_GEBUEHR, startBenchServices, type BenchServices } from './bench/services';
+import { BENCH_AUTH_SECRET, benchAntrag, OHNE_GEBUEHR, startBenchServices, type BenchServices } from './bench/services';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -89,17 +89,7 @@ function submitter(token: string, apis: string[]) {
             'content-type': 'application/json',
             'idempotency-key': s.key,
           },
-          body: JSON.stringify({
-            aktivierungId: s.aktivierung,
-            daten: {
-              kennzeichen: 'DD-AB 123',
-              halter: 'selbst',
-              wohnadresse: { strasse: 'Altmarkt', hausnummer: '1', plz: '01067', ort: 'Dresden' },
-              zone: 'A1',
-              gueltigAb: '2027-01-01',
-            },
-            antragsteller: { name: 'Bench Mark', email: 'bench@example.org' },
-          }),
+          body: JSON.stringify(benchAntrag(s.aktivierung)),
         });
         if (res.status === 201 || res.status === 200) {
           acceptedLatencies.push(performance.now() - started);

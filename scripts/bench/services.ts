@@ -147,6 +147,21 @@ export async function startBenchServices(config: Config, opts: { fairness?: bool
 export type BenchServices = Awaited<ReturnType<typeof startBenchServices>>;
 
 /** A submission of the Anwohnerparken form as the demo citizen, through one API process. */
+/** The Anwohnerparken Antrag every bench submits, for the activation given. */
+export function benchAntrag(aktivierungId: string) {
+  return {
+    aktivierungId,
+    daten: {
+      kennzeichen: 'DD-AB 123',
+      halter: 'selbst',
+      wohnadresse: { strasse: 'Altmarkt', hausnummer: '1', plz: '01067', ort: 'Dresden' },
+      zone: 'A1',
+      gueltigAb: '2027-01-01',
+    },
+    antragsteller: { name: 'Bench Mark', email: 'bench@example.org' },
+  };
+}
+
 export function submitter(token: string) {
   return async (
     api: string,
@@ -156,17 +171,7 @@ export function submitter(token: string) {
     const res = await fetch(`${api}/api/antraege`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
-      body: JSON.stringify({
-        aktivierungId,
-        daten: {
-          kennzeichen: 'DD-AB 123',
-          halter: 'selbst',
-          wohnadresse: { strasse: 'Altmarkt', hausnummer: '1', plz: '01067', ort: 'Dresden' },
-          zone: 'A1',
-          gueltigAb: '2027-01-01',
-        },
-        antragsteller: { name: 'Bench Mark', email: 'bench@example.org' },
-      }),
+      body: JSON.stringify(benchAntrag(aktivierungId)),
     });
     if (res.status !== 201 && res.status !== 200) throw new Error(`submit ${res.status}: ${await res.text()}`);
     return { vorgangsnummer: ((await res.json()) as { vorgangsnummer: string }).vorgangsnummer, status: res.status };
