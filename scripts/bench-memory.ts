@@ -77,9 +77,9 @@ async function main() {
       .where('aktivierung_id', '=', AKTIVIERUNG)
       .where('key', '=', 'frist.zahlungAbfrage')
       .execute();
-    // Every waiting Antrag holds an activity slot (its long payment poll): slots for all of them, plus headroom.
+    // Every waiting Antrag holds a slot of the wait queue (its long payment poll): slots for all, plus headroom.
     const worker = services.spawnChild('scripts/bench/worker.ts', {
-      WORKER_MAX_CONCURRENT_ACTIVITIES: String(ANTRAEGE + 500),
+      WORKER_MAX_CONCURRENT_WAITS: String(ANTRAEGE + 500),
       ...(CACHE !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) } : {}),
     });
     const workerPid = worker.pid!;

@@ -8,10 +8,12 @@
 //                 orchestrator that took it out of service for ePayBL being down would only stop that work too.
 import http from 'node:http';
 import type net from 'node:net';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
+import type { Amt24Worker } from './worker';
 
 export interface WorkerHealthOptions {
-  worker: Worker;
+  /** both workers: the task queue's and the wait queue's (worker/worker.ts) */
+  worker: Pick<Amt24Worker, 'main' | 'warten'>;
   connection: NativeConnection;
   taskQueue: string;
   host: string;
@@ -34,7 +36,7 @@ export interface WorkerHealth {
 }
 
 export async function startWorkerHealth(opts: WorkerHealthOptions): Promise<WorkerHealth> {
-  const { worker } = opts;
+  const { main: worker, warten } = opts.worker;
   let lastWorkflowTaskAt: string | null = null;
   let lastActivityTaskAt: string | null = null;
   // A count that goes down is a task that has just finished (completed or failed).
@@ -71,6 +73,7 @@ export async function startWorkerHealth(opts: WorkerHealthOptions): Promise<Work
       res.end(JSON.stringify(body));
     };
     const status = worker.getStatus();
+    const wartenStatus = warten.getStatus();
     const state = {
       taskQueue: opts.taskQueue,
       runState: status.runState,
@@ -83,11 +86,16 @@ export async function startWorkerHealth(opts: WorkerHealthOptions): Promise<Work
         activities: status.numInFlightActivities,
       },
       cachedWorkflows: status.numCachedWorkflows,
+      warten: {
+        runState: wartenStatus.runState,
+        activityPoller: wartenStatus.activityPollerState,
+        activities: wartenStatus.numInFlightActivities,
+      },
     };
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') return reply(405, { status: 'method not allowed' });
     if (path === '/healthz') {
-      const alive = status.runState !== 'FAILED' && status.runState !== 'STOPPED';
+      const alive = [status, wartenStatus].every((st) => st.runState !== 'FAILED' && st.runState !== 'STOPPED');
       return reply(alive ? 200 : 503, { status: alive ? 'ok' : 'down', ...state });
     }
     if (path === '/readyz') {
@@ -104,6 +112,10 @@ export async function startWorkerHealth(opts: WorkerHealthOptions): Promise<Work
           ...(status.runState === 'RUNNING' ? [] : [`worker ${status.runState}`]),
           ...(status.workflowPollerState === 'POLLING' ? [] : [`workflow poller ${status.workflowPollerState}`]),
           ...(status.activityPollerState === 'POLLING' ? [] : [`activity poller ${status.activityPollerState}`]),
+          ...(wartenStatus.runState === 'RUNNING' ? [] : [`wait worker ${wartenStatus.runState}`]),
+          ...(wartenStatus.activityPollerState === 'POLLING'
+            ? []
+            : [`wait queue poller ${wartenStatus.activityPollerState}`]),
           ...(temporalError ? [`temporal: ${temporalError}`] : []),
         ];
         const degraded = dependencies.flatMap((d, i) => {

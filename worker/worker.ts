@@ -18,6 +18,7 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { warteTaskQueue } from '../messages/task-queues';
 import type { Logger } from '../runtime/logger';
 import { dataConverter } from '../runtime/payload-codec';
 import { tracingClientInterceptors, type Tracing } from '../runtime/tracing';
@@ -90,8 +91,18 @@ export interface CreateWorkerOptions {
   tuning?: WorkerTuning;
 }
 
-/** Activity slots of a worker unless WORKER_MAX_CONCURRENT_ACTIVITIES says otherwise (see createWorker). */
-export const DEFAULT_ACTIVITY_SLOTS = 2000;
+/**
+ * Slots for the short activities (receipt, delivery, mail, projections) unless WORKER_MAX_CONCURRENT_ACTIVITIES
+ * says otherwise: about what one process really runs at once, so a burst's backlog waits on the server, where
+ * fairness orders it by Mandant, instead of in this process's slots (README "Bursts").
+ */
+export const DEFAULT_ACTIVITY_SLOTS = 32;
+/**
+ * Slots for the long waits on the wait queue (messages/task-queues.ts) unless WORKER_MAX_CONCURRENT_WAITS says
+ * otherwise: one per Antrag waiting on this worker for its payment or the FIT-Connect answer. A waiting slot is a
+ * sleeping promise between two reads, so many are cheap.
+ */
+export const DEFAULT_WAIT_SLOTS = 2000;
 
 export interface WorkerTuning {
   maxCachedWorkflows?: number;
@@ -99,6 +110,35 @@ export interface WorkerTuning {
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskPolls?: number;
   maxConcurrentActivityTaskPolls?: number;
+  /** the wait queue's slots (WORKER_MAX_CONCURRENT_WAITS) */
+  maxConcurrentWaits?: number;
+}
+
+/**
+ * One worker process's two Temporal workers: `main` runs the workflows and the short activities on the task queue,
+ * `warten` the long waits on the wait queue beside it. They start, stop and fail together.
+ */
+export class Amt24Worker {
+  constructor(
+    readonly main: Worker,
+    readonly warten: Worker,
+  ) {}
+
+  /** Runs both until shutdown; if one fails, the other is shut down and the failure is thrown. */
+  async run(): Promise<void> {
+    const runs = [this.main.run(), this.warten.run()];
+    try {
+      await Promise.race(runs);
+    } finally {
+      this.shutdown();
+      await Promise.allSettled(runs);
+    }
+    await Promise.all(runs);
+  }
+
+  shutdown(): void {
+    for (const w of [this.main, this.warten]) if (w.getState() === 'RUNNING') w.shutdown();
+  }
 }
 
 /**
@@ -132,7 +172,7 @@ async function workflowBundle(opts: CreateWorkerOptions): Promise<{ code: string
   return cachedBundle(opts.bundleCacheDir, key, () => bundleInChildProcess(options));
 }
 
-export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
+export async function createWorker(opts: CreateWorkerOptions): Promise<Amt24Worker> {
   const converter = dataConverter(opts.payloadCodec);
   const temporal =
     opts.deps.temporal ??
@@ -142,25 +182,34 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Worker> {
       dataConverter: converter,
       interceptors: tracingClientInterceptors(opts.tracing),
     });
-  return Worker.create({
+  // One set of activities for both workers: they share the deps' pools and caches.
+  const activities = { ...createActivities({ ...opts.deps, temporal }), ...opts.bench?.activities };
+  const { maxConcurrentWaits, ...tuning } = opts.tuning ?? {};
+  const common = {
     connection: opts.connection,
     namespace: opts.namespace,
     dataConverter: converter,
-    taskQueue: opts.taskQueue,
-    workflowBundle: opts.workflowBundle ?? (await workflowBundle(opts)),
-    // Activities that signal other workflows use the worker's own connection unless the caller passes a client.
-    activities: { ...createActivities({ ...opts.deps, temporal }), ...opts.bench?.activities },
+    activities,
     // Let running activities finish on shutdown, but never hang when the server is already gone.
     shutdownGraceTime: '10 seconds',
     shutdownForceTime: '20 seconds',
-    // The payment and FIT-Connect waits are long activities that hold a slot for as long as the citizen takes, so
-    // the SDK's 100 slots would let 100 unpaid Anträge starve every other activity (receipts, deliveries). They
-    // sleep between polls, so a slot costs a timer; WORKER_MAX_CONCURRENT_ACTIVITIES must exceed the Anträge
-    // waiting at once on this worker plus headroom.
-    maxConcurrentActivityTaskExecutions: DEFAULT_ACTIVITY_SLOTS,
-    ...Object.fromEntries(Object.entries(opts.tuning ?? {}).filter(([, v]) => v !== undefined)),
     // The id only (Worker Versioning stays off: no build-id based routing).
     ...(opts.buildId ? { buildId: opts.buildId } : {}),
+  } as const;
+  const main = await Worker.create({
+    ...common,
+    taskQueue: opts.taskQueue,
+    workflowBundle: opts.workflowBundle ?? (await workflowBundle(opts)),
+    maxConcurrentActivityTaskExecutions: DEFAULT_ACTIVITY_SLOTS,
+    ...Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined)),
     ...(opts.tracing ? tracingWorkerOptions(opts.tracing) : {}),
   });
+  // Activities only: the waits sleep between reads, so their slots are many.
+  const warten = await Worker.create({
+    ...common,
+    taskQueue: warteTaskQueue(opts.taskQueue),
+    maxConcurrentActivityTaskExecutions: maxConcurrentWaits ?? DEFAULT_WAIT_SLOTS,
+    ...(opts.tracing ? { interceptors: { activity: tracingWorkerOptions(opts.tracing).interceptors?.activity } } : {}),
+  });
+  return new Amt24Worker(main, warten);
 }

@@ -7,6 +7,7 @@ import { antragWorkflowId } from '../../domain/vorgangsnummer';
 import { antragQuery } from '../../messages/antrag';
 import type { Logger } from '../../runtime/logger';
 import { encryptParameter } from '../../runtime/secrets';
+import type { WorkerTuning } from '../../worker/worker';
 import { LEISTUNG, PARAMETER_KEY, startStack } from './stack';
 import { uniqueId } from './servers';
 import { eventually } from './wait';
@@ -16,11 +17,19 @@ export const SCHEMA = 'urn:xoev-de:xfall:standard:antrag';
 export type AntragStack = Awaited<ReturnType<typeof antragStack>>;
 
 export async function antragStack(
-  opts: { endpointAlertAfterMs?: number; log?: Logger; app?: Partial<ApiDeps>; worker?: boolean; api?: boolean } = {},
+  opts: {
+    endpointAlertAfterMs?: number;
+    log?: Logger;
+    app?: Partial<ApiDeps>;
+    worker?: boolean;
+    api?: boolean;
+    workerTuning?: WorkerTuning;
+  } = {},
 ) {
   const s = await startStack({
     name: 'antrag',
     externals: true,
+    ...(opts.workerTuning ? { workerTuning: opts.workerTuning } : {}),
     ...(opts.worker === false ? { worker: false } : {}),
     ...(opts.api === false ? { api: false } : {}),
     app: { deliveryMaxRetryInterval: '2s', ...opts.app },

@@ -2,7 +2,7 @@
 // test file: a fresh migrated database, a Temporal client, a mailer, real workers on task queues of their own.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities';
@@ -11,7 +11,7 @@ import { loadConfig } from '../../runtime/config';
 import { createLogger, type Logger } from '../../runtime/logger';
 import { createMailer, type Mailer } from '../../runtime/mailer';
 import { dataConverter, EncryptionCodec } from '../../runtime/payload-codec';
-import { createWorker } from '../../worker/worker';
+import { createWorker, type Amt24Worker, type WorkerTuning } from '../../worker/worker';
 
 export const testLog = createLogger('test', 'silent');
 
@@ -83,13 +83,17 @@ export function testMailer(): Mailer {
 export type WorkerDeps = Omit<ActivityDeps, 'log'> & { log?: ActivityDeps['log'] };
 
 export interface RunningWorker {
-  worker: Worker;
+  worker: Amt24Worker;
   taskQueue: string;
   stop(): Promise<void>;
 }
 
 /** A real worker on the shared dev server, on a task queue of its own. */
-export async function startWorker(deps: WorkerDeps, taskQueue = uniqueId('tq')): Promise<RunningWorker> {
+export async function startWorker(
+  deps: WorkerDeps,
+  taskQueue = uniqueId('tq'),
+  tuning?: WorkerTuning,
+): Promise<RunningWorker> {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const worker = await createWorker({
@@ -99,6 +103,7 @@ export async function startWorker(deps: WorkerDeps, taskQueue = uniqueId('tq')):
     payloadCodec,
     deps: { log: testLog, ...deps },
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    ...(tuning ? { tuning } : {}),
   });
   const running = worker.run();
   return {

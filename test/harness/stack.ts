@@ -17,6 +17,7 @@ import { EpayblSoapClient } from '../../integrations/epaybl/soap-client';
 import { FitConnectSender } from '../../integrations/fitconnect/client';
 import type { Logger } from '../../runtime/logger';
 import type { Mailer } from '../../runtime/mailer';
+import type { WorkerTuning } from '../../worker/worker';
 import { deriveKeys } from '../../runtime/keys';
 import { parameterKey } from '../../runtime/secrets';
 import { startEpayblSimulator } from '../../simulators/epaybl/server';
@@ -63,6 +64,8 @@ export interface StackOptions {
   seed?: boolean;
   /** a worker in this process; default true (false: the file spawns worker processes itself) */
   worker?: boolean;
+  /** that worker's slots and cache (WORKER_* in production); unset: production's defaults */
+  workerTuning?: WorkerTuning;
   /** the API and UI over HTTP; default true */
   api?: boolean;
   /** what this file's app does differently (lifecycle durations, readiness checks …) */
@@ -168,7 +171,9 @@ export async function startStack(opts: StackOptions) {
     linkKeys: KEYS,
     ...(served ? { publicBaseUrl: served.base } : {}),
   };
-  let worker: RunningWorker | undefined = (opts.worker ?? true) ? await startWorker(workerDeps, taskQueue) : undefined;
+  const tuning = opts.workerTuning;
+  let worker: RunningWorker | undefined =
+    (opts.worker ?? true) ? await startWorker(workerDeps, taskQueue, tuning) : undefined;
   const children: ChildProcess[] = [];
 
   /**
@@ -262,11 +267,11 @@ export async function startStack(opts: StackOptions) {
       worker = undefined;
     },
     async startWorker() {
-      worker = await startWorker(workerDeps, taskQueue);
+      worker = await startWorker(workerDeps, taskQueue, tuning);
     },
     async restartWorker() {
       await worker?.stop();
-      worker = await startWorker(workerDeps, taskQueue);
+      worker = await startWorker(workerDeps, taskQueue, tuning);
     },
     async close() {
       await geld?.check();

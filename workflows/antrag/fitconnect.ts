@@ -15,6 +15,7 @@ import type { AktivierungsKonfiguration, FitConnectErgebnis } from '../../activi
 import { dauerMs } from '../../domain/dauer';
 import { fitconnectNeuigkeitenSignal, type AntragSicht } from '../../messages/antrag';
 import { kurz } from './activities';
+import { warteQueue } from './warte-queue';
 
 export const FITCONNECT_AUSGANG_PATCH = 'fitconnect-ausgang';
 export const FITCONNECT_CALLBACK_PATCH = 'fitconnect-callback';
@@ -37,6 +38,7 @@ export function fitconnectAusgangBeobachten(
     startToCloseTimeout: Math.max(0, bisMs - Date.now()) + 10 * 60_000,
     heartbeatTimeout: '2 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '5 minutes' },
+    ...warteQueue(),
   });
   let grund: string | undefined;
   let entschieden = false;

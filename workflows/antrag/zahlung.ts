@@ -3,6 +3,7 @@
 import { CancellationScope, condition, isCancellation, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { ZahlungsErgebnis, ZahlungsZiel } from '../../activities/antrag';
+import { warteQueue } from './warte-queue';
 
 /**
  * Waits for ePayBL to report the claim settled, up to `bis`. One long-polling activity is one Temporal action;
@@ -27,6 +28,7 @@ export async function zahlungAbwarten(
       // A dead worker is noticed after three missed polls (at least 10 s), and another one takes over.
       heartbeatTimeout: Math.max(3 * abfrageMs, 10_000),
       retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+      ...warteQueue(),
     });
     takeWake();
     const scope = new CancellationScope();
