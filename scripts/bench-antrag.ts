@@ -268,6 +268,7 @@ async function main() {
       actions: {
         value: actions.total,
         breakdown: actions.breakdown,
+        notActions: actions.notActions,
         target: `<= ${TARGETS.actions}`,
         met: actions.total <= TARGETS.actions,
       },
@@ -286,7 +287,7 @@ async function main() {
       );
     }
     console.log(
-      `actions per paid and delivered Antrag: ${actions.total}   (target <= ${TARGETS.actions}) ${JSON.stringify(actions.breakdown)}`,
+      `actions per paid and delivered Antrag: ${actions.total}   (target <= ${TARGETS.actions}) ${JSON.stringify(actions.breakdown)}; not billed: ${JSON.stringify(actions.notActions)}`,
     );
     console.log(JSON.stringify(result));
   } finally {

@@ -1,4 +1,5 @@
-// npm run bench:release [-- --sizes 1180,10000 --concurrency 64 --wft 64 --la 64 --polls 10 --threads 1 --trace --heap]
+// npm run bench:release [-- --sizes 1180,10000 --concurrency 64 --wft 64 --la 64 --polls 10 --threads 1 --trace --heap
+//                          --no-fairness]
 //
 // How long after an Amt24 release is published until every Onlinedienst in Betrieb has its re-check task open,
 // for 1,180 (the activations of 2023) and 10,000 Onlinedienste — next to the raw time to signal as many idle
@@ -43,6 +44,8 @@ const CONCURRENCY = Number(arg('concurrency', '64'));
 const TARGETS: Record<number, number> = { 1180: 10_000, 10000: 60_000 };
 
 const HEAP_PROBE = args.includes('--heap');
+/** `--no-fairness`: the dev server without `matching.enableFairness` (the classic matcher), for comparison. */
+const FAIRNESS = !args.includes('--no-fairness');
 /** Live heap after a full collection (needs node --expose-gc). */
 function heapMb(): number {
   (globalThis as { gc?: () => void }).gc?.();
@@ -93,6 +96,7 @@ const [temporal, postgres, mail, bundle, idleBundle] = await Promise.all([
     cliPath: config.temporal.cliPath,
     cacheDir: config.temporal.cacheDir,
     envPath: config.temporal.searchPath,
+    fairness: FAIRNESS,
   }),
   startPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), database: 'postgres', temporary: true }),
   startMailServer({ dir: path.join(dir, 'mail') }),
@@ -330,5 +334,5 @@ try {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-printReport(results, { cpus: os.cpus().length, concurrency: CONCURRENCY, worker: WORKER_SETTINGS });
+printReport(results, { cpus: os.cpus().length, concurrency: CONCURRENCY, fairness: FAIRNESS, worker: WORKER_SETTINGS });
 process.exit(exitCode);

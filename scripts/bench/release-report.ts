@@ -31,6 +31,8 @@ export interface SizeResult {
 export interface BenchSetup {
   cpus: number;
   concurrency: number;
+  /** the dev server's `matching.enableFairness` */
+  fairness: boolean;
   worker: { maxConcurrentWorkflowTaskExecutions: number } & Record<string, number>;
 }
 
@@ -55,6 +57,7 @@ export function printReport(results: SizeResult[], setup: BenchSetup): void {
     bench: 'release',
     cpus: setup.cpus,
     concurrency: setup.concurrency,
+    fairness: setup.fairness,
     worker: setup.worker,
     targets: { '1180': '≤ 10 s', '10000': '≤ 60 s', ratio: `≥ ${RATIO_TARGET} × raw signal rate` },
     results,
