@@ -7,12 +7,15 @@
 // would. Prints 5xx, 429, lost (submitted vs stored vs delivered), the accepted latency and the quiet Mandant's p99
 // time from receipt to delivery with and without the burst; ends with one line of JSON.
 import fs from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { demoUsers, signToken } from '../api/auth';
+import { antragWorkflowId } from '../domain/vorgangsnummer';
 import { deriveKeys } from '../runtime/keys';
 import { loadConfigOrExit } from '../runtime/config';
 import { openLoop, percentile, round, say } from './bench/load';
 import { BENCH_AUTH_SECRET, benchAntrag, OHNE_GEBUEHR, startBenchServices, type BenchServices } from './bench/services';
+import { summarizeWaits } from './bench/wait-breakdown';
 
 const args = new Map(
   process.argv.slice(2).map((a) => {
@@ -228,6 +231,17 @@ async function main() {
     const delivered = stored.filter((s) => found.get(s.vorgangsnummer!)!.delivery_ms !== null);
     const quietB = b.filter((s) => s.aktivierung === LEISE);
     const loudB = b.filter((s) => s.aktivierung === LAUT);
+    // Where the time went (waiting on the server for a worker, or running on it), from the histories.
+    const connection = await Connection.connect({ address: services.temporal.address });
+    const client = new Client({ connection });
+    const ids = (subs: Submission[]) =>
+      subs.flatMap((s) => (s.vorgangsnummer ? [antragWorkflowId(s.vorgangsnummer)] : [])).slice(0, 200);
+    const where = {
+      quietWithoutBurst: await summarizeWaits(client, ids(a)),
+      quietWithBurst: await summarizeWaits(client, ids(quietB)),
+      burst: await summarizeWaits(client, ids(loudB)),
+    };
+    await connection.close();
     const result = {
       fairness: FAIRNESS,
       sustainableRate: RATE,
@@ -254,6 +268,7 @@ async function main() {
         withBurst: { p50: deliveryP(foundB, quietB, 50), p99: deliveryP(foundB, quietB, 99) },
       },
       burstDeliveryMs: { p50: deliveryP(foundB, loudB, 50), p99: deliveryP(foundB, loudB, 99) },
+      where,
       target: {
         http5xx: 0,
         lost: 0,
@@ -290,6 +305,15 @@ async function main() {
     console.log(
       `bursting Mandant, receipt to delivery: p50 ${result.burstDeliveryMs.p50} ms, p99 ${result.burstDeliveryMs.p99} ms`,
     );
+    for (const [name, w] of Object.entries(where)) {
+      if (!w) continue;
+      const m = w.medianMs;
+      const sl = w.slowestMs;
+      console.log(
+        `${name}: start → delivered, median of ${w.runs}: ${m.total} ms = queued on the server ${m.queued} + workflow tasks ${m.workflowTask} + activities ${m.activity} (+ between); ` +
+          `slowest ${sl.totalMs} ms = ${sl.queuedMs} + ${sl.workflowTaskMs} + ${sl.activityMs}`,
+      );
+    }
     console.log(JSON.stringify(result));
   } finally {
     await services.stop();
