@@ -18,6 +18,8 @@ export interface LedgerRecord {
   entry: string;
   deliveredAt: string;
   submittedAt: string;
+  /** A claim (publish.ts): the temporary that becomes `entry`, written before the rename; gone once published. */
+  pending?: string;
 }
 
 /** Any file-system failure while delivering: the share may come back (remount, permissions fixed, space freed). */
@@ -51,11 +53,11 @@ function isTempOf(name: string, stem: string): boolean {
   return name.startsWith(prefix) && /^[0-9a-f]{8}(\.[a-z]+)?$/.test(name.slice(prefix.length));
 }
 
-/** Removes what an earlier, crashed attempt for the same Vorgang left behind. */
-export async function removeStaleTemps(dir: string, stem: string): Promise<string[]> {
+/** Removes what an earlier, crashed attempt for the same Vorgang left behind (all but `keep`). */
+export async function removeStaleTemps(dir: string, stem: string, keep?: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await readdir(dir)) {
-    if (!isTempOf(name, stem)) continue;
+    if (!isTempOf(name, stem) || name === keep) continue;
     await rm(join(dir, name), { recursive: true, force: true });
     removed.push(name);
   }
@@ -168,6 +170,12 @@ export async function cleanupTransferDir(dir: string, options: CleanupOptions = 
   const ledger = await readAllLedger(dir);
   const ledgerByEntry = new Map<string, LedgerRecord>();
   for (const { record } of ledger.values()) if (record) ledgerByEntry.set(record.entry, record);
+  // A claim's temporary is what its retry publishes, however long that retry takes within the retention period.
+  const claimed = new Set(
+    [...ledger.values()].flatMap(({ record }) =>
+      record?.pending && now - Date.parse(record.submittedAt) < maxAgeMs ? [record.pending] : [],
+    ),
+  );
 
   const result: CleanupResult = { deleted: [], skipped: [], failed: [] };
   const remove = async (name: string, entry: Omit<CleanupEntry, 'name'>, path = join(dir, name)): Promise<boolean> => {
@@ -188,7 +196,7 @@ export async function cleanupTransferDir(dir: string, options: CleanupOptions = 
     if (entry.name === LEDGER_DIR) continue;
     const info = await lstat(join(dir, entry.name));
     if (entry.name.startsWith(TEMP_PREFIX)) {
-      if (now - info.mtimeMs >= staleTempMs) {
+      if (now - info.mtimeMs >= staleTempMs && !claimed.has(entry.name)) {
         await remove(entry.name, { kind: 'temp', since: info.mtime.toISOString(), ageDays: ageOf(info.mtimeMs) });
       }
       continue;

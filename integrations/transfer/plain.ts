@@ -1,21 +1,13 @@
 // Plain Transferverzeichnis: one folder per Vorgang with antrag.pdf, the attachments, antrag.json and antrag.xml
 // (the process's XML document when its output format is XML, else the xFall container).
 // The authority's software polls the share and takes whatever folder it sees, so a folder must appear complete
-// or not at all: it is built under a dot-name (which pickup ignores), synced, and renamed in one step.
-import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+// or not at all: it is built under a dot-name (which pickup ignores), synced, and renamed in one step, once
+// (publish.ts).
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { safeFolderName } from './filenames';
-import {
-  assertTransferDirUsable,
-  fsyncDir,
-  readLedger,
-  removeStaleTemps,
-  tempName,
-  transferDirUnavailable,
-  writeFileDurable,
-  writeLedger,
-  type LedgerRecord,
-} from './cleanup';
+import { assertTransferDirUsable, fsyncDir, tempName, transferDirUnavailable, writeFileDurable } from './cleanup';
+import { publishOnce } from './publish';
 import { DeliveryError, type AntragPackage, type DeliveryResult, type TransferHooks } from './types';
 import { buildXFall, documentsOf, type XFallDocument } from './xfall-xml';
 
@@ -69,65 +61,21 @@ function antragJson(pkg: AntragPackage, documents: XFallDocument[], deliveredAt:
   };
 }
 
-async function folderMtime(path: string): Promise<string | undefined> {
-  try {
-    return (await lstat(path)).mtime.toISOString();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
 /**
- * Delivers a Vorgang as a folder named after its Vorgangsnummer. Idempotent: when the folder exists, or the
- * ledger `.delivered/<name>` says it was delivered (the authority removes folders on pickup), nothing is written.
- * A share that is missing or not writable is a retryable DeliveryError.
+ * Delivers a Vorgang as a folder named after its Vorgangsnummer, once (publish.ts): when the ledger
+ * `.delivered/<name>` says it was delivered (the authority removes folders on pickup), or the folder is there,
+ * nothing is written. A share that is missing or not writable is a retryable DeliveryError.
  */
 export async function deliverPlain(
   transferDir: string,
   pkg: AntragPackage,
   options: PlainDeliveryOptions = {},
 ): Promise<DeliveryResult> {
-  const now = options.now ?? (() => new Date());
   await assertTransferDirUsable(transferDir);
   const folder = safeFolderName(pkg.vorgangsnummer);
-  const target = join(transferDir, folder);
-  const already = (deliveredAt: string): DeliveryResult => ({
-    mode: 'transfer-plain',
-    reference: folder,
-    deliveredAt,
-    alreadyDelivered: true,
-  });
-  const record = (deliveredAt: string): LedgerRecord => ({
-    vorgangsnummer: pkg.vorgangsnummer,
-    mode: 'transfer-plain',
-    entry: folder,
-    deliveredAt,
-    submittedAt: pkg.submittedAt,
-  });
-
-  try {
-    const recorded = await readLedger(transferDir, folder);
-    if (recorded) {
-      if (recorded.vorgangsnummer !== pkg.vorgangsnummer) {
-        throw new DeliveryError('name-collision', `${folder} belongs to Vorgang ${recorded.vorgangsnummer}`, {
-          retryable: false,
-        });
-      }
-      return already(recorded.deliveredAt);
-    }
-    const publishedAt = await folderMtime(target);
-    if (publishedAt) {
-      // Renamed into place by an attempt that died before writing the ledger.
-      await writeLedger(transferDir, folder, record(publishedAt));
-      return already(publishedAt);
-    }
-
-    await removeStaleTemps(transferDir, folder);
-    const deliveredAt = now().toISOString();
+  const build = async (deliveredAt: string): Promise<string> => {
     const temp = join(transferDir, tempName(folder));
     await mkdir(temp, { mode: 0o750 });
-
     const reserved = [
       ...(options.includeJson === false ? [] : ['antrag.json']),
       ...(options.includeXml === false ? [] : ['antrag.xml']),
@@ -147,22 +95,24 @@ export async function deliverPlain(
       );
     }
     await fsyncDir(temp);
-    await options.hooks?.beforeCommit?.(temp);
-
-    try {
-      // rename(2) refuses to replace a non-empty directory, so a concurrent attempt cannot be overwritten.
-      await rename(temp, target);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
-      await rm(temp, { recursive: true, force: true });
-      const thenAt = (await folderMtime(target)) ?? deliveredAt;
-      await writeLedger(transferDir, folder, record(thenAt));
-      return already(thenAt);
-    }
-    await fsyncDir(transferDir);
-    await writeLedger(transferDir, folder, record(deliveredAt));
-    return { mode: 'transfer-plain', reference: folder, deliveredAt, alreadyDelivered: false };
+    return temp;
+  };
+  try {
+    const { deliveredAt, alreadyDelivered } = await publishOnce(transferDir, {
+      key: folder,
+      vorgangsnummer: pkg.vorgangsnummer,
+      record: (at) => ({
+        vorgangsnummer: pkg.vorgangsnummer,
+        mode: 'transfer-plain',
+        entry: folder,
+        deliveredAt: at,
+        submittedAt: pkg.submittedAt,
+      }),
+      build,
+      now: options.now ?? (() => new Date()),
+      hooks: options.hooks,
+    });
+    return { mode: 'transfer-plain', reference: folder, deliveredAt, alreadyDelivered };
   } catch (err) {
     if (err instanceof DeliveryError) throw err;
     throw transferDirUnavailable(transferDir, err);

@@ -86,7 +86,10 @@ export function isDeliveryError(err: unknown): err is DeliveryError {
   return err instanceof DeliveryError;
 }
 
-/** Test seams for crash simulation: called after everything is written and synced, before the commit rename. */
+/** Test seams for crash simulation. */
 export interface TransferHooks {
+  /** After everything is written and synced, before the claim and the rename. */
   beforeCommit?: (tempPath: string) => void | Promise<void>;
+  /** After the rename into place, before the ledger records it. */
+  afterPublish?: (targetPath: string) => void | Promise<void>;
 }
