@@ -1,12 +1,16 @@
-// npm run bench:memory [-- --antraege 10000 --lifecycles 1200 --cache 1000]
+// npm run bench:memory [-- --antraege 10000 --lifecycles 1200 --cache 1000 --heap-snapshot]
 //
 // P5: the worker's resident memory while 10,000 Anträge wait for their payment and 1,200 lifecycles run in
 // Betrieb, and what one cached workflow of each type costs. Everything real and local: a Temporal dev server,
 // embedded PostgreSQL, SMTP and the ePayBL simulator (nobody pays, so every Antrag waits); the worker is
 // production's (scripts/bench/worker.ts) in a child process, tuned only through WORKER_MAX_CACHED_WORKFLOWS
 // (`--cache`; unset: the SDK's default). Its RSS is read from /proc. Evicted workflows must still answer their
-// queries: the bench queries a sample of both types at the end. The last line of output is one line of JSON.
+// queries: the bench queries a sample of both types at the end. `--heap-snapshot` also takes a heap snapshot of the
+// worker's main thread while the Anträge wait and prints what it holds (scripts/bench/heap-summary.ts). The last
+// line of output is one line of JSON.
 import fs from 'node:fs';
+import path from 'node:path';
+import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { insertAntrag } from '../db/stores/antrag';
@@ -15,6 +19,7 @@ import { antragQuery, type AntragInput } from '../messages/antrag';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
 import { loadConfigOrExit } from '../runtime/config';
 import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
+import { summarizeHeapSnapshot } from './bench/heap-summary';
 import { pool, round, say } from './bench/load';
 import { importLifecycles } from './bench/release-import';
 import { MIT_GEBUEHR, startBenchServices, type BenchDb } from './bench/services';
@@ -26,6 +31,7 @@ const arg = (name: string, fallback?: number) => {
 const ANTRAEGE = arg('antraege', 10_000)!;
 const LIFECYCLES = arg('lifecycles', 1_200)!;
 const CACHE = arg('cache');
+const HEAP_SNAPSHOT = process.argv.includes('--heap-snapshot');
 const TARGET_MB = 400;
 const AKTIVIERUNG = MIT_GEBUEHR; // with a fee: every Antrag waits for its payment
 
@@ -63,6 +69,37 @@ async function settledRss(pid: number): Promise<{ settled: number; peak: number 
   return { settled: last, peak };
 }
 
+/** SIGUSR2 to the worker (started with --heapsnapshot-signal), the file once written, and what it holds. */
+async function heapSnapshot(pid: number, dir: string) {
+  process.kill(pid, 'SIGUSR2');
+  let file: string | undefined;
+  for (let size = -1, stable = 0; stable < 3;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const name = fs.readdirSync(dir).find((n) => n.endsWith('.heapsnapshot'));
+    if (!name) continue;
+    file = path.join(dir, name);
+    const now = fs.statSync(file).size;
+    stable = now === size ? stable + 1 : 0;
+    size = now;
+  }
+  // V8 writes the file in pieces with pauses between them: parse once it parses.
+  let heap: ReturnType<typeof summarizeHeapSnapshot> | undefined;
+  for (let tries = 0; !heap; tries++) {
+    try {
+      heap = summarizeHeapSnapshot(file!);
+    } catch (err) {
+      if (!(err instanceof SyntaxError) || tries > 60) throw err;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+  say(`worker main thread heap: ${heap.totalMb} MB in ${heap.nodes} nodes; largest groups:`);
+  say(`| type | name | count | MB |`);
+  say(`| --- | --- | --- | --- |`);
+  for (const g of heap.groups) say(`| ${g.type} | ${g.name} | ${g.count} | ${g.selfMb} |`);
+  fs.rmSync(file!);
+  return heap;
+}
+
 async function main() {
   say('starting Temporal, PostgreSQL, SMTP, ePayBL simulator…');
   const services = await startBenchServices(config);
@@ -78,10 +115,16 @@ async function main() {
       .where('key', '=', 'frist.zahlungAbfrage')
       .execute();
     // Every waiting Antrag holds a slot of the wait queue (its long payment poll): slots for all, plus headroom.
-    const worker = services.spawnChild('scripts/bench/worker.ts', {
-      WORKER_MAX_CONCURRENT_WAITS: String(ANTRAEGE + 500),
-      ...(CACHE !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) } : {}),
-    });
+    const snapshotDir = path.join(services.dir, 'heap');
+    fs.mkdirSync(snapshotDir, { recursive: true });
+    const worker = services.spawnChild(
+      'scripts/bench/worker.ts',
+      {
+        WORKER_MAX_CONCURRENT_WAITS: String(ANTRAEGE + 500),
+        ...(CACHE !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) } : {}),
+      },
+      HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : [],
+    );
     const workerPid = worker.pid!;
     const exited = new Promise<never>((_, reject) =>
       worker.once('exit', (code, signal) => reject(new Error(`worker ended (${code ?? signal})`))),
@@ -165,6 +208,7 @@ async function main() {
     const waitingAfterS = (performance.now() - started) / 1000;
     const afterAntraege = await settledRss(workerPid);
     say(`Anträge waiting after ${round(waitingAfterS)} s, RSS ${round(afterAntraege.settled)} MB`);
+    const heap = HEAP_SNAPSHOT ? await heapSnapshot(workerPid, snapshotDir) : undefined;
 
     // Evicted or not, every workflow answers: a sample of each type, spread over the whole range.
     const sample = 100;
@@ -187,11 +231,16 @@ async function main() {
     const afterQueries = await settledRss(workerPid);
     const peak = Math.max(baseline.peak, afterLifecycles.peak, peakDuring, afterAntraege.peak, afterQueries.peak);
 
-    const cached = (n: number) => (CACHE === undefined ? n : Math.min(n, CACHE));
-    const perLifecycleKb = ((afterLifecycles.settled - baseline.settled) * 1024) / cached(LIFECYCLES);
-    const perAntragKb =
-      ((afterAntraege.settled - afterLifecycles.settled) * 1024) /
-      Math.max(1, cached(LIFECYCLES + ANTRAEGE) - cached(LIFECYCLES));
+    // What the cache holds: --cache, or the SDK's default for this heap (@temporalio/worker's worker-options.js,
+    // reuseV8Context). A per-cached figure only where the cache held them all; per waiting Antrag always.
+    const heapMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
+    const cacheSize = CACHE ?? Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
+    const perLifecycleKb = ((afterLifecycles.settled - baseline.settled) * 1024) / LIFECYCLES;
+    const perWaitingKb = ((afterAntraege.settled - afterLifecycles.settled) * 1024) / ANTRAEGE;
+    const perCached = {
+      lifecycle: LIFECYCLES <= cacheSize ? round(perLifecycleKb) : null,
+      antrag: LIFECYCLES + ANTRAEGE <= cacheSize ? round(perWaitingKb) : null,
+    };
     say('');
     say(`| moment | worker RSS |`);
     say(`| --- | --- |`);
@@ -201,7 +250,7 @@ async function main() {
     say(`| after ${2 * sample} queries | ${round(afterQueries.settled)} MB |`);
     say(`| peak | ${round(peak)} MB |`);
     say(
-      `cache: ${CACHE ?? 'SDK default'}; per cached lifecycle ≈ ${round(perLifecycleKb)} kB, per cached Antrag ≈ ${round(perAntragKb)} kB`,
+      `cache: ${cacheSize} workflows${CACHE === undefined ? " (the SDK's default)" : ''}; per lifecycle ≈ ${round(perLifecycleKb)} kB, per waiting Antrag ≈ ${round(perWaitingKb)} kB${perCached.antrag === null ? ` (the cache holds ${cacheSize} of ${LIFECYCLES + ANTRAEGE} workflows: the rest is the waiting itself)` : ''}`,
     );
     say(`queries answered ${answered}/${2 * sample}, ${round(queryMs)} ms each on average`);
     console.log(
@@ -219,9 +268,13 @@ async function main() {
         },
         targetMb: TARGET_MB,
         met: Math.max(afterAntraege.settled, afterQueries.settled) <= TARGET_MB,
-        perCachedKb: { lifecycle: round(perLifecycleKb), antrag: round(perAntragKb) },
+        cacheSize,
+        perLifecycleKb: round(perLifecycleKb),
+        perWaitingAntragKb: round(perWaitingKb),
+        perCachedKb: perCached,
         queries: { answered, asked: 2 * sample, avgMs: round(queryMs) },
         waitingAfterS: round(waitingAfterS),
+        ...(heap ? { heapMainThreadMb: heap.totalMb } : {}),
       }),
     );
   } finally {
