@@ -13,7 +13,7 @@ import { createMailer, type Mailer } from '../../runtime/mailer';
 import { dataConverter, EncryptionCodec } from '../../runtime/payload-codec';
 import { createWorker, type Amt24Worker, type WorkerTuning } from '../../worker/worker';
 
-export const testLog = createLogger('test', 'silent');
+export const testLog = createLogger('test', (process.env.TEST_LOG_LEVEL as 'error' | undefined) ?? 'silent');
 
 // The SDK's own log lines (workflow and activity loggers, the core) go to one Runtime per process; a file that reads
 // its logs routes them into its logger like app/worker.ts does, every other file hears only errors.
