@@ -1,12 +1,22 @@
 // Calling a workflow from a route: the one mapping of a failed Update to problem+json, for the lifecycle, the
 // rollout ticket and the Antrag alike, and the retry of an Update lost to a lifecycle's continue-as-new.
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { REFUSAL_TYPE, refusalStatus, type Refusal } from '../messages/refusal';
 import { HttpProblem, toInvalidParams } from './problem';
 
 const isRefusal = (cause: unknown): cause is ApplicationFailure =>
   cause instanceof ApplicationFailure && cause.type === REFUSAL_TYPE;
+
+// gRPC status codes (fixed by the gRPC spec; @grpc/grpc-js is only the SDK's dependency, not ours).
+const GRPC = { RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
 
 const TITLES = { 400: 'Ungültige Eingabe', 403: 'Keine Berechtigung', 404: 'Nicht gefunden', 409: 'Konflikt' } as const;
 
@@ -50,21 +60,42 @@ export async function update<T>(
 }
 
 /**
- * An Update to a lifecycle or rollout ticket. One that reaches the run in the moment it continues as new (at a
- * phase boundary) is aborted by the server before any handler ran — under load with more than one message — so
- * every failure that is not the workflow's own refusal is sent again, to the new run; a failed Update changed
- * nothing.
+ * How an Update that did not come back is sent again, or null when it is not. `same`: the server may still hold it
+ * (the call timed out or the server was briefly unavailable), so it goes again under its own id and the server
+ * answers with that Update's outcome instead of running it twice. `fresh`: the server dropped it before the workflow
+ * accepted it, or the run it was accepted by continued as new before it completed, so nothing was changed and it
+ * goes under a new id — the dropped id stays aborted on the server, and the new run never saw it.
  */
-export async function command<T>(subject: string, fn: () => Promise<T>): Promise<T> {
+export function resendAs(err: unknown): 'same' | 'fresh' | null {
+  if (err instanceof WorkflowUpdateFailedError) return isRefusal(err.cause) ? null : 'fresh';
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'same';
+  if (err instanceof ServiceError && isGrpcServiceError(err.cause)) {
+    // The workflow task that carried the Update failed on the server (e.g. a continue-as-new that met a new
+    // event): the Update is aborted before acceptance, with WorkflowNotReady, which gRPC calls FAILED_PRECONDITION.
+    if (err.cause.code === GRPC.FAILED_PRECONDITION) return 'fresh';
+    // The client's own retries of a transient error ran out.
+    if (err.cause.code === GRPC.UNAVAILABLE || err.cause.code === GRPC.RESOURCE_EXHAUSTED) return 'same';
+  }
+  return null;
+}
+
+/**
+ * An Update to a lifecycle or rollout ticket. One that reaches the run in the moment it continues as new (at a
+ * phase boundary) is aborted by the server before any handler ran — under load with more than one message — and
+ * one whose call failed in transit may or may not have arrived: either is sent again (`resendAs`), up to five
+ * times; the workflow's own refusal never is. `fn` gets the Update id to send, so a resend of an Update the server
+ * may still hold is answered with its outcome, not run a second time.
+ */
+export async function command<T>(subject: string, fn: (updateId: string) => Promise<T>): Promise<T> {
+  let updateId = randomUUID();
   for (let attempt = 1; ; attempt++) {
     try {
-      return await fn();
+      return await fn(updateId);
     } catch (err) {
-      if (attempt < 5 && err instanceof WorkflowUpdateFailedError && !isRefusal(err.cause)) {
-        await new Promise((r) => setTimeout(r, 50 * attempt));
-        continue;
-      }
-      throw updateProblem(err, subject);
+      const resend = attempt < 5 ? resendAs(err) : null;
+      if (resend === null) throw updateProblem(err, subject);
+      if (resend === 'fresh') updateId = randomUUID();
+      await new Promise((r) => setTimeout(r, 50 * attempt));
     }
   }
 }

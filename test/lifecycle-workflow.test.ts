@@ -1,6 +1,9 @@
 // The Onlinedienst lifecycle on the real dev server, driven through the HTTP API like the people in the roles
 // would: the full path from Klärung to Abschaltung, the loops, the gate check, refusals, Prozessparameter.
+import { ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { command } from '../api/workflow-calls';
+import { completeTaskUpdate } from '../messages/onlinedienst';
 import { decryptParameter } from '../runtime/secrets';
 import { rolloutStateQuery } from '../messages/rollout';
 import { VALID, lifecycleStack, type LifecycleStack } from './harness/lifecycle';
@@ -715,5 +718,73 @@ describe('Onlinedienst lifecycle workflow', () => {
     expect(doc.body.paths['/api/onlinedienste/{id}/aktivierungen/{mandantId}/prozessparameter'].put['x-roles']).toEqual(
       ['mandant-admin'],
     );
+  });
+});
+
+describe('an Update sent again by the API (command)', () => {
+  const ACTOR = { id: 'pe-smk', roles: ['prozesseigner' as const], mandanten: ['*'] };
+  const completeIst = (id: string, updateId: string) =>
+    h.handle(id).executeUpdate(completeTaskUpdate, {
+      args: [{ taskId: 'ist-prozess', actor: ACTOR, fields: VALID['ist-prozess'] }],
+      updateId,
+    });
+  const completions = async (id: string) =>
+    (
+      await h.db
+        .selectFrom('audit_log')
+        .select('details')
+        .where('subject_id', '=', id)
+        .where('action', '=', 'onlinedienst.aufgabe.erledigt')
+        .execute()
+    ).filter((r) => (r.details as { taskId: string }).taskId === 'ist-prozess');
+
+  it('whose answer was lost goes again under its own id: the server answers with the first outcome, the task is completed once', async () => {
+    const { id } = await h.createOnlinedienst();
+    const ids: string[] = [];
+    let first: unknown;
+    const result = await command(`Onlinedienst ${id}`, async (updateId) => {
+      ids.push(updateId);
+      const r = await completeIst(id, updateId);
+      if (ids.length === 1) {
+        // The Update arrived and was applied, but its answer is lost on the way back, as in a call that times out.
+        first = r;
+        throw new WorkflowUpdateRPCTimeoutOrCancelledError('Workflow update call timeout or cancelled');
+      }
+      return r;
+    });
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    expect(result).toEqual(first);
+    expect(result.status).toBe('erledigt');
+    expect(await completions(id)).toHaveLength(1);
+    // Under a new id the same completion is a new request, and the workflow refuses it: the task is done.
+    await expect(completeIst(id, `${ids[0]}-neu`)).rejects.toThrow('Workflow Update failed');
+  });
+
+  it('dropped by the server before the workflow accepted it goes again under a new id and is applied once', async () => {
+    const { id } = await h.createOnlinedienst();
+    const ids: string[] = [];
+    const result = await command(`Onlinedienst ${id}`, async (updateId) => {
+      ids.push(updateId);
+      if (ids.length === 1) {
+        // What the client raises when the server aborts an Update whose workflow task failed (WorkflowNotReady).
+        const grpc = Object.assign(
+          new Error(
+            '9 FAILED_PRECONDITION: Unable to perform workflow execution update due to unexpected workflow task failure.',
+          ),
+          {
+            code: 9,
+            details: 'Unable to perform workflow execution update due to unexpected workflow task failure.',
+            metadata: {},
+          },
+        );
+        throw new ServiceError('Workflow Update failed', { cause: grpc });
+      }
+      return completeIst(id, updateId);
+    });
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).not.toBe(ids[0]);
+    expect(result.status).toBe('erledigt');
+    expect(await completions(id)).toHaveLength(1);
   });
 });

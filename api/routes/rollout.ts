@@ -148,8 +148,8 @@ export function rolloutRoutes(deps: ApiDeps) {
     const { id } = c.req.valid('param');
     const row = await visibleTicket(user, id);
     const cmd = await mitZertifiziertemHash(row, c.req.valid('json'));
-    const view = await command(`Ticket ${id}`, () =>
-      handle(id).executeUpdate(rolloutCommandUpdate, { args: [{ actor: actorOf(user), command: cmd }] }),
+    const view = await command(`Ticket ${id}`, (updateId) =>
+      handle(id).executeUpdate(rolloutCommandUpdate, { args: [{ actor: actorOf(user), command: cmd }], updateId }),
     );
     return c.json(view, 200);
   });

@@ -115,8 +115,8 @@ export function aktivierungenRoutes(deps: ApiDeps) {
     if (body.kontakt) await setKontakt(deps.db, id, `mandant-admin:${mandantId}`, body.kontakt);
     // The workflow decides whether the Mandant may join (not after the shutdown); its projection writes must not
     // wait on a transaction of ours, so the activation row follows the Update (a repeated PUT is idempotent).
-    await command(`Onlinedienst ${id}`, () =>
-      handle(id).executeUpdate(registerMandantUpdate, { args: [{ actor: actorOf(user), mandantId }] }),
+    await command(`Onlinedienst ${id}`, (updateId) =>
+      handle(id).executeUpdate(registerMandantUpdate, { args: [{ actor: actorOf(user), mandantId }], updateId }),
     );
     const stored = await deps.db.transaction().execute(async (trx) => {
       const saved = await saveAktivierung(trx, {

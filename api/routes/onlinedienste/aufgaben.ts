@@ -80,8 +80,8 @@ export function aufgabenRoutes(deps: ApiDeps) {
     await visibleLifecycle(deps.db, user, id);
     const fields = c.req.valid('json');
     await pruefeFormularBezug(deps.db, id, taskId, fields);
-    const result = await command(`Onlinedienst ${id}`, () =>
-      handle(id).executeUpdate(completeTaskUpdate, { args: [{ taskId, actor: actorOf(user), fields }] }),
+    const result = await command(`Onlinedienst ${id}`, (updateId) =>
+      handle(id).executeUpdate(completeTaskUpdate, { args: [{ taskId, actor: actorOf(user), fields }], updateId }),
     );
     return result.status === 'gehalten' ? c.json(linked(id, result), 202) : c.json(linked(id, result), 200);
   });
@@ -90,8 +90,8 @@ export function aufgabenRoutes(deps: ApiDeps) {
     const user = currentUser(c);
     const { id } = c.req.valid('param');
     await visibleLifecycle(deps.db, user, id);
-    const result = await command(`Onlinedienst ${id}`, () =>
-      handle(id).executeUpdate(recheckGateUpdate, { args: [{ actor: actorOf(user) }] }),
+    const result = await command(`Onlinedienst ${id}`, (updateId) =>
+      handle(id).executeUpdate(recheckGateUpdate, { args: [{ actor: actorOf(user) }], updateId }),
     );
     if (result === null) return c.json(null, 200);
     return result.status === 'gehalten' ? c.json(linked(id, result), 202) : c.json(linked(id, result), 200);
@@ -102,8 +102,8 @@ export function aufgabenRoutes(deps: ApiDeps) {
     const { id } = c.req.valid('param');
     await visibleLifecycle(deps.db, user, id);
     const payload = c.req.valid('json');
-    const result = await command(`Onlinedienst ${id}`, () =>
-      handle(id).executeUpdate(decideShutdownUpdate, { args: [{ actor: actorOf(user), payload }] }),
+    const result = await command(`Onlinedienst ${id}`, (updateId) =>
+      handle(id).executeUpdate(decideShutdownUpdate, { args: [{ actor: actorOf(user), payload }], updateId }),
     );
     return c.json(result, 200);
   });

@@ -39,10 +39,10 @@ export function ereignisseRoutes(deps: ApiDeps) {
       const { id } = c.req.valid('param');
       await visibleLifecycle(deps.db, user, id);
       const payload = c.req.valid('json');
-      const result = await command(`Onlinedienst ${id}`, () =>
+      const result = await command(`Onlinedienst ${id}`, (updateId) =>
         deps.temporal.workflow
           .getHandle(lifecycleWorkflowId(id))
-          .executeUpdate(reportEventUpdate, { args: [{ type, actor: actorOf(user), payload }] }),
+          .executeUpdate(reportEventUpdate, { args: [{ type, actor: actorOf(user), payload }], updateId }),
       );
       return c.json(result, 201);
     });
