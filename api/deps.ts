@@ -32,6 +32,8 @@ export interface ApiDeps {
   deliveryMaxRetryInterval?: string;
   /** How long a temporary failure of an Antrag's step may last before it is a Störung, passed to new Anträge. */
   stoerungNach?: string;
+  /** How long one look of an Antrag's payment poll runs before its workflow sleeps on a timer, passed to new Anträge. */
+  warteFenster?: string;
   /**
    * Submissions per second for all and for one Mandant (ANTRAG_LIMIT_*), counted in PostgreSQL so the limits hold
    * across API processes; past one a submission gets 429 with Retry-After. Absent: no limit.

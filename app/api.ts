@@ -69,6 +69,7 @@ const app = createApp({
   version,
   deliveryMaxRetryInterval: config.deliveryMaxRetryInterval,
   stoerungNach: config.stoerungAfter,
+  warteFenster: config.warteFenster,
   fitconnectCallbackSecrets: config.fitconnect.callbackSecrets,
   entwurfTage: config.entwurfTage,
   annahmeLimits: config.antragLimits,

@@ -14,6 +14,11 @@ export interface AntragInput {
   zustellungMaxIntervall?: string;
   /** How long a temporary failure may last before it becomes a Störung (e.g. "4h"). */
   stoerungNach?: string;
+  /**
+   * How long one look of a long wait (the payment poll) polls before the workflow sleeps on a timer between looks
+   * instead (e.g. "10m"); absent: ten minutes.
+   */
+  warteFenster?: string;
 }
 
 export type { AntragPhase } from '../domain/antrag/phases';

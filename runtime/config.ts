@@ -126,6 +126,10 @@ const schema = z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
       .default('4h'),
+    WARTE_FENSTER: z
+      .string()
+      .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
+      .default('10m'),
     DELIVERY_MAX_RETRY_INTERVAL: z
       .string()
       .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
@@ -241,6 +245,7 @@ function toConfig(env: z.infer<typeof schema>, cwd: string, connection: Temporal
     endpointAlertAfter: env.ENDPOINT_ALERT_AFTER,
     deliveryMaxRetryInterval: env.DELIVERY_MAX_RETRY_INTERVAL,
     stoerungAfter: env.STOERUNG_AFTER,
+    warteFenster: env.WARTE_FENSTER,
     /** Submissions per second, counted in PostgreSQL across every API process; past one: 429 with Retry-After. */
     antragLimits: {
       globalProSekunde: env.ANTRAG_LIMIT_GLOBAL_PRO_S,

@@ -115,6 +115,7 @@ async function main() {
         eingegangenAm: new Date().toISOString(),
         zustellungMaxIntervall: config.deliveryMaxRetryInterval,
         stoerungNach: config.stoerungAfter,
+        warteFenster: config.warteFenster,
       };
       await client.workflow.start('antragWorkflow', {
         workflowId: antragWorkflowId(vn),

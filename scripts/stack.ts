@@ -75,6 +75,7 @@ export async function startStack(config: Config, opts: { lifecycle?: LifecycleAp
     version: 'stack',
     readiness: [],
     deliveryMaxRetryInterval: '2s',
+    warteFenster: config.warteFenster,
     fitconnectCallbackSecrets: [STACK_CALLBACK_SECRET],
     parameterKey: key,
     ...(opts.lifecycle ? { lifecycle: opts.lifecycle } : {}),

@@ -30,6 +30,9 @@ describe('Antrag workflow replay', () => {
         'transfer-ungeholt-geloescht-transfer.json',
         'transfer-abgeholt-nachforderung-post-transfer.json',
         'nachzahlung-erstattet-geldnach.json',
+        // patch zahlung-fenster: the poll's window ran out twice, the workflow slept on a timer between looks
+        'nicht-bezahlt-fenster.json',
+        'bezahlt-zugestellt-nachforderung-bescheid-fenster.json',
       ]),
     );
   });

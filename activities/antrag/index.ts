@@ -17,7 +17,7 @@ import { transferAbholungPruefen, transferErinnern, transferLoeschenErfasst, tra
 import { behoerdeErinnern, nachforderungErinnern, nachforderungFristAbgelaufen } from './fristen';
 
 export type { AktivierungsKonfiguration } from './konfiguration';
-export type { ZahlungsErgebnis, ZahlungsZiel } from './zahlung';
+export type { ZahlungOffen, ZahlungsAbfrageStand, ZahlungsErgebnis, ZahlungsZiel } from './zahlung';
 export type { ErstattungsAnlass } from './erstattung';
 export type { NachzahlungsStand } from './nachzahlung';
 export type { FitConnectErgebnis } from './fitconnect-ergebnis';

@@ -181,9 +181,21 @@ export type ZahlungsErgebnis = {
   paidCent?: number;
 };
 
+/** What one look of a poll hands to the next: the read failures so far, the Störung reported, the last good reading. */
+export interface ZahlungsAbfrageStand extends AbfrageStoerungStand {
+  fehlerInFolge: number;
+  zuletzt?: { state: KassenzeichenState; saldoCent: number; paidCent: number };
+}
+
+/** A look that ran out its window with the claim still open: the workflow sleeps, then looks again with `stand`. */
+export type ZahlungOffen = { ergebnis: 'offen'; stand: ZahlungsAbfrageStand };
+
 /**
  * Polls until the claim is settled (paid, overpaid, cancelled) or `bis` is reached. One long activity with
- * heartbeats instead of a timer loop in the workflow: one Temporal action however long the citizen takes.
+ * heartbeats instead of a timer loop in the workflow: one Temporal action while the citizen pays within `fensterMs`.
+ * Past that window the look ends `offen` and hands its `stand` to the workflow, which sleeps on a timer and looks
+ * again: a claim left open for days holds no activity slot and no worker memory (runs from before the window pass
+ * none and poll to `bis`).
  * ePayBL errors are ridden out here (counted per Kassenzeichen): a final one, or a temporary one lasting past
  * `stoerungNach`, is reported as a Störung while the poll goes on (zahlung-stoerung.ts), and resolved by the next
  * good read. The heartbeat keeps the worker's liveness visible.
@@ -199,8 +211,12 @@ export async function zahlungAbwarten(
     ziel?: ZahlungsZiel;
     /** STOERUNG_AFTER: a temporary read failure lasting this long is a Störung (the poll goes on) */
     stoerungNach?: string;
+    /** how long this look polls before it ends `offen` (absent: to `bis`) */
+    fensterMs?: number;
+    /** what the look before this one handed on */
+    stand?: ZahlungsAbfrageStand;
   },
-): Promise<ZahlungsErgebnis> {
+): Promise<ZahlungsErgebnis | ZahlungOffen> {
   const epaybl = required(deps, 'epaybl');
   const ctx = Context.current();
   const bis = Date.parse(input.bis);
@@ -209,10 +225,19 @@ export async function zahlungAbwarten(
   // The fee we asked for: a claim of another amount is never booked as paid (a person has to look).
   const erwartetCent = (await findZahlung(deps.db, vn))?.betrag_cent;
   // Per Kassenzeichen, as clients that poll for days do: a broken one must not poll for ever unnoticed.
-  const beat = ctx.info.heartbeatDetails as ({ fehlerInFolge?: number } & AbfrageStoerungStand) | undefined;
+  // A retry of this look starts from its heartbeat, a new look from what the one before handed on.
+  const beat =
+    (ctx.info.heartbeatDetails as (Partial<ZahlungsAbfrageStand> & { state?: string }) | undefined) ?? input.stand;
   let fehlerInFolge = beat?.fehlerInFolge ?? 0;
   const stoerung = abfrageStoerung(deps, vn, input.stoerungNach, beat);
-  let zuletzt: KassenzeichenInfo | undefined; // the last good reading, for the deadline's answer
+  // The last good reading, for the deadline's answer (carried over from earlier looks).
+  let zuletzt: ZahlungsAbfrageStand['zuletzt'] = beat?.zuletzt ?? input.stand?.zuletzt;
+  const fensterEnde = input.fensterMs !== undefined ? Date.now() + input.fensterMs : Infinity;
+  const weiter = (): ZahlungsAbfrageStand => ({
+    fehlerInFolge,
+    ...stoerung.stand(),
+    ...(zuletzt ? { zuletzt } : {}),
+  });
   for (;;) {
     let info: KassenzeichenInfo | undefined;
     try {
@@ -254,7 +279,7 @@ export async function zahlungAbwarten(
       }
     }
     if (info) await stoerung.gelesen();
-    ctx.heartbeat({ state: info?.state ?? 'unbekannt', fehlerInFolge, ...stoerung.stand() });
+    ctx.heartbeat({ state: info?.state ?? 'unbekannt', ...weiter() });
     if (info && erwartetCent !== undefined && info.totalCent !== erwartetCent) {
       deps.log.error(
         { vorgangsnummer: vn, kassenzeichen: info.kassenzeichen, erwartetCent, totalCent: info.totalCent },
@@ -270,7 +295,7 @@ export async function zahlungAbwarten(
       });
       info = undefined;
     }
-    zuletzt = info ?? zuletzt;
+    if (info) zuletzt = { state: info.state, saldoCent: info.saldoCent, paidCent: info.paidCent };
     const stand = info && { state: info.state, saldoCent: info.saldoCent, paidCent: info.paidCent };
     if (info && stand && (ziel === 'erstattet' || ziel === 'ausgeglichen')) {
       // Refunds: the money must be back, not only the claim cancelled.
@@ -294,7 +319,8 @@ export async function zahlungAbwarten(
     if (rest <= 0) {
       return { ergebnis: 'frist', state: zuletzt?.state, saldoCent: zuletzt?.saldoCent, paidCent: zuletzt?.paidCent };
     }
-    await sleep(Math.min(input.abfrageMs, rest)); // rejects when the workflow cancels us (back-link: look now)
+    if (Date.now() >= fensterEnde) return { ergebnis: 'offen', stand: weiter() };
+    await sleep(Math.min(input.abfrageMs, rest, Math.max(0, fensterEnde - Date.now()))); // rejects when the workflow cancels us (back-link: look now)
   }
 }
 

@@ -22,6 +22,8 @@ export interface Erstattung {
   abfrageMs: number;
   /** STOERUNG_AFTER, for the watch's read failures */
   stoerungNach?: string;
+  /** WARTE_FENSTER, for the watch's looks */
+  warteFenster?: string;
 }
 
 /** Whether money must go back here; false for histories from before refunds were watched. */
@@ -52,6 +54,7 @@ export async function erstatten(e: Erstattung, sicht: AntragSicht): Promise<bool
     () => false,
     () => false,
     e.stoerungNach,
+    e.warteFenster,
   );
   if (stand.ergebnis !== ziel) return false; // not back in time: the task stays open for the person
   await kurz.erstattungErfasst({ vorgangsnummer: e.vorgangsnummer, anlass: e.anlass, ...fall });

@@ -110,6 +110,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
         },
         () => zahlungPruefen,
         input.stoerungNach,
+        input.warteFenster,
       );
     let ergebnis = erinnerungAm < abbruchAm ? await abwarten(erinnerungAm, 'bezahlt') : undefined;
     if (!ergebnis || ergebnis.ergebnis === 'frist') {
@@ -128,6 +129,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
       bis: Date.now() + dauerMs(k.fristen.aufbewahrung),
       abfrageMs: dauerMs(k.fristen.zahlungAbfrage),
       ...(input.stoerungNach ? { stoerungNach: input.stoerungNach } : {}),
+      ...(input.warteFenster ? { warteFenster: input.warteFenster } : {}),
     });
     if (ergebnis.ergebnis !== 'bezahlt') {
       // Nobody pays for an Antrag that is never delivered: an unpaid Antrag is cancelled, not delivered.
@@ -203,6 +205,7 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
         () => false,
         () => false,
         input.stoerungNach,
+        input.warteFenster,
       );
       await kurz.stornoErfasst({ vorgangsnummer: vn });
       sicht.zahlung.status = 'erstattet';

@@ -168,6 +168,7 @@ export function einreichungRoutes(deps: ApiDeps) {
       eingegangenAm,
       zustellungMaxIntervall: deps.deliveryMaxRetryInterval,
       stoerungNach: deps.stoerungNach,
+      warteFenster: deps.warteFenster,
     };
     // Durable once the server has recorded the start: no worker needs to be up for a citizen to submit. A retry
     // (or a concurrent duplicate) joins the same run; one that comes after the run ended finds it closed.
