@@ -1,11 +1,13 @@
-// npm run bench:memory [-- --antraege 10000 --lifecycles 1200 --cache 1000 --heap-snapshot]
+// npm run bench:memory [-- --antraege=10000 --lifecycles=1200 --cache=1000 --fenster=30s --heap-mb=160 --heap-snapshot]
 //
 // P5: the worker's resident memory while 10,000 Anträge wait for their payment and 1,200 lifecycles run in
 // Betrieb, and what one cached workflow of each type costs. Everything real and local: a Temporal dev server,
 // embedded PostgreSQL, SMTP and the ePayBL simulator (nobody pays, so every Antrag waits); the worker is
 // production's (scripts/bench/worker.ts) in a child process, tuned only through WORKER_MAX_CACHED_WORKFLOWS
 // (`--cache`; unset: the SDK's default). Its RSS is read from /proc. Evicted workflows must still answer their
-// queries: the bench queries a sample of both types at the end. `--heap-snapshot` also takes a heap snapshot of the
+// queries: the bench queries a sample of both types at the end. A waiting Antrag's payment poll runs for a window
+// (WARTE_FENSTER, `--fenster`, 30 s here instead of production's 10 min so the bench gets there sooner) and then
+// sleeps on a workflow timer: the bench reads the RSS while the looks run and again once every window is out. `--heap-snapshot` also takes a heap snapshot of the
 // worker's main thread while the Anträge wait and prints what it holds (scripts/bench/heap-summary.ts). The last
 // line of output is one line of JSON.
 import fs from 'node:fs';
@@ -14,6 +16,7 @@ import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { insertAntrag } from '../db/stores/antrag';
+import { dauerMs } from '../domain/dauer';
 import { antragWorkflowId } from '../domain/vorgangsnummer';
 import { antragQuery, type AntragInput } from '../messages/antrag';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
@@ -32,6 +35,8 @@ const ANTRAEGE = arg('antraege', 10_000)!;
 const LIFECYCLES = arg('lifecycles', 1_200)!;
 const CACHE = arg('cache');
 const HEAP_SNAPSHOT = process.argv.includes('--heap-snapshot');
+const HEAP_MB = arg('heap-mb');
+const FENSTER = process.argv.find((a) => a.startsWith('--fenster='))?.split('=')[1] ?? '30s';
 const TARGET_MB = 400;
 const AKTIVIERUNG = MIT_GEBUEHR; // with a fee: every Antrag waits for its payment
 
@@ -123,7 +128,11 @@ async function main() {
         WORKER_MAX_CONCURRENT_WAITS: String(ANTRAEGE + 500),
         ...(CACHE !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) } : {}),
       },
-      HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : [],
+      [
+        ...(HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []),
+        // A cap on the main thread's V8 heap: without one V8 grows it far before collecting, and RSS shows garbage.
+        ...(HEAP_MB !== undefined ? [`--max-old-space-size=${HEAP_MB}`] : []),
+      ],
     );
     const workerPid = worker.pid!;
     const exited = new Promise<never>((_, reject) =>
@@ -191,6 +200,7 @@ async function main() {
           mandantId: 'leipzig',
           test: false,
           eingegangenAm: new Date().toISOString(),
+          warteFenster: FENSTER,
         };
         await client.workflow.start('antragWorkflow', {
           workflowId: antragWorkflowId(vn(i)),
@@ -206,8 +216,30 @@ async function main() {
       return n >= ANTRAEGE;
     });
     const waitingAfterS = (performance.now() - started) / 1000;
-    const afterAntraege = await settledRss(workerPid);
-    say(`Anträge waiting after ${round(waitingAfterS)} s, RSS ${round(afterAntraege.settled)} MB`);
+    const looking = await settledRss(workerPid);
+    say(`Anträge waiting after ${round(waitingAfterS)} s, their looks running, RSS ${round(looking.settled)} MB`);
+    // Every look's window is out (the last one began when its Antrag's payment was created, before the count above
+    // reached ANTRAEGE): no poll runs, each Antrag sleeps on a timer until its next look.
+    // A window longer than the bench (e.g. --fenster=30d) keeps every look running: the comparison without windows.
+    const fensterMs = dauerMs(FENSTER);
+    const schlafen = fensterMs <= 600_000;
+    if (schlafen) await new Promise((r) => setTimeout(r, fensterMs + 10_000));
+    if (schlafen) {
+      // Checked on a sample spread over the range: none of them has a poll running any more.
+      await until('every look ended', async () => {
+        const pending = await Promise.all(
+          Array.from({ length: 50 }, (_, k) =>
+            client.workflow
+              .getHandle(antragWorkflowId(vn(Math.floor((k * ANTRAEGE) / 50))))
+              .describe()
+              .then((d) => (d.raw.pendingActivities ?? []).length),
+          ),
+        );
+        return pending.every((n) => n === 0);
+      });
+    }
+    const afterAntraege = schlafen ? await settledRss(workerPid) : looking;
+    if (schlafen) say(`every window out, the Anträge asleep between looks, RSS ${round(afterAntraege.settled)} MB`);
     const heap = HEAP_SNAPSHOT ? await heapSnapshot(workerPid, snapshotDir) : undefined;
 
     // Evicted or not, every workflow answers: a sample of each type, spread over the whole range.
@@ -229,7 +261,14 @@ async function main() {
     );
     const queryMs = (performance.now() - q0) / (2 * sample);
     const afterQueries = await settledRss(workerPid);
-    const peak = Math.max(baseline.peak, afterLifecycles.peak, peakDuring, afterAntraege.peak, afterQueries.peak);
+    const peak = Math.max(
+      baseline.peak,
+      afterLifecycles.peak,
+      peakDuring,
+      looking.peak,
+      afterAntraege.peak,
+      afterQueries.peak,
+    );
 
     // What the cache holds: --cache, or the SDK's default for this heap (@temporalio/worker's worker-options.js,
     // reuseV8Context). A per-cached figure only where the cache held them all; per waiting Antrag always.
@@ -246,7 +285,8 @@ async function main() {
     say(`| --- | --- |`);
     say(`| idle | ${round(baseline.settled)} MB |`);
     say(`| ${LIFECYCLES} lifecycles | ${round(afterLifecycles.settled)} MB |`);
-    say(`| + ${ANTRAEGE} waiting Anträge | ${round(afterAntraege.settled)} MB (target ≤ ${TARGET_MB} MB) |`);
+    say(`| + ${ANTRAEGE} waiting Anträge, their looks running (window ${FENSTER}) | ${round(looking.settled)} MB |`);
+    say(`| … every window out, asleep between looks | ${round(afterAntraege.settled)} MB (target ≤ ${TARGET_MB} MB) |`);
     say(`| after ${2 * sample} queries | ${round(afterQueries.settled)} MB |`);
     say(`| peak | ${round(peak)} MB |`);
     say(
@@ -259,9 +299,12 @@ async function main() {
         antraege: ANTRAEGE,
         lifecycles: LIFECYCLES,
         maxCachedWorkflows: CACHE ?? null,
+        warteFenster: FENSTER,
+        maxOldSpaceMb: HEAP_MB ?? null,
         rssMb: {
           idle: round(baseline.settled),
           lifecycles: round(afterLifecycles.settled),
+          looking: round(looking.settled),
           waiting: round(afterAntraege.settled),
           afterQueries: round(afterQueries.settled),
           peak: round(peak),
