@@ -140,6 +140,20 @@ const scenarios: Record<string, (s: Stack) => Promise<string>> = {
     await s.fitconnect.acceptSubmission(await submissionId(s, vn));
     return vn;
   },
+  // The authority answers after a while: with WARTE_FENSTER shorter than that, the workflow sleeps between looks.
+  async 'fitconnect-spaet-angenommen'(s) {
+    await aktivierung(s, 'rec-fc-spaet', {
+      'zustellung.modus': 'fitconnect',
+      'fitconnect.destinationId': (await fcDestination(s)).destinationId,
+      'frist.fitconnectAbfrage': '200ms',
+      'frist.bescheidWartezeit': '3s',
+    });
+    const { vorgangsnummer: vn } = await submit(s, 'rec-fc-spaet', 'fc-spaet');
+    const id = await submissionId(s, vn);
+    await new Promise((r) => setTimeout(r, 3000));
+    await s.fitconnect.acceptSubmission(id);
+    return vn;
+  },
   async 'fitconnect-abgelehnt-bezahlt'(s) {
     await aktivierung(s, 'rec-fc-ab', {
       ...gebuehr,

@@ -62,22 +62,49 @@ async function einreichung(vn: string) {
 }
 
 /**
- * The poll's first look is over (it heartbeats before it sleeps its hour): from now on only a callback makes the
- * Antrag read the event log within the test.
+ * The poll's first look is over: from now on only a callback makes the Antrag read the event log within the test.
+ * Its next wait (an hour) is longer than the look's window, so the look ends at once and the workflow sleeps on a
+ * timer (patch fitconnect-fenster; before it, the activity heartbeated and slept its hour).
  */
 async function pollSchlaeft(vn: string): Promise<void> {
   await h.waitFor('first poll', async () => {
-    const { raw } = await h.handle(vn).describe();
-    return raw.pendingActivities?.some(
-      (a) => a.activityType?.name === 'fitconnectErgebnisAbwarten' && a.lastHeartbeatTime,
+    const [{ raw }, history] = await Promise.all([h.handle(vn).describe(), h.handle(vn).fetchHistory()]);
+    const events = history.events ?? [];
+    const looks = new Set(
+      events
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'fitconnectErgebnisAbwarten')
+        .map((e) => Number(e.eventId)),
     );
+    const lookDone = events.some(
+      (e) =>
+        e.activityTaskCompletedEventAttributes &&
+        looks.has(Number(e.activityTaskCompletedEventAttributes.scheduledEventId)),
+    );
+    const running = raw.pendingActivities?.some((a) => a.activityType?.name === 'fitconnectErgebnisAbwarten');
+    return lookDone && !running;
   });
 }
 
-/** The callback decided: the poll was cancelled instead of finding the answer itself. */
+/** The callback decided: the poll's sleep between looks was cancelled instead of the poll finding the answer. */
 async function pollAbgebrochen(vn: string): Promise<boolean> {
   const events = (await h.handle(vn).fetchHistory()).events ?? [];
-  return events.some((e) => e.activityTaskCancelRequestedEventAttributes);
+  const looks = new Set(
+    events
+      .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'fitconnectErgebnisAbwarten')
+      .map((e) => Number(e.eventId)),
+  );
+  // The sleeps: timers started in the workflow task right after a look completed.
+  const sleeps = new Set<number>();
+  events.forEach((e, i) => {
+    const done = e.activityTaskCompletedEventAttributes;
+    if (!done || !looks.has(Number(done.scheduledEventId))) return;
+    for (const t of events.slice(i, i + 8)) if (t.timerStartedEventAttributes) sleeps.add(Number(t.eventId));
+  });
+  return events.some(
+    (e) =>
+      (e.timerCanceledEventAttributes && sleeps.has(Number(e.timerCanceledEventAttributes.startedEventId))) ||
+      e.activityTaskCancelRequestedEventAttributes,
+  );
 }
 
 /** How often the workflow was told to look (signals in its history). */

@@ -33,6 +33,8 @@ describe('Antrag workflow replay', () => {
         // patch zahlung-fenster: the poll's window ran out twice, the workflow slept on a timer between looks
         'nicht-bezahlt-fenster.json',
         'bezahlt-zugestellt-nachforderung-bescheid-fenster.json',
+        // patch fitconnect-fenster: three looks at the event log, sleeps between them
+        'fitconnect-spaet-angenommen-fenster.json',
       ]),
     );
   });

@@ -1,7 +1,8 @@
-// The payment poll in windows (patch zahlung-fenster): a look polls ePayBL for WARTE_FENSTER (1 s here, every
-// 200 ms), then the workflow sleeps on a timer with growing gaps and looks again — so a claim left open holds no
-// running activity on the worker — until the money comes, the citizen comes back from the pay page (which cuts the
-// sleep short) or the deadline ends the wait. Checked from the workflow's own history and the simulator's records.
+// The long waits in windows (patches zahlung-fenster, fitconnect-fenster): a look polls ePayBL or the FIT-Connect
+// event log for WARTE_FENSTER (1 s here, every 200 ms), then the workflow sleeps on a timer and looks again — so a
+// claim left open or an authority that takes its time holds no running activity on the worker — until the answer
+// comes, the citizen comes back from the pay page (which cuts the sleep short) or the deadline ends the wait.
+// Checked from the workflow's own history and the simulators' records.
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { naechsteLuecke } from '../workflows/antrag/zahlung';
@@ -34,16 +35,37 @@ async function eingereicht(params: Record<string, string>) {
 }
 
 const events = async (vn: string): Promise<HistoryEvent[]> => (await h.handle(vn).fetchHistory()).events ?? [];
-const looks = (ev: HistoryEvent[]) =>
-  ev.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'zahlungAbwarten');
+const looks = (ev: HistoryEvent[], activity = 'zahlungAbwarten') =>
+  ev.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity);
+
+/** Whether the workflow started a timer right after a look of `activity` completed: it slept between looks. */
+const schliefNachLook = (ev: HistoryEvent[], activity = 'zahlungAbwarten') => {
+  const ids = new Set(looks(ev, activity).map((e) => Number(e.eventId)));
+  const fertig = ev.findIndex(
+    (e) =>
+      e.activityTaskCompletedEventAttributes &&
+      ids.has(Number(e.activityTaskCompletedEventAttributes.scheduledEventId)),
+  );
+  // The completion's workflow task comes next; its commands follow its completion, the timer among them.
+  return fertig >= 0 && ev.slice(fertig, fertig + 8).some((e) => e.timerStartedEventAttributes);
+};
+
+/** The Störungen of the Antrag's payment poll, as the board's rows. */
+const abfrageStoerungen = (vn: string) =>
+  h.db
+    .selectFrom('stoerung')
+    .select(['status', 'meldungen'])
+    .where('vorgangsnummer', '=', vn)
+    .where('schritt', '=', 'zahlungsabfrage')
+    .execute();
 
 /** Waits until the Antrag sleeps between looks: the window ran out and no poll is running on any worker. */
-async function schlaeft(vn: string) {
+async function schlaeft(vn: string, activity = 'zahlungAbwarten') {
   await eventually(
     async () => {
       const d = await h.handle(vn).describe();
-      const polls = (d.raw.pendingActivities ?? []).filter((a) => a.activityType?.name === 'zahlungAbwarten');
-      return looks(await events(vn)).length >= 1 && polls.length === 0;
+      const polls = (d.raw.pendingActivities ?? []).filter((a) => a.activityType?.name === activity);
+      return looks(await events(vn), activity).length >= 1 && polls.length === 0;
     },
     20_000,
     'a sleep between looks',
@@ -59,7 +81,7 @@ describe('the payment poll in windows', () => {
     await h.zugestellt(vn);
     const ev = await events(vn);
     expect(looks(ev).length).toBeGreaterThanOrEqual(2);
-    expect(ev.some((e) => e.timerStartedEventAttributes)).toBe(true);
+    expect(schliefNachLook(ev)).toBe(true);
     const gebucht = await h.db
       .selectFrom('audit_log')
       .select('id')
@@ -110,12 +132,7 @@ describe('a temporary ePayBL error across looks', () => {
       await eventually(
         async () => {
           const res = await h.api('GET', '/api/stoerungen', { user: 'awb-sid' });
-          const rows = await h.db
-            .selectFrom('stoerung')
-            .select(['status', 'meldungen'])
-            .where('vorgangsnummer', '=', vn)
-            .where('schritt', '=', 'zahlungsabfrage')
-            .execute();
+          const rows = await abfrageStoerungen(vn);
           return res.status === 200 && rows.length > 0 ? rows : undefined;
         },
         30_000,
@@ -128,13 +145,41 @@ describe('a temporary ePayBL error across looks', () => {
     }
     h.epaybl.zahlung(zahlung.kassenzeichen, 2500, 'UEBERWEISUNGNACH');
     await h.zugestellt(vn);
-    const rows = await h.db
-      .selectFrom('stoerung')
-      .select('status')
-      .where('vorgangsnummer', '=', vn)
-      .where('schritt', '=', 'zahlungsabfrage')
-      .execute();
+    const rows = await abfrageStoerungen(vn);
     expect(rows.map((r) => r.status)).toEqual(['behoben']);
+  }, 60_000);
+});
+
+describe("the wait for the authority's FIT-Connect answer in windows", () => {
+  it('sleeps between looks at the event log and still learns of the accept', async () => {
+    const akt = await h.aktivierung({
+      'zustellung.modus': 'fitconnect',
+      'fitconnect.destinationId': h.destination.destinationId,
+      'frist.fitconnectAbfrage': '200ms',
+      'frist.aufbewahrung': '10m',
+    });
+    const res = await h.submit({
+      aktivierungId: akt,
+      daten: anwohnerparken(),
+      antragsteller: antragsteller(`${uniqueId('fcfenster')}@example.org`),
+    });
+    expect(res.status).toBe(201);
+    const vn: string = res.body.vorgangsnummer;
+    const z = await h.zugestellt(vn);
+    const { submissionId } = JSON.parse(z.referenz!) as { submissionId: string };
+    await schlaeft(vn, 'fitconnectErgebnisAbwarten');
+    await h.fitconnect.acceptSubmission(submissionId);
+    await h.waitFor('accepted', async () => (await h.sicht(vn)).zustellung.angenommen === true);
+    const ev = await events(vn);
+    expect(looks(ev, 'fitconnectErgebnisAbwarten').length).toBeGreaterThanOrEqual(1);
+    expect(schliefNachLook(ev, 'fitconnectErgebnisAbwarten')).toBe(true);
+    const angenommen = await h.db
+      .selectFrom('antrag_ereignis')
+      .select('spur')
+      .where('vorgangsnummer', '=', vn)
+      .where('status', '=', 'angenommen')
+      .execute();
+    expect(angenommen).toEqual([{ spur: 'technisch' }]);
   }, 60_000);
 });
 

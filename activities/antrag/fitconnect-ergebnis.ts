@@ -12,6 +12,9 @@ import type { SubmissionRef } from '../../integrations/fitconnect/client';
 export type FitConnectErgebnis =
   { status: 'angenommen' } | { status: 'abgelehnt'; gruende: string[] } | { status: 'frist' };
 
+/** A look whose window is out with no answer yet: the workflow sleeps `warteMs`, then looks with `abstand`. */
+export type FitConnectOffen = { status: 'offen'; warteMs: number; abstand: number };
+
 const MAX_ABSTAND_MS = 60 * 60_000;
 const HERZSCHLAG_MS = 30_000;
 
@@ -71,17 +74,33 @@ export async function fitconnectStatusLesen(
   }
 }
 
+/**
+ * Polls the event log with back-off until the authority answers or `bis`. With `fensterMs` (patch fitconnect-fenster)
+ * the look ends `offen` when its next wait would run past the window, and the workflow sleeps that wait on a timer:
+ * an authority that takes weeks holds no activity on the worker.
+ */
 export async function fitconnectErgebnisAbwarten(
   deps: ActivityDeps,
-  input: { vorgangsnummer: string; bis: string; abfrageMs: number },
-): Promise<FitConnectErgebnis> {
+  input: {
+    vorgangsnummer: string;
+    bis: string;
+    abfrageMs: number;
+    /** how long this look may poll (absent: to `bis`) */
+    fensterMs?: number;
+    /** the back-off the look before this one reached */
+    abstand?: number;
+  },
+): Promise<FitConnectErgebnis | FitConnectOffen> {
   const vn = input.vorgangsnummer;
   required(deps, 'fitconnect');
   const ctx = Context.current();
   const ref = await einreichung(deps, vn);
   const bis = Date.parse(input.bis);
   // Back-off survives a retry of this activity through its heartbeat.
-  let abstand = (ctx.info.heartbeatDetails as { abstand?: number } | undefined)?.abstand ?? input.abfrageMs;
+  let abstand =
+    (ctx.info.heartbeatDetails as { abstand?: number } | undefined)?.abstand ?? input.abstand ?? input.abfrageMs;
+  const fensterEnde = input.fensterMs !== undefined ? Date.now() + input.fensterMs : Infinity;
+  const naechster = (a: number) => Math.min(a * 2, Math.max(MAX_ABSTAND_MS, input.abfrageMs));
   for (;;) {
     try {
       const ergebnis = await lesen(deps, vn, ref);
@@ -94,11 +113,13 @@ export async function fitconnectErgebnisAbwarten(
     }
     const rest = bis - Date.now();
     if (rest <= 0) return { status: 'frist' };
+    const warteMs = Math.min(abstand, rest);
+    if (Date.now() + warteMs > fensterEnde) return { status: 'offen', warteMs, abstand: naechster(abstand) };
     // Heartbeats at least every 30 s, also while waiting an hour, so a dead worker is noticed quickly.
     for (let gewartet = 0, ziel = Math.min(abstand, rest); gewartet < ziel; gewartet += HERZSCHLAG_MS) {
       ctx.heartbeat({ abstand });
       await sleep(Math.min(HERZSCHLAG_MS, ziel - gewartet));
     }
-    abstand = Math.min(abstand * 2, Math.max(MAX_ABSTAND_MS, input.abfrageMs));
+    abstand = naechster(abstand);
   }
 }

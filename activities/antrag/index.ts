@@ -20,7 +20,7 @@ export type { AktivierungsKonfiguration } from './konfiguration';
 export type { ZahlungOffen, ZahlungsAbfrageStand, ZahlungsErgebnis, ZahlungsZiel } from './zahlung';
 export type { ErstattungsAnlass } from './erstattung';
 export type { NachzahlungsStand } from './nachzahlung';
-export type { FitConnectErgebnis } from './fitconnect-ergebnis';
+export type { FitConnectErgebnis, FitConnectOffen } from './fitconnect-ergebnis';
 
 export function createAntragActivities(deps: ActivityDeps) {
   // zahlungAbwarten and fitconnectErgebnisAbwarten beat on their own (their progress rides in the details).

@@ -227,7 +227,8 @@ export async function antragWorkflow(input: AntragInput): Promise<AntragSicht> {
 
   // FIT-Connect: the authority accepts or rejects (or the service rejects after 14 days unpicked), read from the
   // signed event log with back-off while the processing below goes on.
-  const ausgang = k.zustellung.modus === 'fitconnect' ? fitconnectAusgangBeobachten(vn, k, sicht) : undefined;
+  const ausgang =
+    k.zustellung.modus === 'fitconnect' ? fitconnectAusgangBeobachten(vn, k, sicht, input.warteFenster) : undefined;
 
   // The Transferverzeichnis is cleared N days after submission, whether or not the authority answers; until then
   // the pickup is watched (abholung.ts), and the deletion says whether it removed data nobody fetched.
