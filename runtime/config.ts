@@ -6,6 +6,7 @@ import { telemetryConfig, telemetryEnv } from './telemetry-config';
 import { resolveTemporalConnection, TemporalConnectionError, type TemporalConnection } from './temporal-connection';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d');
 const count = z.coerce.number().int().min(1, 'must be a whole number of at least 1');
 const optionalUrl = (protocols: string[]) =>
   z
@@ -118,22 +119,10 @@ const schema = z
       })
       .optional(),
     AWB_EMAIL: z.email().default('awb@sid.sachsen.de'),
-    ENDPOINT_ALERT_AFTER: z
-      .string()
-      .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
-      .default('4h'),
-    STOERUNG_AFTER: z
-      .string()
-      .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
-      .default('4h'),
-    WARTE_FENSTER: z
-      .string()
-      .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
-      .default('10m'),
-    DELIVERY_MAX_RETRY_INTERVAL: z
-      .string()
-      .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30m, 4h, 2d')
-      .default('1h'),
+    ENDPOINT_ALERT_AFTER: duration.default('4h'),
+    STOERUNG_AFTER: duration.default('4h'),
+    WARTE_FENSTER: duration.default('10m'),
+    DELIVERY_MAX_RETRY_INTERVAL: duration.default('1h'),
     // Admission of submissions (api/annahme.ts): far above normal load; a burst past them gets 429.
     ANTRAG_LIMIT_GLOBAL_PRO_S: count.default(500),
     ANTRAG_LIMIT_MANDANT_PRO_S: count.default(200),

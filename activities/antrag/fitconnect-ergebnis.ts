@@ -116,9 +116,9 @@ export async function fitconnectErgebnisAbwarten(
     const warteMs = Math.min(abstand, rest);
     if (Date.now() + warteMs > fensterEnde) return { status: 'offen', warteMs, abstand: naechster(abstand) };
     // Heartbeats at least every 30 s, also while waiting an hour, so a dead worker is noticed quickly.
-    for (let gewartet = 0, ziel = Math.min(abstand, rest); gewartet < ziel; gewartet += HERZSCHLAG_MS) {
+    for (let gewartet = 0; gewartet < warteMs; gewartet += HERZSCHLAG_MS) {
       ctx.heartbeat({ abstand });
-      await sleep(Math.min(HERZSCHLAG_MS, ziel - gewartet));
+      await sleep(Math.min(HERZSCHLAG_MS, warteMs - gewartet));
     }
     abstand = naechster(abstand);
   }

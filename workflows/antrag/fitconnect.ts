@@ -17,8 +17,7 @@ import type { AktivierungsKonfiguration, FitConnectErgebnis } from '../../activi
 import { dauerMs } from '../../domain/dauer';
 import { fitconnectNeuigkeitenSignal, type AntragSicht } from '../../messages/antrag';
 import { kurz } from './activities';
-import { warteQueue } from './warte-queue';
-import { WARTE_FENSTER_STANDARD } from './zahlung';
+import { WARTE_FENSTER_STANDARD, warteQueue } from './warte-queue';
 
 export const FITCONNECT_AUSGANG_PATCH = 'fitconnect-ausgang';
 export const FITCONNECT_CALLBACK_PATCH = 'fitconnect-callback';

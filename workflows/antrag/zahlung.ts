@@ -13,11 +13,9 @@ import {
 import type { Activities } from '../../activities';
 import type { ZahlungsAbfrageStand, ZahlungsErgebnis, ZahlungsZiel } from '../../activities/antrag';
 import { dauerMs } from '../../domain/dauer';
-import { warteQueue } from './warte-queue';
+import { WARTE_FENSTER_STANDARD, warteQueue } from './warte-queue';
 
 export const ZAHLUNG_FENSTER_PATCH = 'zahlung-fenster';
-/** A look's window when the Antrag's input names none (runs started before WARTE_FENSTER was passed). */
-export const WARTE_FENSTER_STANDARD = '10m';
 
 /**
  * The gap before the next look: twice the poll interval after the first window, doubling up to 120 intervals (an
