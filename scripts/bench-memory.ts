@@ -1,4 +1,5 @@
-// npm run bench:memory [-- --antraege=10000 --lifecycles=1200 --cache=1000 --fenster=30s --heap-mb=160 --heap-snapshot]
+// npm run bench:memory [-- --antraege=10000 --lifecycles=1200 --cache=1000 --fenster=30s --heap-mb=96 --semi-mb=2
+//                          --malloc-arenas=2 --heap-snapshot]
 //
 // P5: the worker's resident memory while 10,000 Anträge wait for their payment and 1,200 lifecycles run in
 // Betrieb, and what one cached workflow of each type costs. Everything real and local: a Temporal dev server,
@@ -7,7 +8,10 @@
 // (`--cache`; unset: the SDK's default). Its RSS is read from /proc. Evicted workflows must still answer their
 // queries: the bench queries a sample of both types at the end. A waiting Antrag's payment poll runs for a window
 // (WARTE_FENSTER, `--fenster`, 30 s here instead of production's 10 min so the bench gets there sooner) and then
-// sleeps on a workflow timer: the bench reads the RSS while the looks run and again once every window is out. `--heap-snapshot` also takes a heap snapshot of the
+// sleeps on a workflow timer: the bench reads the RSS while the looks run and again once every window is out.
+// `--heap-mb` caps the old generation of each V8 heap in the worker (its main thread and its workflow thread: V8's
+// flags hold for every isolate of the process), `--semi-mb` the young generation's semi-spaces, `--malloc-arenas`
+// glibc's malloc arenas for the native core's threads (MALLOC_ARENA_MAX): README "Worker memory". `--heap-snapshot` also takes a heap snapshot of the
 // worker's main thread while the Anträge wait and prints what it holds (scripts/bench/heap-summary.ts). The last
 // line of output is one line of JSON.
 import fs from 'node:fs';
@@ -36,6 +40,8 @@ const LIFECYCLES = arg('lifecycles', 1_200)!;
 const CACHE = arg('cache');
 const HEAP_SNAPSHOT = process.argv.includes('--heap-snapshot');
 const HEAP_MB = arg('heap-mb');
+const SEMI_MB = arg('semi-mb');
+const MALLOC_ARENAS = arg('malloc-arenas');
 const FENSTER = process.argv.find((a) => a.startsWith('--fenster='))?.split('=')[1] ?? '30s';
 const TARGET_MB = 400;
 const AKTIVIERUNG = MIT_GEBUEHR; // with a fee: every Antrag waits for its payment
@@ -127,11 +133,13 @@ async function main() {
       {
         WORKER_MAX_CONCURRENT_WAITS: String(ANTRAEGE + 500),
         ...(CACHE !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) } : {}),
+        ...(MALLOC_ARENAS !== undefined ? { MALLOC_ARENA_MAX: String(MALLOC_ARENAS) } : {}),
       },
       [
         ...(HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []),
         // A cap on the main thread's V8 heap: without one V8 grows it far before collecting, and RSS shows garbage.
         ...(HEAP_MB !== undefined ? [`--max-old-space-size=${HEAP_MB}`] : []),
+        ...(SEMI_MB !== undefined ? [`--max-semi-space-size=${SEMI_MB}`] : []),
       ],
     );
     const workerPid = worker.pid!;
@@ -306,6 +314,8 @@ async function main() {
         maxCachedWorkflows: CACHE ?? null,
         warteFenster: FENSTER,
         maxOldSpaceMb: HEAP_MB ?? null,
+        maxSemiSpaceMb: SEMI_MB ?? null,
+        mallocArenaMax: MALLOC_ARENAS ?? null,
         rssMb: {
           idle: round(baseline.settled),
           lifecycles: round(afterLifecycles.settled),
