@@ -9,11 +9,11 @@
 // queries: the bench queries a sample of both types at the end. A waiting Antrag's payment poll runs for a window
 // (WARTE_FENSTER, `--fenster`, 30 s here instead of production's 10 min so the bench gets there sooner) and then
 // sleeps on a workflow timer: the bench reads the RSS while the looks run and again once every window is out.
-// `--heap-mb` caps the old generation of each V8 heap in the worker (its main thread and its workflow thread: V8's
-// flags hold for every isolate of the process), `--semi-mb` the young generation's semi-spaces, `--malloc-arenas`
-// glibc's malloc arenas for the native core's threads (MALLOC_ARENA_MAX): README "Worker memory". `--heap-snapshot` also takes a heap snapshot of the
-// worker's main thread while the Anträge wait and prints what it holds (scripts/bench/heap-summary.ts). The last
-// line of output is one line of JSON.
+// `--heap-mb` caps the old generation of each V8 heap in the worker (its main thread and its workflow thread),
+// `--semi-mb` the young generation's semi-spaces, `--malloc-arenas` glibc's malloc arenas for the native core's
+// threads (MALLOC_ARENA_MAX): README "Worker memory". `--heap-snapshot` also takes a heap snapshot of the worker's
+// main thread while the Anträge wait and prints what it holds (scripts/bench/heap-summary.ts). The last line of
+// output is one line of JSON.
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -137,7 +137,7 @@ async function main() {
       },
       [
         ...(HEAP_SNAPSHOT ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : []),
-        // A cap on the main thread's V8 heap: without one V8 grows it far before collecting, and RSS shows garbage.
+        // Caps on the V8 heaps: without them V8 grows each far before collecting, and RSS shows garbage.
         ...(HEAP_MB !== undefined ? [`--max-old-space-size=${HEAP_MB}`] : []),
         ...(SEMI_MB !== undefined ? [`--max-semi-space-size=${SEMI_MB}`] : []),
       ],
