@@ -63,9 +63,12 @@ const abfrageStoerungen = (vn: string) =>
 async function schlaeft(vn: string, activity = 'zahlungAbwarten') {
   await eventually(
     async () => {
+      // The history first: a describe read before it could predate the first look's scheduling and show no poll
+      // while that look runs (CI saw the transfer booked by the first look, so there was no second).
+      const gesehen = looks(await events(vn), activity).length;
       const d = await h.handle(vn).describe();
       const polls = (d.raw.pendingActivities ?? []).filter((a) => a.activityType?.name === activity);
-      return looks(await events(vn), activity).length >= 1 && polls.length === 0;
+      return gesehen >= 1 && polls.length === 0;
     },
     20_000,
     'a sleep between looks',
