@@ -1,7 +1,9 @@
 // The PDF of exactly what was submitted, for the citizen and the authority. It is the legal record, so PDF/A-2a
 // (veraPDF passes it): an embedded font (DejaVu Sans covers Latin Extended-A/B, so Sorbian, Polish and Czech names
 // come out as typed), tagged (headings, paragraphs), in German. Same input, same bytes: its only date is the receipt.
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { create, type Font } from 'fontkit';
 import PDFDocument from 'pdfkit';
 import type { FormularAnsicht } from '../../domain/formular/ansicht';
 
@@ -17,8 +19,24 @@ export interface AntragPdfInput {
 }
 
 const require = createRequire(import.meta.url);
-const FONT_REGULAR = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
-const FONT_BOLD = require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf');
+
+/**
+ * The two fonts, parsed once per process and handed to every document. Given a path, pdfkit reads and parses the
+ * TTF for each document: some 70 ms of the worker's main thread per Antrag, most of its CPU while Anträge arrive
+ * (a CPU profile of `npm run bench:memory`). pdfkit takes a parsed fontkit font wherever it takes a font's path (it
+ * embeds a subset of its own per document); only its typings do not say so, hence the cast to the path's type.
+ */
+function parsed(file: string): string {
+  const font = create(fs.readFileSync(require.resolve(file)));
+  if (!('layout' in font)) throw new Error(`${file}: a font collection, not a font`);
+  return font satisfies Font as unknown as string;
+}
+let fonts: { regular: string; bold: string } | undefined;
+const schriften = () =>
+  (fonts ??= {
+    regular: parsed('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+    bold: parsed('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+  });
 
 function flatten(value: unknown, prefix = ''): [string, string][] {
   if (value === null || value === undefined) return [[prefix, '–']];
@@ -33,6 +51,7 @@ function flatten(value: unknown, prefix = ''): [string, string][] {
 }
 
 export async function renderAntragPdf(input: AntragPdfInput): Promise<Uint8Array> {
+  const { regular, bold } = schriften();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 42, bottom: 50, left: 50, right: 50 },
@@ -41,7 +60,7 @@ export async function renderAntragPdf(input: AntragPdfInput): Promise<Uint8Array
     tagged: true,
     lang: 'de-DE',
     displayTitle: true,
-    font: FONT_REGULAR,
+    font: regular,
     info: {
       // pdfkit writes these into the XMP packet unescaped: only our own texts (form title, Vorgangsnummer) go here.
       Title: `${input.formular.titel} – ${input.vorgangsnummer}`,
@@ -57,8 +76,8 @@ export async function renderAntragPdf(input: AntragPdfInput): Promise<Uint8Array
     doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
     doc.on('error', reject);
   });
-  doc.registerFont('regular', FONT_REGULAR);
-  doc.registerFont('bold', FONT_BOLD);
+  doc.registerFont('regular', regular);
+  doc.registerFont('bold', bold);
 
   const root = doc.struct('Document');
   doc.addStructure(root);
