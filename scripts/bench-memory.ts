@@ -1,5 +1,5 @@
 // npm run bench:memory [-- --antraege=10000 --lifecycles=1200 --cache=1000 --fenster=30s --heap-mb=96 --semi-mb=2
-//                          --malloc-arenas=2 --heap-snapshot]
+//                          --malloc-arenas=2 --heap-snapshot --cpu-prof=DIR]
 //
 // P5: the worker's resident memory while 10,000 Anträge wait for their payment and 1,200 lifecycles run in
 // Betrieb, and what one cached workflow of each type costs. Everything real and local: a Temporal dev server,
@@ -12,8 +12,9 @@
 // `--heap-mb` caps the old generation of each V8 heap in the worker (its main thread and its workflow thread),
 // `--semi-mb` the young generation's semi-spaces, `--malloc-arenas` glibc's malloc arenas for the native core's
 // threads (MALLOC_ARENA_MAX): README "Worker memory". `--heap-snapshot` also takes a heap snapshot of the worker's
-// main thread while the Anträge wait and prints what it holds (scripts/bench/heap-summary.ts). The last line of
-// output is one line of JSON.
+// main thread while the Anträge wait and prints what it holds (scripts/bench/heap-summary.ts). `--cpu-prof=DIR` runs
+// the worker under `node --cpu-prof`: one .cpuprofile per thread (main, workflows) in DIR when it ends, for DevTools.
+// The last line of output is one line of JSON.
 import fs from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -39,6 +40,7 @@ const ANTRAEGE = arg('antraege', 10_000)!;
 const LIFECYCLES = arg('lifecycles', 1_200)!;
 const CACHE = arg('cache');
 const HEAP_SNAPSHOT = process.argv.includes('--heap-snapshot');
+const CPU_PROF = process.argv.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
 const HEAP_MB = arg('heap-mb');
 const SEMI_MB = arg('semi-mb');
 const MALLOC_ARENAS = arg('malloc-arenas');
@@ -140,6 +142,7 @@ async function main() {
         // Caps on the V8 heaps: without them V8 grows each far before collecting, and RSS shows garbage.
         ...(HEAP_MB !== undefined ? [`--max-old-space-size=${HEAP_MB}`] : []),
         ...(SEMI_MB !== undefined ? [`--max-semi-space-size=${SEMI_MB}`] : []),
+        ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF)}`] : []),
       ],
     );
     const workerPid = worker.pid!;
