@@ -17,7 +17,6 @@
 // The last line of output is one line of JSON.
 import fs from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
 import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { insertAntrag } from '../db/stores/antrag';
@@ -27,6 +26,7 @@ import { antragQuery, type AntragInput } from '../messages/antrag';
 import { lifecycleStateQuery, lifecycleWorkflowId } from '../messages/onlinedienst';
 import { loadConfigOrExit } from '../runtime/config';
 import { dataConverter, EncryptionCodec } from '../runtime/payload-codec';
+import { sdkDefaultCache } from '../worker/worker';
 import { summarizeHeapSnapshot } from './bench/heap-summary';
 import { pool, round, say } from './bench/load';
 import { importLifecycles } from './bench/release-import';
@@ -286,10 +286,10 @@ async function main() {
       afterQueries.peak,
     );
 
-    // What the cache holds: --cache, or the SDK's default for this heap (@temporalio/worker's worker-options.js,
-    // reuseV8Context). A per-cached figure only where the cache held them all; per waiting Antrag always.
-    const heapMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
-    const cacheSize = CACHE ?? Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
+    // What the cache holds: --cache, or the SDK's default for the worker's heap (with --heap-mb its old generation; the
+    // limit V8 reports adds the young one's few MB, which moves the default by a workflow or two). A per-cached figure
+    // only where the cache held them all; per waiting Antrag always.
+    const cacheSize = CACHE ?? sdkDefaultCache(HEAP_MB);
     const perLifecycleKb = ((afterLifecycles.settled - baseline.settled) * 1024) / LIFECYCLES;
     const perWaitingKb = ((afterAntraege.settled - afterLifecycles.settled) * 1024) / ANTRAEGE;
     const perCached = {

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import v8 from 'node:v8';
 import { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import {
@@ -104,6 +105,29 @@ export const DEFAULT_ACTIVITY_SLOTS = 32;
  */
 export const DEFAULT_WAIT_SLOTS = 2000;
 
+/**
+ * The cache the SDK gives a worker without WORKER_MAX_CACHED_WORKFLOWS: `(heap limit − 200 MiB) × 600 / 1024`
+ * workflows, at least 10 (@temporalio/worker's worker-options.js, with the V8 context reused as here).
+ */
+export function sdkDefaultCache(heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024): number {
+  return Math.max(Math.floor((Math.max(heapLimitMiB - 200, 0) * 600) / 1024), 10);
+}
+
+/**
+ * Why the cache is too small, if it is: a heap capped for a small RSS (README "Worker memory") without the cache set
+ * beside it leaves the SDK's 10 workflows, and then every workflow task of an evicted workflow replays its history.
+ */
+export function cacheWarnung(maxCachedWorkflows: number | undefined, heapLimitMiB: number): string | undefined {
+  if (maxCachedWorkflows !== undefined) return undefined;
+  const cache = sdkDefaultCache(heapLimitMiB);
+  if (cache >= 100) return undefined;
+  return (
+    `WORKER_MAX_CACHED_WORKFLOWS is not set: with a heap limit of ${Math.round(heapLimitMiB)} MiB the SDK caches ` +
+    `only ${cache} workflows (and runs as many workflow tasks at once); set it with the heap cap, e.g. 100 ` +
+    `(README "Worker memory")`
+  );
+}
+
 export interface WorkerTuning {
   maxCachedWorkflows?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
@@ -185,6 +209,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Amt24Work
   // One set of activities for both workers: they share the deps' pools and caches.
   const activities = { ...createActivities({ ...opts.deps, temporal }), ...opts.bench?.activities };
   const { maxConcurrentWaits, ...tuning } = opts.tuning ?? {};
+  const heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
+  const warnung = cacheWarnung(tuning.maxCachedWorkflows, heapLimitMiB);
+  if (warnung) opts.deps.log.warn({ heapLimitMiB: Math.round(heapLimitMiB) }, warnung);
   const common = {
     connection: opts.connection,
     namespace: opts.namespace,
