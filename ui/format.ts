@@ -5,6 +5,7 @@ const TZ = 'Europe/Berlin';
 const dateTime = new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: TZ });
 const dateOnly = new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeZone: TZ });
 const number = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 });
+const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
 
 type Instant = Date | string | number | null | undefined;
 
@@ -34,7 +35,7 @@ export function formatNumber(n: number): string {
 }
 
 export function formatEuro(cents: number): string {
-  return new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+  return euro.format(cents / 100);
 }
 
 /** A duration in words: "3 Tage 4 Std.", "25 Min.". */

@@ -378,6 +378,8 @@ export async function zahlungErinnern(
   });
 }
 
+const euroFormat = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }); // built once, as in eingang.ts
+
 export function euro(cents: number): string {
-  return new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+  return euroFormat.format(cents / 100);
 }
