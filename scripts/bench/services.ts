@@ -146,7 +146,6 @@ export async function startBenchServices(config: Config, opts: { fairness?: bool
 
 export type BenchServices = Awaited<ReturnType<typeof startBenchServices>>;
 
-/** A submission of the Anwohnerparken form as the demo citizen, through one API process. */
 /** The Anwohnerparken Antrag every bench submits, for the activation given. */
 export function benchAntrag(aktivierungId: string) {
   return {
@@ -162,6 +161,7 @@ export function benchAntrag(aktivierungId: string) {
   };
 }
 
+/** A submission of the Anwohnerparken form as the demo citizen, through one API process. */
 export function submitter(token: string) {
   return async (
     api: string,
