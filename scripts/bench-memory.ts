@@ -32,19 +32,20 @@ import { pool, round, say } from './bench/load';
 import { importLifecycles } from './bench/release-import';
 import { MIT_GEBUEHR, startBenchServices, type BenchDb } from './bench/services';
 
+const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(`--${name}=`.length);
 const arg = (name: string, fallback?: number) => {
-  const raw = process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const raw = option(name);
   return raw === undefined ? fallback : Number(raw);
 };
 const ANTRAEGE = arg('antraege', 10_000)!;
 const LIFECYCLES = arg('lifecycles', 1_200)!;
 const CACHE = arg('cache');
 const HEAP_SNAPSHOT = process.argv.includes('--heap-snapshot');
-const CPU_PROF = process.argv.find((a) => a.startsWith('--cpu-prof='))?.split('=')[1];
+const CPU_PROF = option('cpu-prof');
 const HEAP_MB = arg('heap-mb');
 const SEMI_MB = arg('semi-mb');
 const MALLOC_ARENAS = arg('malloc-arenas');
-const FENSTER = process.argv.find((a) => a.startsWith('--fenster='))?.split('=')[1] ?? '30s';
+const FENSTER = option('fenster') ?? '30s';
 const TARGET_MB = 400;
 const AKTIVIERUNG = MIT_GEBUEHR; // with a fee: every Antrag waits for its payment
 

@@ -1,11 +1,10 @@
 // Dates, numbers and German labels as people read them; every page formats through here.
+import { datumZeit, euro } from '../domain/anzeige';
 import { PHASES, ROLE_LABELS, isPhaseId } from '../domain/onlinedienst/phases';
 
 const TZ = 'Europe/Berlin';
-const dateTime = new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeStyle: 'short', timeZone: TZ });
 const dateOnly = new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium', timeZone: TZ });
 const number = new Intl.NumberFormat('de-DE', { maximumFractionDigits: 1 });
-const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
 
 type Instant = Date | string | number | null | undefined;
 
@@ -17,7 +16,7 @@ export function toDate(value: Instant): Date | null {
 
 export function formatDateTime(value: Instant): string {
   const d = toDate(value);
-  return d ? dateTime.format(d) : '–';
+  return d ? datumZeit(d) : '–';
 }
 
 export function formatDate(value: Instant): string {
@@ -35,7 +34,7 @@ export function formatNumber(n: number): string {
 }
 
 export function formatEuro(cents: number): string {
-  return euro.format(cents / 100);
+  return euro(cents);
 }
 
 /** A duration in words: "3 Tage 4 Std.", "25 Min.". */

@@ -105,12 +105,15 @@ export const DEFAULT_ACTIVITY_SLOTS = 32;
  */
 export const DEFAULT_WAIT_SLOTS = 2000;
 
+/** This process's V8 heap limit, which the SDK sizes its default cache from. */
+const heapLimitMiB = () => v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
+
 /**
  * The cache the SDK gives a worker without WORKER_MAX_CACHED_WORKFLOWS: `(heap limit − 200 MiB) × 600 / 1024`
  * workflows, at least 10 (@temporalio/worker's worker-options.js, with the V8 context reused as here).
  */
-export function sdkDefaultCache(heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024): number {
-  return Math.max(Math.floor((Math.max(heapLimitMiB - 200, 0) * 600) / 1024), 10);
+export function sdkDefaultCache(heapLimit = heapLimitMiB()): number {
+  return Math.max(Math.floor((Math.max(heapLimit - 200, 0) * 600) / 1024), 10);
 }
 
 /**
@@ -209,9 +212,9 @@ export async function createWorker(opts: CreateWorkerOptions): Promise<Amt24Work
   // One set of activities for both workers: they share the deps' pools and caches.
   const activities = { ...createActivities({ ...opts.deps, temporal }), ...opts.bench?.activities };
   const { maxConcurrentWaits, ...tuning } = opts.tuning ?? {};
-  const heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
-  const warnung = cacheWarnung(tuning.maxCachedWorkflows, heapLimitMiB);
-  if (warnung) opts.deps.log.warn({ heapLimitMiB: Math.round(heapLimitMiB) }, warnung);
+  const heapLimit = heapLimitMiB();
+  const warnung = cacheWarnung(tuning.maxCachedWorkflows, heapLimit);
+  if (warnung) opts.deps.log.warn({ heapLimitMiB: Math.round(heapLimit) }, warnung);
   const common = {
     connection: opts.connection,
     namespace: opts.namespace,

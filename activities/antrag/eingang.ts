@@ -5,6 +5,7 @@ import type { ActivityDeps } from '../deps';
 import { mustExist, required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
+import { datumZeit } from '../../domain/anzeige';
 import { formularAnsicht } from '../../domain/formular/ansicht';
 import { findVersion } from '../../db/stores/formular';
 import { statusToken } from '../../runtime/tokens';
@@ -104,13 +105,6 @@ export async function antragEingang(
   return { konfiguration, pdfSha256: pdf.sha256 };
 }
 
-// Built once: constructing an Intl formatter costs about half a millisecond, more than the mail around it.
-const datumZeitBerlin = new Intl.DateTimeFormat('de-DE', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'Europe/Berlin',
-});
-
 export function formatBerlin(iso: string): string {
-  return datumZeitBerlin.format(new Date(iso));
+  return datumZeit(new Date(iso));
 }

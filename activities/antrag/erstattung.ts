@@ -14,7 +14,7 @@ import {
   markStornoAngefordert,
 } from '../../db/stores/zahlung';
 import { sendNotificationOnce } from '../mail';
-import { euro } from './zahlung';
+import { euro } from '../../domain/anzeige';
 
 export type ErstattungsAnlass = 'teilzahlung' | 'storno-nach-zahlung' | 'ueberzahlung' | 'nachzahlung';
 

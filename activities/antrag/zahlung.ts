@@ -7,6 +7,7 @@ import type { ActivityDeps } from '../deps';
 import { mustExist, required } from '../deps';
 import { appendAudit } from '../../db/stores/audit';
 import { sendNotificationOnce } from '../mail';
+import { euro } from '../../domain/anzeige';
 import { classifyEpayblError } from '../../integrations/epaybl/errors';
 import { einmalKundenNr } from '../../integrations/epaybl/kunde';
 import { createBacklink } from '../../integrations/epaybl/soap-client';
@@ -376,10 +377,4 @@ export async function zahlungErinnern(
       `Guten Tag ${row.antragsteller.name},\n\ndie Gebühr von ${euro(row.betrag_cent)} (Kassenzeichen ${row.kassenzeichen}) ist noch nicht bezahlt. ` +
       `Ohne Zahlung bis ${input.abbruchAm} wird der Antrag nicht bearbeitet.\n\nZur Bezahlung:\n${row.paypage_url}\n\nIhr Amt24-Serviceportal Sachsen\n`,
   });
-}
-
-const euroFormat = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }); // built once, as in eingang.ts
-
-export function euro(cents: number): string {
-  return euroFormat.format(cents / 100);
 }
